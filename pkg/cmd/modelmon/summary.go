@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+	"text/tabwriter"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+)
+
+// runSummary runs one drift query over every model and feature (daily windows, auto metric, a fixed reference
+// range) through QueryData and prints, per model, its worst feature and how many windows drifted.
+func runSummary(ctx context.Context, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("summary", flag.ExitOnError)
+	settingsPath := fs.String("settings", "", "data source settings JSON")
+	from := fs.String("from", "", "range start, RFC 3339")
+	to := fs.String("to", "", "range end, RFC 3339")
+	refFrom := fs.String("reference-from", "", "reference start, RFC 3339")
+	refTo := fs.String("reference-to", "", "reference end, RFC 3339")
+	window := fs.String("window", "1d", "window")
+	_ = fs.Parse(args)
+	times := map[string]*time.Time{}
+	for name, v := range map[string]string{"from": *from, "to": *to, "reference-from": *refFrom, "reference-to": *refTo} {
+		t, err := parseTime(name, v)
+		if err != nil {
+			return err
+		}
+		times[name] = &t
+	}
+	q, _ := json.Marshal(map[string]any{"refId": "A", "queryType": "drift", "model": "", "metric": "auto", "window": *window,
+		"reference": map[string]any{"type": "range", "from": times["reference-from"], "to": times["reference-to"]}})
+	ds, err := openDatasource(*settingsPath)
+	if err != nil {
+		return err
+	}
+	defer ds.Dispose()
+	start := time.Now()
+	resp, err := ds.QueryData(ctx, &backend.QueryDataRequest{Queries: []backend.DataQuery{{RefID: "A", QueryType: "drift", JSON: q,
+		TimeRange: backend.TimeRange{From: *times["from"], To: *times["to"]}, MaxDataPoints: 1000, Interval: time.Minute}}})
+	if err != nil {
+		return err
+	}
+	r := resp.Responses["A"]
+	if r.Error != nil {
+		return r.Error
+	}
+	rows := summarise(r.Frames)
+	fmt.Fprintf(out, "Drift of %d models (%d feature series) from %s to %s, %s windows, against %s – %s, in %s\n\n",
+		len(rows), len(r.Frames), *from, *to, *window, *refFrom, *refTo, time.Since(start).Round(time.Millisecond))
+	tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "MODEL\tDRIFTING FEATURES\tWORST FEATURE\tMETRIC\tMAX\tTHRESHOLD\tFIRST DRIFT (UTC)")
+	for _, row := range rows {
+		first := "-"
+		if !row.firstDrift.IsZero() {
+			first = row.firstDrift.Format("2006-01-02")
+		}
+		fmt.Fprintf(tw, "%s\t%d/%d\t%s\t%s\t%.3f\t%g\t%s\n", row.model, row.drifting, row.features, row.worst, row.metric, row.max, row.threshold, first)
+	}
+	return tw.Flush()
+}
+
+type modelSummary struct {
+	model, worst, metric string
+	features, drifting   int
+	max, threshold       float64
+	firstDrift           time.Time
+}
+
+// summarise reads the drift frames back (as a script reading the CLI's JSON would) and ranks models by how many
+// of their features drifted, then by their worst score relative to its threshold.
+func summarise(frames data.Frames) []modelSummary {
+	byModel := map[string]*modelSummary{}
+	var order []string
+	for _, f := range frames {
+		if len(f.Fields) < 2 || f.Meta == nil {
+			continue
+		}
+		custom, _ := f.Meta.Custom.(map[string]any)
+		model, _ := custom["model"].(string)
+		feature, _ := custom["feature"].(string)
+		metric, _ := custom["metric"].(string)
+		threshold, _ := custom["threshold"].(float64)
+		below := fmt.Sprint(custom["thresholdDirection"]) == "below"
+		s, ok := byModel[model]
+		if !ok {
+			s = &modelSummary{model: model, max: -1}
+			byModel[model] = s
+			order = append(order, model)
+		}
+		s.features++
+		drifted := false
+		for i := 0; i < f.Fields[1].Len(); i++ {
+			v, ok := f.Fields[1].ConcreteAt(i)
+			if !ok {
+				continue
+			}
+			x := v.(float64)
+			hit := x >= threshold
+			if below {
+				hit = x < threshold
+			}
+			if hit && !drifted {
+				drifted = true
+				t := f.Fields[0].At(i).(time.Time)
+				if s.firstDrift.IsZero() || t.Before(s.firstDrift) {
+					s.firstDrift = t
+				}
+			}
+			if !below && x > s.max {
+				s.max, s.worst, s.metric, s.threshold = x, feature, metric, threshold
+			}
+		}
+		if drifted {
+			s.drifting++
+		}
+	}
+	out := make([]modelSummary, 0, len(order))
+	for _, m := range order {
+		out = append(out, *byModel[m])
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].drifting != out[j].drifting {
+			return out[i].drifting > out[j].drifting
+		}
+		return out[i].max/nonZero(out[i].threshold) > out[j].max/nonZero(out[j].threshold)
+	})
+	return out
+}
+
+func nonZero(x float64) float64 {
+	if x == 0 {
+		return 1
+	}
+	return x
+}
+

@@ -1,0 +1,140 @@
+package monitor
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/aiops/modelmonitor/pkg/engine/binning"
+	"github.com/aiops/modelmonitor/pkg/engine/drift"
+	"github.com/aiops/modelmonitor/pkg/store"
+)
+
+type key = [2]string // (model, feature)
+
+// reference is a summarised reference: bins for every feature, and (except for trailing references, whose
+// counts come with the windows) its counts on those bins.
+type reference struct {
+	num     map[key]binning.Numeric
+	cat     map[key]binning.Categorical
+	std     map[key]float64
+	rows    map[key]int64 // finite (numeric) or non-null (categorical) reference rows, for `auto`
+	numBins []store.NumericBins
+	catBins []store.CategoricalBins
+	refNum  map[key]drift.NumericHist
+	refCat  map[key]drift.CategoricalHist
+	sql     []string
+}
+
+// loadReference returns the reference summary for scope, from the cache when the same settings, scope,
+// features and bins were summarised before. withCounts=false (trailing references) skips the count query.
+func (s *Service) loadReference(ctx context.Context, scope store.Scope, features []store.Feature, bins int, withCounts bool) (*reference, bool, error) {
+	k, _ := json.Marshal(struct {
+		Settings string
+		Scope    store.Scope
+		Features []store.Feature
+		Bins     int
+		Counts   bool
+	}{s.cfg.Key(), scope, features, bins, withCounts})
+	if r, ok := s.refs.Get(string(k)); ok {
+		return r, true, nil
+	}
+	probs := binning.Probs(bins)
+	p, err := s.store.Profile(ctx, scope, features, probs, binning.CategoryCap)
+	if err != nil {
+		return nil, false, err
+	}
+	r := &reference{num: map[key]binning.Numeric{}, cat: map[key]binning.Categorical{}, std: map[key]float64{},
+		rows: map[key]int64{}, sql: p.SQL}
+	for _, np := range p.Numeric {
+		k := key{np.Model, np.Feature}
+		b := binning.NewNumeric(probs, np.Quantiles, bins)
+		r.num[k], r.std[k], r.rows[k] = b, np.Std, np.Finite
+		if np.Finite > 0 {
+			r.numBins = append(r.numBins, store.NumericBins{Model: np.Model, Feature: np.Feature, Edges: b.Fine})
+		}
+	}
+	for _, cp := range p.Categorical {
+		k := key{cp.Model, cp.Feature}
+		b := binning.NewCategorical(cp)
+		r.cat[k], r.rows[k] = b, cp.Rows-cp.Nulls
+		if len(b.Known) > 0 {
+			r.catBins = append(r.catBins, store.CategoricalBins{Model: cp.Model, Feature: cp.Feature, Top: b.Top, Known: b.Known, Complete: b.Complete})
+		}
+	}
+	if len(r.numBins)+len(r.catBins) == 0 {
+		return nil, false, fmt.Errorf("the reference has no data for the selected models and features")
+	}
+	if withCounts {
+		c, err := s.store.Counts(ctx, scope, store.Windowing{}, r.numBins, r.catBins)
+		if err != nil {
+			return nil, false, err
+		}
+		r.sql = append(r.sql, c.SQL...)
+		num, cat := r.histograms(c)
+		r.refNum, r.refCat = num[0], cat[0]
+	}
+	s.refs.Add(string(k), r)
+	return r, false, nil
+}
+
+// histograms folds store counts into per-window histograms on this reference's bins.
+func (r *reference) histograms(c store.Counts) (map[int64]map[key]drift.NumericHist, map[int64]map[key]drift.CategoricalHist) {
+	num := map[int64]map[key]drift.NumericHist{}
+	for _, nc := range c.Numeric {
+		k := key{nc.Model, nc.Feature}
+		b, ok := r.num[k]
+		if !ok {
+			continue
+		}
+		if num[nc.Window] == nil {
+			num[nc.Window] = map[key]drift.NumericHist{}
+		}
+		h, ok := num[nc.Window][k]
+		if !ok {
+			h = drift.NewNumericHist(b)
+		}
+		switch {
+		case nc.Bin == store.BinNull:
+			h.Null += float64(nc.Count)
+		case nc.Bin == store.BinNonFinite:
+			h.NonFinite += float64(nc.Count)
+		case nc.Bin >= 0 && nc.Bin < len(h.Counts):
+			h.Counts[nc.Bin] += float64(nc.Count)
+			h.Sums[nc.Bin] += nc.Sum
+		}
+		num[nc.Window][k] = h
+	}
+	cat := map[int64]map[key]drift.CategoricalHist{}
+	for _, cc := range c.Categorical {
+		k := key{cc.Model, cc.Feature}
+		b, ok := r.cat[k]
+		if !ok {
+			continue
+		}
+		if cat[cc.Window] == nil {
+			cat[cc.Window] = map[key]drift.CategoricalHist{}
+		}
+		h, ok := cat[cc.Window][k]
+		if !ok {
+			h = drift.NewCategoricalHist(b)
+		}
+		switch cc.Kind {
+		case store.KindNull:
+			h.Null += float64(cc.Count)
+		case store.KindOther:
+			h.Other += float64(cc.Count)
+		case store.KindUnseen:
+			h.Unseen += float64(cc.Count)
+		default:
+			for i, t := range b.Top {
+				if t == cc.Category {
+					h.Counts[i] += float64(cc.Count)
+					break
+				}
+			}
+		}
+		cat[cc.Window][k] = h
+	}
+	return num, cat
+}

@@ -1,0 +1,154 @@
+// Package monitor answers a drift query: it resolves features, windows and the reference, asks the store for
+// aggregates (reference profile and bin counts, cached per reference), and hands the counts to the engine. It
+// holds no SQL and no statistics of its own.
+package monitor
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	lru "github.com/hashicorp/golang-lru/v2"
+
+	"github.com/aiops/modelmonitor/pkg/engine/drift"
+	"github.com/aiops/modelmonitor/pkg/query"
+	"github.com/aiops/modelmonitor/pkg/settings"
+	"github.com/aiops/modelmonitor/pkg/store"
+)
+
+// referenceCacheSize bounds the cached reference summaries (each is O(models × features × bins)).
+const referenceCacheSize = 128
+
+// Service runs drift analyses against one store.
+type Service struct {
+	store store.Store
+	cfg   settings.Settings
+	refs  *lru.Cache[string, *reference]
+}
+
+// New returns a service over st configured by cfg.
+func New(st store.Store, cfg settings.Settings) *Service {
+	c, _ := lru.New[string, *reference](referenceCacheSize)
+	return &Service{store: st, cfg: cfg, refs: c}
+}
+
+// Store exposes the store for catalogue resources.
+func (s *Service) Store() store.Store { return s.store }
+
+// Request is one query over one time range. Interval and MaxDataPoints come from the panel (or alert rule).
+type Request struct {
+	Query         query.Model
+	From, To      time.Time
+	Interval      time.Duration
+	MaxDataPoints int64
+}
+
+// WindowScore is one window's score.
+type WindowScore struct {
+	Start time.Time
+	drift.Result
+}
+
+// Series is the result for one (model, feature).
+type Series struct {
+	Feature   store.Feature
+	Metric    string
+	ChosenBy  string
+	Threshold float64
+	Direction drift.Direction
+	Edges     []float64 // display bin edges of numeric features
+	RefRows   int64
+	Windows   []WindowScore
+	Notice    string // why the whole series has no scores, if it has none
+}
+
+// Result is the answer to one request.
+type Result struct {
+	Series  []Series
+	Window  time.Duration
+	SQL     []string
+	Notices []string
+}
+
+// resolveFeatures returns the features the query names (all of the model's when it names none), in the
+// registry's importance order, failing with the list of valid names when a name is unknown.
+func (s *Service) resolveFeatures(ctx context.Context, q query.Model) ([]store.Feature, error) {
+	all, err := s.store.Features(ctx, q.Model)
+	if err != nil {
+		return nil, err
+	}
+	if len(all) == 0 {
+		return nil, fmt.Errorf("no feature columns found for model %q", q.Model)
+	}
+	if len(q.Features) == 0 {
+		return all, nil
+	}
+	want := map[string]bool{}
+	for _, f := range q.Features {
+		want[strings.ToLower(f)] = true
+	}
+	var out []store.Feature
+	found := map[string]bool{}
+	for _, f := range all {
+		if want[f.Name] {
+			out = append(out, f)
+			found[f.Name] = true
+		}
+	}
+	for _, f := range q.Features {
+		if !found[strings.ToLower(f)] {
+			return nil, fmt.Errorf("unknown feature %q for model %q (known: %s)", f, displayModel(q.Model), featureList(all))
+		}
+	}
+	return out, nil
+}
+
+func displayModel(m string) string {
+	if m == "" {
+		return "all models"
+	}
+	return m
+}
+
+func featureList(fs []store.Feature) string {
+	seen := map[string]bool{}
+	var names []string
+	for _, f := range fs {
+		if !seen[f.Name] {
+			seen[f.Name] = true
+			names = append(names, f.Name)
+		}
+	}
+	sort.Strings(names)
+	if len(names) > 12 {
+		names = append(names[:12], "…")
+	}
+	return strings.Join(names, ", ")
+}
+
+// checkSegment validates the segment filter against the configured segment columns.
+func (s *Service) checkSegment(seg *query.Segment) error {
+	if seg == nil {
+		return nil
+	}
+	for _, c := range s.cfg.SegmentColumns {
+		if strings.EqualFold(c, seg.Column) {
+			return nil
+		}
+	}
+	return fmt.Errorf("%q is not a configured segment column (configured: %s)", seg.Column, strings.Join(s.cfg.SegmentColumns, ", "))
+}
+
+// alignedOrigin is the start of the window containing t, windows being aligned to the Unix epoch so that the
+// same window has the same bounds in every dashboard and alert rule.
+func alignedOrigin(t time.Time, w time.Duration) time.Time {
+	us := w.Microseconds()
+	x := t.UnixMicro()
+	o := x / us * us
+	if x < 0 && x%us != 0 {
+		o -= us
+	}
+	return time.UnixMicro(o).UTC()
+}

@@ -1,0 +1,72 @@
+package plugin
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/aiops/modelmonitor/pkg/store"
+)
+
+// segmentValueLimit bounds the values offered for one segment column (most frequent first).
+const segmentValueLimit = 500
+
+func (d *Datasource) resourceRoutes() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/models", d.guard(func(ctx context.Context, r *http.Request) (any, error) {
+		return d.svc.Store().Models(ctx)
+	}))
+	mux.HandleFunc("/features", d.guard(func(ctx context.Context, r *http.Request) (any, error) {
+		fs, err := d.svc.Store().Features(ctx, r.URL.Query().Get("model"))
+		if err != nil || r.URL.Query().Get("model") != "" {
+			return fs, err
+		}
+		return uniqueFeatures(fs), nil
+	}))
+	mux.HandleFunc("/segments", d.guard(func(ctx context.Context, r *http.Request) (any, error) {
+		col := r.URL.Query().Get("column")
+		if col == "" {
+			return append([]string{}, d.cfg.SegmentColumns...), nil
+		}
+		return d.svc.Store().SegmentValues(ctx, col, segmentValueLimit)
+	}))
+	return mux
+}
+
+// guard runs a resource handler with the store's time-out and answers errors as JSON {"error": "..."}.
+func (d *Datasource) guard(fn func(ctx context.Context, r *http.Request) (any, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if d.openErr != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": d.openErr.Error()})
+			return
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), time.Duration(d.cfg.QueryTimeoutSecs)*time.Second)
+		defer cancel()
+		v, err := fn(ctx, r)
+		if err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+			return
+		}
+		writeJSON(w, http.StatusOK, v)
+	}
+}
+
+// uniqueFeatures collapses the per-model feature list of "all models" into one entry per feature name (for the
+// feature pick-list and $feature variables), keeping the highest importance any model gives it.
+func uniqueFeatures(fs []store.Feature) []store.Feature {
+	index := map[string]int{}
+	var out []store.Feature
+	for _, f := range fs {
+		i, ok := index[f.Name]
+		if !ok {
+			index[f.Name] = len(out)
+			f.Model = ""
+			out = append(out, f)
+			continue
+		}
+		if f.Importance != nil && (out[i].Importance == nil || *f.Importance > *out[i].Importance) {
+			out[i].Importance = f.Importance
+		}
+	}
+	return out
+}

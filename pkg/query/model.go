@@ -1,0 +1,191 @@
+// Package query parses and validates the JSON query model of docs/contract.md. Everything a query names (model,
+// features, segment column, reference table) is checked here for shape; the store then checks it against the
+// discovered schema before any SQL is built.
+package query
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aiops/modelmonitor/pkg/settings"
+)
+
+// Query types served by the data source.
+const (
+	TypeDrift        = "drift"
+	TypeDriftHeatmap = "driftHeatmap"
+	TypeDistribution = "distribution"
+)
+
+// Metric names; MetricAuto lets the engine choose by feature type and reference size.
+const (
+	MetricAuto        = "auto"
+	MetricPSI         = "psi"
+	MetricJS          = "js"
+	MetricKL          = "kl"
+	MetricHellinger   = "hellinger"
+	MetricLInf        = "linf"
+	MetricWasserstein = "wasserstein"
+	MetricKS          = "ks"
+	MetricChi2        = "chi2"
+	MetricZTest       = "ztest"
+)
+
+// Metrics lists every accepted metric name.
+var Metrics = []string{MetricAuto, MetricPSI, MetricJS, MetricKL, MetricHellinger, MetricLInf, MetricWasserstein,
+	MetricKS, MetricChi2, MetricZTest}
+
+// Reference types.
+const (
+	RefRange    = "range"
+	RefTrailing = "trailing"
+	RefTable    = "table"
+)
+
+// Reference says what the current windows are compared against.
+type Reference struct {
+	Type    string    `json:"type"`
+	From    time.Time `json:"from,omitempty"`
+	To      time.Time `json:"to,omitempty"`
+	Windows int       `json:"windows,omitempty"`
+	Table   string    `json:"table,omitempty"`
+}
+
+// Segment filters the logs to one value of a segment column.
+type Segment struct {
+	Column string `json:"column"`
+	Value  string `json:"value"`
+}
+
+// Model is one parsed, shape-validated query.
+type Model struct {
+	RefID     string     `json:"refId"`
+	QueryType string     `json:"queryType"`
+	Model     string     `json:"model"`
+	Features  []string   `json:"features"`
+	Metric    string     `json:"metric"`
+	Window    string     `json:"window"`
+	Reference *Reference `json:"reference"`
+	Segment   *Segment   `json:"segment"`
+	Bins      int        `json:"bins"`
+	Threshold *float64   `json:"threshold"`
+}
+
+// Defaults used where the query is silent.
+const (
+	DefaultBins      = 10
+	MaxBins          = 100
+	DefaultTrailing  = 7
+	MaxTrailing      = 365
+	DefaultRefWindow = 7 * 24 * time.Hour
+)
+
+// Parse decodes and validates a query's JSON. queryType from the envelope (Grafana's DataQuery.QueryType) wins
+// over the JSON body, as in Grafana's own data sources.
+func Parse(raw json.RawMessage, envelopeType string) (Model, error) {
+	var m Model
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return m, fmt.Errorf("query is not valid JSON: %w", err)
+	}
+	if envelopeType != "" {
+		m.QueryType = envelopeType
+	}
+	if m.QueryType == "" {
+		m.QueryType = TypeDrift
+	}
+	return m, m.normalise()
+}
+
+func (m *Model) normalise() error {
+	switch m.QueryType {
+	case TypeDrift, TypeDriftHeatmap, TypeDistribution:
+	default:
+		return fmt.Errorf("unknown queryType %q (expected drift, driftHeatmap or distribution)", m.QueryType)
+	}
+	m.Model = strings.TrimSpace(m.Model)
+	if m.Model == "*" {
+		m.Model = ""
+	}
+	if m.Metric == "" {
+		m.Metric = MetricAuto
+	}
+	if !contains(Metrics, m.Metric) {
+		return fmt.Errorf("unknown metric %q (expected one of %s)", m.Metric, strings.Join(Metrics, ", "))
+	}
+	for i, f := range m.Features {
+		m.Features[i] = strings.TrimSpace(f)
+		if m.Features[i] == "" || m.Features[i] == "*" || m.Features[i] == "$__all" {
+			m.Features = nil
+			break
+		}
+		if !settings.ValidIdentifier(m.Features[i]) {
+			return fmt.Errorf("feature %q is not a valid feature name", f)
+		}
+	}
+	if m.Bins == 0 {
+		m.Bins = DefaultBins
+	}
+	if m.Bins < 2 || m.Bins > MaxBins {
+		return fmt.Errorf("bins must be between 2 and %d, got %d", MaxBins, m.Bins)
+	}
+	if m.Window == "" {
+		m.Window = "auto"
+	}
+	if m.Window != "auto" {
+		if _, err := ParseWindow(m.Window); err != nil {
+			return err
+		}
+	}
+	if m.Segment != nil {
+		if m.Segment.Column == "" {
+			m.Segment = nil
+		} else if !settings.ValidIdentifier(m.Segment.Column) {
+			return fmt.Errorf("segment column %q is not a valid identifier", m.Segment.Column)
+		}
+	}
+	if m.Threshold != nil && (*m.Threshold != *m.Threshold || *m.Threshold < 0) {
+		return fmt.Errorf("threshold must be a non-negative number")
+	}
+	return m.normaliseReference()
+}
+
+func (m *Model) normaliseReference() error {
+	if m.Reference == nil || m.Reference.Type == "" {
+		m.Reference = &Reference{Type: RefTrailing, Windows: DefaultTrailing}
+	}
+	r := m.Reference
+	switch r.Type {
+	case RefRange:
+		if r.From.IsZero() || r.To.IsZero() {
+			return fmt.Errorf("reference range needs both from and to (RFC 3339)")
+		}
+		if !r.To.After(r.From) {
+			return fmt.Errorf("reference range ends (%s) before it starts (%s)", r.To.Format(time.RFC3339), r.From.Format(time.RFC3339))
+		}
+	case RefTrailing:
+		if r.Windows == 0 {
+			r.Windows = DefaultTrailing
+		}
+		if r.Windows < 1 || r.Windows > MaxTrailing {
+			return fmt.Errorf("trailing reference needs between 1 and %d windows, got %d", MaxTrailing, r.Windows)
+		}
+	case RefTable:
+		if !settings.ValidIdentifier(r.Table) {
+			return fmt.Errorf("reference table %q is not a valid table name", r.Table)
+		}
+	default:
+		return fmt.Errorf("unknown reference type %q (expected range, trailing or table)", r.Type)
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

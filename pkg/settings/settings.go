@@ -1,0 +1,181 @@
+// Package settings holds the data source configuration (Grafana jsonData + secureJsonData): which store engine
+// to use, where the inference logs are, and how their columns map onto the data model of DESIGN.md §3.
+package settings
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Engine names the store adapter.
+type Engine string
+
+const (
+	EngineDuckDB   Engine = "duckdb"
+	EnginePostgres Engine = "postgres"
+	EngineSpark    Engine = "spark"
+)
+
+// Settings is the parsed data source configuration. Zero values are replaced by Defaults() so the demo needs no
+// configuration at all.
+type Settings struct {
+	Engine             Engine   `json:"engine"`
+	Path               string   `json:"path"`
+	Table              string   `json:"table"`
+	TimeColumn         string   `json:"timeColumn"`
+	ModelColumn        string   `json:"modelColumn"`
+	VersionColumn      string   `json:"versionColumn"`
+	PredictionIDColumn string   `json:"predictionIdColumn"`
+	FeatureColumns     []string `json:"featureColumns"`
+	FeatureMapColumn   string   `json:"featureMapColumn"`
+	PredictionColumn   string   `json:"predictionColumn"`
+	ScoreColumn        string   `json:"scoreColumn"`
+	LabelColumn        string   `json:"labelColumn"`
+	SegmentColumns     []string `json:"segmentColumns"`
+	LabelsTable        string   `json:"labelsTable"`
+	RegistryTable      string   `json:"registryTable"`
+	MinSamples         int      `json:"minSamples"`
+	QueryTimeoutSecs   int      `json:"queryTimeoutSeconds"`
+
+	// Password comes from secureJsonData (server engines); never serialised back.
+	Password string `json:"-"`
+}
+
+// Defaults returns the settings used where jsonData is silent: the layout the demo generator writes.
+func Defaults() Settings {
+	return Settings{
+		Engine:             EngineDuckDB,
+		Path:               "demo/modelmon.duckdb",
+		Table:              "inference_log",
+		TimeColumn:         "ts",
+		ModelColumn:        "model_id",
+		VersionColumn:      "model_version",
+		PredictionIDColumn: "prediction_id",
+		PredictionColumn:   "prediction",
+		ScoreColumn:        "score",
+		SegmentColumns:     []string{"region", "channel"},
+		LabelsTable:        "inference_label",
+		RegistryTable:      "model_registry",
+		MinSamples:         100,
+		QueryTimeoutSecs:   60,
+	}
+}
+
+var identRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// ValidIdentifier reports whether s is a plain SQL identifier. Everything we splice into SQL as a name passes
+// this check and is then quoted; values are always bound parameters.
+func ValidIdentifier(s string) bool { return identRe.MatchString(s) }
+
+// Parse reads jsonData (and the decrypted secureJsonData) and fills defaults.
+func Parse(jsonData []byte, secure map[string]string) (Settings, error) {
+	s := Defaults()
+	if len(strings.TrimSpace(string(jsonData))) > 0 {
+		var raw Settings
+		if err := json.Unmarshal(jsonData, &raw); err != nil {
+			return s, fmt.Errorf("data source settings are not valid JSON: %w", err)
+		}
+		merge(&s, raw)
+	}
+	s.Password = secure["password"]
+	return s, s.Validate()
+}
+
+func merge(dst *Settings, src Settings) {
+	setStr := func(d *string, v string) {
+		if strings.TrimSpace(v) != "" {
+			*d = strings.TrimSpace(v)
+		}
+	}
+	if src.Engine != "" {
+		dst.Engine = src.Engine
+	}
+	setStr(&dst.Path, src.Path)
+	setStr(&dst.Table, src.Table)
+	setStr(&dst.TimeColumn, src.TimeColumn)
+	setStr(&dst.ModelColumn, src.ModelColumn)
+	setStr(&dst.VersionColumn, src.VersionColumn)
+	setStr(&dst.PredictionIDColumn, src.PredictionIDColumn)
+	setStr(&dst.FeatureMapColumn, src.FeatureMapColumn)
+	setStr(&dst.PredictionColumn, src.PredictionColumn)
+	setStr(&dst.ScoreColumn, src.ScoreColumn)
+	setStr(&dst.LabelColumn, src.LabelColumn)
+	setStr(&dst.LabelsTable, src.LabelsTable)
+	setStr(&dst.RegistryTable, src.RegistryTable)
+	if src.FeatureColumns != nil {
+		dst.FeatureColumns = src.FeatureColumns
+	}
+	if src.SegmentColumns != nil {
+		dst.SegmentColumns = src.SegmentColumns
+	}
+	if src.MinSamples > 0 {
+		dst.MinSamples = src.MinSamples
+	}
+	if src.QueryTimeoutSecs > 0 {
+		dst.QueryTimeoutSecs = src.QueryTimeoutSecs
+	}
+}
+
+// Validate checks the engine and that every mapped name is a plain identifier. Whether the columns exist is
+// checked against the discovered schema by the store (CheckHealth names what is missing).
+func (s Settings) Validate() error {
+	switch s.Engine {
+	case EngineDuckDB:
+	case EnginePostgres, EngineSpark:
+		return fmt.Errorf("engine %q is not available yet in this version; use %q", s.Engine, EngineDuckDB)
+	default:
+		return fmt.Errorf("unknown engine %q (expected duckdb, postgres or spark)", s.Engine)
+	}
+	if s.Path == "" {
+		return fmt.Errorf("path to the DuckDB file or Parquet/CSV files is required")
+	}
+	for _, n := range s.namedIdentifiers() {
+		if n.value != "" && !ValidIdentifier(n.value) {
+			return fmt.Errorf("%s %q is not a valid identifier (letters, digits and _ only, not starting with a digit)", n.name, n.value)
+		}
+	}
+	return nil
+}
+
+type named struct{ name, value string }
+
+func (s Settings) namedIdentifiers() []named {
+	out := []named{
+		{"table", s.Table}, {"time column", s.TimeColumn}, {"model column", s.ModelColumn},
+		{"version column", s.VersionColumn}, {"prediction id column", s.PredictionIDColumn},
+		{"feature map column", s.FeatureMapColumn}, {"prediction column", s.PredictionColumn},
+		{"score column", s.ScoreColumn}, {"label column", s.LabelColumn}, {"labels table", s.LabelsTable},
+		{"registry table", s.RegistryTable},
+	}
+	for _, c := range s.FeatureColumns {
+		out = append(out, named{"feature column", c})
+	}
+	for _, c := range s.SegmentColumns {
+		out = append(out, named{"segment column", c})
+	}
+	return out
+}
+
+// ReservedColumns are the mapped non-feature columns: with featureColumns empty, every other column of the log
+// table is a feature.
+func (s Settings) ReservedColumns() map[string]bool {
+	r := map[string]bool{}
+	for _, c := range []string{s.TimeColumn, s.ModelColumn, s.VersionColumn, s.PredictionIDColumn, s.FeatureMapColumn,
+		s.PredictionColumn, s.ScoreColumn, s.LabelColumn} {
+		if c != "" {
+			r[strings.ToLower(c)] = true
+		}
+	}
+	for _, c := range s.SegmentColumns {
+		r[strings.ToLower(c)] = true
+	}
+	return r
+}
+
+// Key identifies the store these settings read, for caches shared across data source instances.
+func (s Settings) Key() string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}

@@ -1,0 +1,109 @@
+package duckdb
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/aiops/modelmonitor/pkg/store"
+)
+
+// sqlBuilder assembles one aggregate statement. Identifiers come only from the validated settings and catalogue
+// and are quoted; every value (times, model, segment, bin edges, categories) is a bound parameter, appended to
+// args in the order its placeholder appears in the text.
+type sqlBuilder struct {
+	s    *Store
+	args []any
+}
+
+// jsonRelation renders a CTE body that turns one bound JSON parameter into a relation, so that per-(model,
+// feature) bin edges and categories travel as a single bound value rather than as SQL text.
+func (b *sqlBuilder) jsonRelation(rows any, structType string) (string, error) {
+	raw, err := json.Marshal(rows)
+	if err != nil {
+		return "", err
+	}
+	b.args = append(b.args, string(raw))
+	return fmt.Sprintf(`SELECT unnest(from_json(?::JSON, '[%s]'), recursive := true)`, structType), nil
+}
+
+// longSource renders the src and long CTEs: the scoped rows of the table, each feature column cast to one type
+// (DOUBLE or VARCHAR) and unpivoted to (m, w, feature, v), nulls included so that null shares are counted.
+func (b *sqlBuilder) longSource(scope store.Scope, w store.Windowing, names []string, numeric bool) string {
+	cfg := b.s.cfg
+	table := cfg.Table
+	if scope.Table != "" {
+		table = scope.Table
+	}
+	cast := "VARCHAR"
+	if numeric {
+		cast = "DOUBLE"
+	}
+	windowExpr := "CAST(0 AS BIGINT)"
+	if w.Width > 0 {
+		windowExpr = fmt.Sprintf("CAST(floor((epoch_us(%s) - ?) / ?) AS BIGINT)", quote(cfg.TimeColumn))
+		b.args = append(b.args, w.Origin.UnixMicro(), float64(w.Width.Microseconds()))
+	}
+	cols := make([]string, len(names))
+	quoted := make([]string, len(names))
+	for i, n := range names {
+		quoted[i] = quote(n)
+		cols[i] = fmt.Sprintf("CAST(%s AS %s) AS %s", quote(n), cast, quote(n))
+	}
+	var where []string
+	if !scope.From.IsZero() {
+		where = append(where, quote(cfg.TimeColumn)+" >= ?", quote(cfg.TimeColumn)+" < ?")
+		b.args = append(b.args, scope.From.UTC(), scope.To.UTC())
+	}
+	if scope.Model != "" {
+		where = append(where, fmt.Sprintf("CAST(%s AS VARCHAR) = ?", quote(cfg.ModelColumn)))
+		b.args = append(b.args, scope.Model)
+	}
+	if scope.Segment != nil {
+		where = append(where, fmt.Sprintf("CAST(%s AS VARCHAR) = ?", quote(scope.Segment.Column)))
+		b.args = append(b.args, scope.Segment.Value)
+	}
+	whereSQL := ""
+	if len(where) > 0 {
+		whereSQL = "\n  WHERE " + strings.Join(where, " AND ")
+	}
+	return fmt.Sprintf(`src AS (
+  SELECT CAST(%s AS VARCHAR) AS m, %s AS w, %s
+  FROM %s%s
+),
+long AS (
+  SELECT m, w, feature, v FROM src UNPIVOT INCLUDE NULLS (v FOR feature IN (%s))
+)`, quote(cfg.ModelColumn), windowExpr, strings.Join(cols, ", "), quote(table), whereSQL, strings.Join(quoted, ", "))
+}
+
+// binSearch renders an expression giving the number of edges e[1..n] (a sorted list column, padded to n) that are
+// <= v: a balanced tree of CASEs, so each row does log2(n) comparisons however many bins there are.
+func binSearch(v, e string, lo, hi int) string {
+	if lo > hi {
+		return fmt.Sprint(lo - 1)
+	}
+	mid := (lo + hi) / 2
+	return fmt.Sprintf("CASE WHEN %s >= %s[%d] THEN %s ELSE %s END", v, e, mid, binSearch(v, e, mid+1, hi), binSearch(v, e, lo, mid-1))
+}
+
+// paddedLength is the smallest 2^d − 1 >= n, so the search tree is balanced.
+func paddedLength(n int) int {
+	p := 1
+	for p-1 < n {
+		p *= 2
+	}
+	return p - 1
+}
+
+// featureNames lists the distinct feature names of a set of (model, feature) pairs, in first-seen order.
+func featureNames(pairs [][2]string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, p := range pairs {
+		if !seen[p[1]] {
+			seen[p[1]] = true
+			out = append(out, p[1])
+		}
+	}
+	return out
+}

@@ -1,0 +1,161 @@
+// Package store defines what the engine asks of a store of inference logs: catalogue look-ups and the two
+// aggregate queries (reference profile, binned counts). One adapter per engine implements it (duckdb now;
+// postgres and spark next). Adapters return aggregates, never rows, so the backend's memory is
+// O(models × windows × features × bins) whatever the number of logged predictions.
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/aiops/modelmonitor/pkg/query"
+)
+
+// FeatureType is how a feature is binned.
+type FeatureType string
+
+const (
+	Numeric     FeatureType = "numeric"
+	Categorical FeatureType = "categorical"
+)
+
+// Feature is one input of one model. Importance is nil where no registry says.
+type Feature struct {
+	Model      string      `json:"model"`
+	Name       string      `json:"name"`
+	Type       FeatureType `json:"type"`
+	Importance *float64    `json:"importance"`
+}
+
+// Model is one logged model.
+type Model struct {
+	ID       string   `json:"id"`
+	Versions []string `json:"versions"`
+	Task     string   `json:"task,omitempty"`
+	Tier     string   `json:"tier,omitempty"`
+	Owner    string   `json:"owner,omitempty"`
+}
+
+// Scope selects the rows an aggregate runs over.
+type Scope struct {
+	// Table is "" for the configured log table, or a validated reference table of the same columns.
+	Table string
+	// From/To bound the timestamp column, [From, To); both zero = no time filter (reference tables).
+	From, To time.Time
+	// Model restricts to one model; "" = every model named in the feature list.
+	Model   string
+	Segment *query.Segment
+}
+
+// Windowing maps timestamps to window indexes: floor((ts − Origin) / Width). Width 0 puts every row in window 0.
+type Windowing struct {
+	Origin time.Time
+	Width  time.Duration
+}
+
+// NumericProfile summarises one numeric feature of one model over a scope. Quantiles align with the requested
+// probabilities and are computed over finite values (linear interpolation, as numpy's default).
+type NumericProfile struct {
+	Model, Feature string
+	Rows           int64 // all rows of the model in scope
+	Finite         int64 // rows with a finite value
+	NonFinite      int64 // NaN or ±Inf
+	Mean, Std      float64
+	Min, Max       float64
+	Quantiles      []float64
+}
+
+// CategoryCount is one category's count.
+type CategoryCount struct {
+	Value string
+	Count int64
+}
+
+// CategoricalProfile summarises one categorical feature: the most frequent categories (at most the requested
+// cap, by count descending then value), the null count, and how many distinct categories there are in all.
+type CategoricalProfile struct {
+	Model, Feature string
+	Rows, Nulls    int64
+	Distinct       int64
+	Categories     []CategoryCount
+}
+
+// Profile is the reference summary from which bins are built.
+type Profile struct {
+	Numeric     []NumericProfile
+	Categorical []CategoricalProfile
+	SQL         []string
+}
+
+// NumericBins are the edges (sorted, unique, finite) of one feature; bin i holds edges[i-1] <= v < edges[i],
+// with −∞ and +∞ as the outer edges.
+type NumericBins struct {
+	Model, Feature string
+	Edges          []float64
+}
+
+// CategoricalBins lists the categories of one feature that keep their own bin (Top), and every category seen in
+// the reference (Known, which includes Top). Complete says Known is the whole reference set, so a value outside
+// it is "unseen" rather than "other".
+type CategoricalBins struct {
+	Model, Feature string
+	Top            []string
+	Known          []string
+	Complete       bool
+}
+
+// Special numeric bins.
+const (
+	BinNull      = -1
+	BinNonFinite = -2
+)
+
+// Category kinds returned by the categorical count query.
+const (
+	KindCategory = 0
+	KindOther    = 1
+	KindUnseen   = 2
+	KindNull     = 3
+)
+
+// NumericCount is the count and sum of finite values of one (model, window, feature, bin).
+type NumericCount struct {
+	Model   string
+	Window  int64
+	Feature string
+	Bin     int
+	Count   int64
+	Sum     float64
+}
+
+// CategoryWindowCount is the count of one (model, window, feature, category kind, category).
+type CategoryWindowCount struct {
+	Model    string
+	Window   int64
+	Feature  string
+	Kind     int
+	Category string
+	Count    int64
+}
+
+// Counts is the result of one binned aggregate.
+type Counts struct {
+	Numeric     []NumericCount
+	Categorical []CategoryWindowCount
+	SQL         []string
+}
+
+// Store is one engine's adapter.
+type Store interface {
+	// Health checks reachability and that every mapped column exists, naming what is missing.
+	Health(ctx context.Context) error
+	Models(ctx context.Context) ([]Model, error)
+	// Features lists the features of one model ("" = every model), from the registry or inferred from types.
+	Features(ctx context.Context, model string) ([]Feature, error)
+	SegmentValues(ctx context.Context, column string, limit int) ([]string, error)
+	// ValidateTable checks that a reference table exists and has the mapped columns the features need.
+	ValidateTable(ctx context.Context, table string, features []Feature) error
+	Profile(ctx context.Context, scope Scope, features []Feature, probs []float64, categoryCap int) (Profile, error)
+	Counts(ctx context.Context, scope Scope, w Windowing, num []NumericBins, cat []CategoricalBins) (Counts, error)
+	Close() error
+}
