@@ -56,19 +56,26 @@ func ResolveWindow(window string, interval time.Duration, rng time.Duration, max
 		if w < floor {
 			w = floor
 		}
-		for _, n := range niceWindows {
-			if n >= w {
-				return n, false, nil
-			}
-		}
-		return w.Round(24 * time.Hour), false, nil
+		return niceCeil(w), false, nil
 	}
 	w, err := ParseWindow(window)
 	if err != nil {
 		return 0, false, err
 	}
 	if w < floor {
-		return floor, true, nil
+		return niceCeil(floor), true, nil
 	}
 	return w, false, nil
+}
+
+// niceCeil rounds a window up to the next of niceWindows (beyond a week: to whole days), so windows stay aligned
+// to clock boundaries.
+func niceCeil(w time.Duration) time.Duration {
+	for _, n := range niceWindows {
+		if n >= w {
+			return n
+		}
+	}
+	day := 24 * time.Hour
+	return (w + day - 1) / day * day
 }

@@ -1,0 +1,63 @@
+package query
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestResolveWindow(t *testing.T) {
+	day := 24 * time.Hour
+	cases := []struct {
+		name     string
+		window   string
+		interval time.Duration
+		rng      time.Duration
+		maxDP    int64
+		want     time.Duration
+		widened  bool
+	}{
+		{"explicit day", "1d", time.Minute, 30 * day, 1000, day, false},
+		{"explicit week", "1w", time.Minute, 90 * day, 1000, 7 * day, false},
+		{"auto from panel interval", "auto", 40 * time.Minute, 30 * day, 1000, time.Hour, false},
+		// Alert rules: intervalMs 1000, maxDataPoints 43200 over 30 days → 60 s; MaxWindows (1000) → 43.2 min → 1h.
+		{"alert rule defaults are clamped", "auto", time.Second, 30 * day, 43200, time.Hour, false},
+		{"explicit window too fine for the range", "1m", time.Second, 30 * day, 43200, time.Hour, true},
+		{"floor of one minute", "auto", time.Second, time.Hour, 43200, time.Minute, false},
+		// 400 days / 9 points = 44.44 days → 45 days.
+		{"beyond a week rounds up to whole days", "auto", 9*day + time.Hour, 400 * day, 9, 45 * day, false},
+	}
+	for _, c := range cases {
+		got, widened, err := ResolveWindow(c.window, c.interval, c.rng, c.maxDP)
+		if err != nil || got != c.want || widened != c.widened {
+			t.Errorf("%s: got %v widened=%v err=%v, want %v widened=%v", c.name, got, widened, err, c.want, c.widened)
+		}
+		if c.rng/got > MaxWindows {
+			t.Errorf("%s: %d windows exceed the bound", c.name, c.rng/got)
+		}
+	}
+}
+
+func TestParseDefaultsAndEnvelope(t *testing.T) {
+	m, err := Parse([]byte(`{"queryType":"drift","model":"*","features":["$__all"]}`), "distribution")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.QueryType != TypeDistribution || m.Model != "" || m.Features != nil || m.Metric != MetricAuto || m.Bins != DefaultBins ||
+		m.Window != "auto" || m.Reference.Type != RefTrailing || m.Reference.Windows != DefaultTrailing {
+		t.Fatalf("defaults not applied: %+v %+v", m, m.Reference)
+	}
+	if _, err := Parse([]byte(`{"threshold":-1}`), ""); err == nil || !strings.Contains(err.Error(), "threshold") {
+		t.Fatalf("negative threshold accepted: %v", err)
+	}
+	for _, w := range []string{"15m", "1h", "1d", "2w", "90s"} {
+		if _, err := ParseWindow(w); err != nil {
+			t.Errorf("%s: %v", w, err)
+		}
+	}
+	for _, w := range []string{"0d", "-1h", "d", "1y"} {
+		if _, err := ParseWindow(w); err == nil {
+			t.Errorf("%s accepted", w)
+		}
+	}
+}

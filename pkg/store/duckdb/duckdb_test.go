@@ -1,0 +1,92 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aiops/modelmonitor/pkg/settings"
+)
+
+func writeStore(t *testing.T) settings.Settings {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "s.duckdb")
+	db, err := sql.Open("duckdb", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`CREATE TABLE inference_log AS SELECT TIMESTAMP '2026-01-01' + INTERVAL (i) MINUTE AS ts,
+		'm' AS model_id, 'v1' AS model_version, 'p' || i AS prediction_id, 'EU' AS region, 'web' AS channel,
+		i::DOUBLE AS x, 0.0 AS prediction, 0.5 AS score FROM range(100) t(i)`); err != nil {
+		t.Fatal(err)
+	}
+	cfg := settings.Defaults()
+	cfg.Path = path
+	return cfg
+}
+
+// The user's store is only read: the file is opened read-only, so DuckDB itself refuses any write.
+func TestOpensReadOnly(t *testing.T) {
+	s, err := Open(writeStore(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	_, err = s.db.Exec(`CREATE TABLE intruder (i INTEGER)`)
+	if err == nil || !strings.Contains(err.Error(), "read-only") {
+		t.Fatalf("write on the store: %v, want a read-only refusal", err)
+	}
+}
+
+// Parquet files are read through a view in a private in-memory database, with the same results.
+func TestParquetFiles(t *testing.T) {
+	cfg := writeStore(t)
+	dir := t.TempDir()
+	db, err := sql.Open("duckdb", cfg.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`COPY inference_log TO '` + filepath.Join(dir, "part-0.parquet") + `' (FORMAT parquet)`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	cfg.Path = filepath.Join(dir, "*.parquet")
+	s, err := Open(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Health(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	fs, err := s.Features(context.Background(), "m")
+	if err != nil || len(fs) != 1 || fs[0].Name != "x" || fs[0].Type != "numeric" || fs[0].Importance != nil {
+		t.Fatalf("features inferred from a registry-less Parquet store: %+v %v", fs, err)
+	}
+	cfg.Path = filepath.Join(dir, "none-*.parquet")
+	if _, err := Open(cfg); err == nil || !strings.Contains(err.Error(), "no files match") {
+		t.Fatalf("empty glob: %v", err)
+	}
+}
+
+func TestBinSearchCountsEdgesAtOrBelow(t *testing.T) {
+	// With edges e = [1, 2, 3] padded to 3, the tree must return 0 below 1, 1 on [1,2), 2 on [2,3), 3 from 3.
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	expr := binSearch("v", "e", 1, paddedLength(3))
+	for v, want := range map[float64]int{0.5: 0, 1: 1, 1.5: 1, 2: 2, 2.99: 2, 3: 3, 1e300: 3} {
+		var got int
+		if err := db.QueryRow(`SELECT `+expr+` FROM (SELECT ?::DOUBLE AS v, [1.0, 2.0, 3.0] AS e)`, v).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("bin of %g = %d, want %d", v, got, want)
+		}
+	}
+}
