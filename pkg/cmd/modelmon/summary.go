@@ -12,7 +12,6 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
-
 )
 
 // runSummary runs one drift query over every model and feature (daily windows, auto metric, a fixed reference
@@ -140,4 +139,3 @@ func nonZero(x float64) float64 {
 	}
 	return x
 }
-

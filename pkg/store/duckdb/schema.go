@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/aiops/modelmonitor/pkg/store"
 )
@@ -123,4 +124,16 @@ func (s *Store) ValidateTable(ctx context.Context, table string, features []stor
 		return fmt.Errorf("reference table %q is missing columns: %s", table, strings.Join(missing, ", "))
 	}
 	return nil
+}
+
+// timeParam returns the SQL type of the time column and how to render a bound as text of that type: naive
+// TIMESTAMP columns hold UTC wall-clock times; TIMESTAMPTZ columns get an absolute RFC 3339 instant.
+func (s *Store) timeParam() (string, func(time.Time) string) {
+	s.mu.Lock()
+	cols := s.tables[strings.ToLower(s.cfg.Table)]
+	s.mu.Unlock()
+	if strings.Contains(cols[strings.ToLower(s.cfg.TimeColumn)], "TIME ZONE") {
+		return "TIMESTAMPTZ", func(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+	}
+	return "TIMESTAMP", func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.999999") }
 }

@@ -1,0 +1,19 @@
+// force timezone to UTC to allow tests to work regardless of local timezone
+// generally used by snapshots, but can affect specific tests
+process.env.TZ = 'UTC';
+
+const base = require('./.config/jest.config');
+
+module.exports = {
+  // Jest configuration provided by Grafana scaffolding
+  ...base,
+  // Some ESM-only dependencies of @grafana/data (d3-color, …) ship .mjs files: transform those too.
+  transform: {
+    ...base.transform,
+    '^.+\\.mjs$': base.transform['^.+\\.(t|j)sx?$'],
+  },
+  // editor tests render the real @grafana/ui pick-lists: give them room on a loaded 2-core machine
+  testTimeout: 30000,
+  // the browser check (test/browser) runs in Chromium, not in jest
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/'],
+};

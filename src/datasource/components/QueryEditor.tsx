@@ -1,0 +1,421 @@
+import React, { ChangeEvent, useMemo } from 'react';
+import { css } from '@emotion/css';
+import { GrafanaTheme2, QueryEditorProps, SelectableValue } from '@grafana/data';
+import {
+  Alert,
+  Combobox,
+  ComboboxOption,
+  InlineField,
+  InlineFieldRow,
+  InlineSwitch,
+  Input,
+  MultiCombobox,
+  RadioButtonGroup,
+  useStyles2,
+} from '@grafana/ui';
+
+import { DataSource } from '../datasource';
+import { hasErrors, issuesFor, migrateQuery, QueryField, QueryIssue, validateQuery } from '../query';
+import {
+  DEFAULT_BINS,
+  DEFAULT_TRAILING_WINDOWS,
+  FeatureInfo,
+  Metric,
+  MMDataSourceOptions,
+  MMQuery,
+  ModelInfo,
+  QueryType,
+  Reference,
+  ReferenceType,
+} from '../types';
+import { SELECTORS } from '../../shared/selectors';
+import { featureOptions, listOptions, modelOptions } from './options';
+import { templateVariableNames, useResource } from './useResources';
+
+type Props = QueryEditorProps<DataSource, MMQuery, MMDataSourceOptions>;
+
+export const QUERY_TYPE_OPTIONS: Array<SelectableValue<QueryType>> = [
+  { value: 'drift', label: 'Drift series', description: 'Drift score per window and feature: alertable time series' },
+  {
+    value: 'driftHeatmap',
+    label: 'Drift heatmap',
+    description: 'Features × windows table for the drift heatmap panel',
+  },
+  {
+    value: 'distribution',
+    label: 'Distribution',
+    description: 'Reference vs current per bin, for the distribution panel',
+  },
+];
+
+export const METRIC_OPTIONS: Array<ComboboxOption<Metric>> = [
+  {
+    value: 'auto',
+    label: 'auto',
+    description:
+      'By type and size: KS / chi-square / Z-test (p < 0.05) on ≤ 1000 reference rows, else Wasserstein or Jensen–Shannon (≥ 0.1)',
+  },
+  { value: 'psi', label: 'PSI', description: 'Population stability index (0.1 watch, 0.2 act)' },
+  { value: 'js', label: 'Jensen–Shannon', description: 'Jensen–Shannon distance, base 2 (0.1)' },
+  { value: 'kl', label: 'KL divergence', description: 'Kullback–Leibler divergence of current from reference' },
+  { value: 'hellinger', label: 'Hellinger', description: 'Hellinger distance' },
+  { value: 'linf', label: 'L∞', description: 'Largest per-bin difference of fractions (0.1)' },
+  {
+    value: 'wasserstein',
+    label: 'Wasserstein',
+    description: 'Numeric features: earth mover’s distance / reference std (0.1)',
+  },
+  { value: 'ks', label: 'Kolmogorov–Smirnov', description: 'Numeric features: two-sample KS test p-value (0.05)' },
+  { value: 'chi2', label: 'Chi-square', description: 'Categorical features: chi-square test p-value (0.05)' },
+  { value: 'ztest', label: 'Z-test', description: 'Binary features: Z-test for proportions p-value (0.05)' },
+];
+
+const WINDOW_OPTIONS: Array<ComboboxOption<string>> = [
+  { value: 'auto', label: 'auto', description: 'From the panel interval' },
+  { value: '15m', label: '15m' },
+  { value: '1h', label: '1h' },
+  { value: '6h', label: '6h' },
+  { value: '1d', label: '1d' },
+  { value: '1w', label: '1w' },
+];
+
+const REFERENCE_OPTIONS: Array<SelectableValue<ReferenceType>> = [
+  { value: 'range', label: 'Fixed range', description: 'A time range of the same log, e.g. the validation week' },
+  { value: 'trailing', label: 'Trailing windows', description: 'The N windows before each window' },
+  { value: 'table', label: 'Table', description: 'A separate table with the same columns, e.g. the training set' },
+];
+
+const LABEL_WIDTH = 16;
+
+export function QueryEditor(props: Props) {
+  const { datasource, onChange, onRunQuery } = props;
+  const styles = useStyles2(getStyles);
+  const query = useMemo(() => migrateQuery(props.query as MMQuery & Record<string, unknown>), [props.query]);
+  const variables = useMemo(() => templateVariableNames(), []);
+
+  const models = useResource<ModelInfo[]>(() => datasource.getModels(), 'models', []);
+  const features = useResource<FeatureInfo[]>(
+    () => datasource.getFeatures(query.model ?? ''),
+    `features:${query.model ?? ''}`,
+    []
+  );
+  const segmentColumns = useResource<string[]>(() => datasource.getSegmentColumns(), 'segments', []);
+  const segmentColumn = query.segment?.column ?? '';
+  const segmentValues = useResource<string[]>(
+    () => datasource.getSegmentValues(segmentColumn),
+    `segmentValues:${segmentColumn}`,
+    []
+  );
+
+  const issues = validateQuery(query, { features: features.value });
+
+  const change = (patch: Partial<MMQuery>, run = true) => {
+    const next = { ...query, ...patch };
+    onChange(next);
+    if (run && !hasErrors(validateQuery(next, { features: features.value }))) {
+      onRunQuery();
+    }
+  };
+  const changeReference = (reference: Reference, run = true) => change({ reference }, run);
+
+  const fieldError = (...fields: QueryField[]) => {
+    const errs = issuesFor(issues, ...fields).filter((i) => i.severity === 'error');
+    return { invalid: errs.length > 0, error: errs.map((i) => i.message).join(' ') };
+  };
+  /** For the first field of a row: its message may run under the fields beside it instead of pushing them away. */
+  const leadFieldError = (...fields: QueryField[]) => ({
+    ...fieldError(...fields),
+    validationMessageHorizontalOverflow: true,
+  });
+
+  const models_ = modelOptions(models.value, variables, query.model ?? '');
+  const features_ = featureOptions(features.value, variables, query.features ?? []);
+  const allFeatures = (query.features ?? []).length === 0;
+  const segmentColumnOptions = listOptions(segmentColumns.value, variables, segmentColumn);
+  const segmentValueOptions = listOptions(segmentValues.value, variables, query.segment?.value ?? '');
+
+  const ref = query.reference!;
+  const warnings = issues.filter((i) => i.severity === 'warning');
+  const loadErrors = [models.error, features.error, segmentColumns.error].filter(Boolean) as string[];
+
+  return (
+    <div className={styles.editor} data-testid={SELECTORS.queryEditor.container}>
+      <InlineFieldRow>
+        <InlineField label="Query type" labelWidth={LABEL_WIDTH} {...leadFieldError('queryType')}>
+          <RadioButtonGroup<QueryType>
+            id="mm-query-type"
+            options={QUERY_TYPE_OPTIONS}
+            value={query.queryType}
+            onChange={(v) => change({ queryType: v })}
+          />
+        </InlineField>
+      </InlineFieldRow>
+
+      <InlineFieldRow>
+        <InlineField
+          label="Model"
+          labelWidth={LABEL_WIDTH}
+          tooltip="The model whose inputs are compared; All models runs one query over the whole fleet."
+          {...leadFieldError('model')}
+        >
+          <Combobox<string>
+            id="mm-model"
+            width={28}
+            options={models_}
+            value={query.model ?? ''}
+            loading={models.loading}
+            createCustomValue
+            placeholder="All models"
+            onChange={(o) => change({ model: o?.value ?? '', features: [] })}
+          />
+        </InlineField>
+        <InlineField
+          label="All features"
+          tooltip="Every feature of the model; switch off to pick features"
+          htmlFor="mm-all-features"
+        >
+          <InlineSwitch
+            id="mm-all-features"
+            value={allFeatures}
+            onChange={(e) => {
+              if ((e.target as HTMLInputElement).checked) {
+                change({ features: [] });
+              } else if (features_.length > 0) {
+                change({ features: [String(features_[0].value)] });
+              }
+            }}
+          />
+        </InlineField>
+        {!allFeatures && (
+          <InlineField label="Features" labelWidth={10} grow {...fieldError('features')}>
+            <MultiCombobox<string>
+              id="mm-features"
+              width="auto"
+              minWidth={24}
+              maxWidth={80}
+              options={features_}
+              value={query.features ?? []}
+              loading={features.loading}
+              createCustomValue
+              placeholder="Pick features"
+              onChange={(opts) => change({ features: opts.map((o) => String(o.value)) })}
+            />
+          </InlineField>
+        )}
+      </InlineFieldRow>
+
+      <InlineFieldRow>
+        <InlineField
+          label="Metric"
+          labelWidth={LABEL_WIDTH}
+          tooltip="auto chooses by feature type and sample size and reports its choice in the frame metadata"
+          {...leadFieldError('metric')}
+        >
+          <Combobox<Metric>
+            id="mm-metric"
+            width={22}
+            options={METRIC_OPTIONS}
+            value={query.metric ?? 'auto'}
+            onChange={(o) => change({ metric: o.value })}
+          />
+        </InlineField>
+        <InlineField
+          label="Window"
+          labelWidth={10}
+          tooltip="Length of each compared window: auto (from the panel interval) or a duration such as 15m, 1h, 1d, 1w"
+          {...fieldError('window')}
+        >
+          <Combobox<string>
+            id="mm-window"
+            width={12}
+            options={WINDOW_OPTIONS}
+            value={query.window ?? 'auto'}
+            createCustomValue
+            onChange={(o) => change({ window: String(o.value) })}
+          />
+        </InlineField>
+        <InlineField
+          label="Bins"
+          labelWidth={8}
+          tooltip="Quantile bins of numeric features (reference quantiles)"
+          {...fieldError('bins')}
+        >
+          <Input
+            id="mm-bins"
+            type="number"
+            width={10}
+            placeholder={String(DEFAULT_BINS)}
+            value={query.bins ?? ''}
+            onChange={(e: ChangeEvent<HTMLInputElement>) =>
+              change({ bins: e.currentTarget.value === '' ? undefined : Number(e.currentTarget.value) }, false)
+            }
+            onBlur={() => !hasErrors(issues) && onRunQuery()}
+          />
+        </InlineField>
+        <InlineField
+          label="Threshold"
+          labelWidth={11}
+          tooltip="Overrides the metric's default threshold"
+          {...fieldError('threshold')}
+        >
+          <Input
+            id="mm-threshold"
+            type="number"
+            width={12}
+            step="any"
+            placeholder="default"
+            value={query.threshold ?? ''}
+            onChange={(e: ChangeEvent<HTMLInputElement>) =>
+              change({ threshold: e.currentTarget.value === '' ? undefined : Number(e.currentTarget.value) }, false)
+            }
+            onBlur={() => !hasErrors(issues) && onRunQuery()}
+          />
+        </InlineField>
+      </InlineFieldRow>
+
+      <InlineFieldRow>
+        <InlineField label="Reference" labelWidth={LABEL_WIDTH} {...leadFieldError('reference')}>
+          <RadioButtonGroup<ReferenceType>
+            id="mm-reference-type"
+            options={REFERENCE_OPTIONS}
+            value={ref.type}
+            onChange={(t) => {
+              if (t === 'range') {
+                changeReference({ type: 'range', from: '', to: '' }, false);
+              } else if (t === 'trailing') {
+                changeReference({ type: 'trailing', windows: DEFAULT_TRAILING_WINDOWS });
+              } else {
+                changeReference({ type: 'table', table: '' }, false);
+              }
+            }}
+          />
+        </InlineField>
+        {ref.type === 'range' && (
+          <>
+            <InlineField label="From" labelWidth={8} {...fieldError('referenceFrom')}>
+              <Input
+                id="mm-reference-from"
+                width={24}
+                placeholder="2026-10-01T00:00:00Z"
+                value={ref.from}
+                onChange={(e: ChangeEvent<HTMLInputElement>) =>
+                  changeReference({ ...ref, from: e.currentTarget.value }, false)
+                }
+                onBlur={() => !hasErrors(issues) && onRunQuery()}
+              />
+            </InlineField>
+            <InlineField label="To" labelWidth={6} {...fieldError('referenceTo')}>
+              <Input
+                id="mm-reference-to"
+                width={24}
+                placeholder="2026-10-08T00:00:00Z"
+                value={ref.to}
+                onChange={(e: ChangeEvent<HTMLInputElement>) =>
+                  changeReference({ ...ref, to: e.currentTarget.value }, false)
+                }
+                onBlur={() => !hasErrors(issues) && onRunQuery()}
+              />
+            </InlineField>
+          </>
+        )}
+        {ref.type === 'trailing' && (
+          <InlineField
+            label="Windows"
+            labelWidth={10}
+            tooltip="How many windows before each window form its reference"
+            {...fieldError('referenceWindows')}
+          >
+            <Input
+              id="mm-reference-windows"
+              type="number"
+              width={10}
+              value={Number.isFinite(ref.windows) ? ref.windows : ''}
+              onChange={(e: ChangeEvent<HTMLInputElement>) =>
+                changeReference({ type: 'trailing', windows: Number(e.currentTarget.value) }, false)
+              }
+              onBlur={() => !hasErrors(issues) && onRunQuery()}
+            />
+          </InlineField>
+        )}
+        {ref.type === 'table' && (
+          <InlineField label="Table" labelWidth={8} {...fieldError('referenceTable')}>
+            <Input
+              id="mm-reference-table"
+              width={24}
+              placeholder="training_set"
+              value={ref.table}
+              onChange={(e: ChangeEvent<HTMLInputElement>) =>
+                changeReference({ type: 'table', table: e.currentTarget.value }, false)
+              }
+              onBlur={() => !hasErrors(issues) && onRunQuery()}
+            />
+          </InlineField>
+        )}
+      </InlineFieldRow>
+
+      <InlineFieldRow>
+        <InlineField
+          label="Segment"
+          labelWidth={LABEL_WIDTH}
+          tooltip="Optional: filter the log to one value of a segment column"
+          {...leadFieldError('segmentColumn')}
+        >
+          <Combobox<string>
+            id="mm-segment-column"
+            width={20}
+            options={segmentColumnOptions}
+            value={segmentColumn || null}
+            loading={segmentColumns.loading}
+            isClearable
+            createCustomValue
+            placeholder="(whole log)"
+            onChange={(o) =>
+              o ? change({ segment: { column: String(o.value), value: '' } }, false) : change({ segment: undefined })
+            }
+          />
+        </InlineField>
+        {segmentColumn !== '' && (
+          <InlineField label="Value" labelWidth={8} {...fieldError('segmentValue')}>
+            <Combobox<string>
+              id="mm-segment-value"
+              width={20}
+              options={segmentValueOptions}
+              value={query.segment?.value || null}
+              loading={segmentValues.loading}
+              createCustomValue
+              placeholder="Choose a value"
+              onChange={(o) => change({ segment: { column: segmentColumn, value: String(o.value) } })}
+            />
+          </InlineField>
+        )}
+      </InlineFieldRow>
+
+      {warnings.length > 0 && (
+        <Alert severity="warning" title="Check the query" data-testid={SELECTORS.queryEditor.warnings}>
+          <ul className={styles.list}>
+            {warnings.map((w: QueryIssue, i) => (
+              <li key={i}>{w.message}</li>
+            ))}
+          </ul>
+        </Alert>
+      )}
+      {loadErrors.length > 0 && (
+        <Alert severity="error" title="Could not load the pick-lists from the data source">
+          {loadErrors.join(' ')}
+        </Alert>
+      )}
+    </div>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  editor: css({
+    display: 'flex',
+    flexDirection: 'column',
+    gap: theme.spacing(0.5),
+  }),
+  list: css({
+    margin: 0,
+    paddingLeft: theme.spacing(2),
+  }),
+});

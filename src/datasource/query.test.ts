@@ -1,0 +1,206 @@
+import {
+  hasErrors,
+  interpolateFeatures,
+  interpolateQuery,
+  Interpolate,
+  migrateQuery,
+  parseDurationSeconds,
+  validateQuery,
+} from './query';
+import { FeatureInfo, MMQuery } from './types';
+
+const base: MMQuery = {
+  refId: 'A',
+  queryType: 'drift',
+  model: 'churn',
+  features: ['monthly_charges'],
+  metric: 'auto',
+  window: '1d',
+  reference: { type: 'range', from: '2026-10-01T00:00:00Z', to: '2026-10-08T00:00:00Z' },
+};
+
+const FEATURES: FeatureInfo[] = [
+  { name: 'monthly_charges', type: 'numeric', importance: 0.17 },
+  { name: 'contract_type', type: 'categorical', importance: 0.12 },
+  { name: 'senior_citizen', type: 'categorical', importance: 0.02 },
+];
+
+const messages = (q: MMQuery, features = FEATURES) =>
+  validateQuery(q, { features }).map((i) => `${i.field}: ${i.message}`);
+
+describe('migrateQuery', () => {
+  it('fills the defaults of a blank query', () => {
+    expect(migrateQuery({ refId: 'A' })).toEqual({
+      refId: 'A',
+      queryType: 'drift',
+      model: '',
+      features: [],
+      metric: 'auto',
+      window: 'auto',
+      reference: { type: 'trailing', windows: 7 },
+    });
+  });
+
+  it('migrates a single feature string and comma lists to the features array', () => {
+    expect(migrateQuery({ refId: 'A', feature: 'tenure_months' } as never).features).toEqual(['tenure_months']);
+    expect(migrateQuery({ refId: 'A', features: 'a, b ,c' } as never).features).toEqual(['a', 'b', 'c']);
+    expect('feature' in migrateQuery({ refId: 'A', feature: 'x' } as never)).toBe(false);
+  });
+
+  it('keeps what the user typed, even invalid, for validation to explain', () => {
+    const q = migrateQuery({ ...base, reference: { type: 'trailing', windows: 0 }, bins: '1' as never });
+    expect(q.reference).toEqual({ type: 'trailing', windows: 0 });
+    expect(q.bins).toBe(1);
+    expect(hasErrors(validateQuery(q))).toBe(true);
+  });
+
+  it('drops a segment without column and unknown enum values', () => {
+    const q = migrateQuery({
+      ...base,
+      segment: { column: '', value: 'EU' },
+      metric: 'nope' as never,
+      queryType: 'x' as never,
+    });
+    expect(q.segment).toBeUndefined();
+    expect(q.metric).toBe('auto');
+    expect(q.queryType).toBe('drift');
+  });
+});
+
+describe('parseDurationSeconds', () => {
+  it.each([
+    ['15m', 900],
+    ['1h', 3600],
+    ['1h30m', 5400],
+    ['1d', 86400],
+    ['2w', 1209600],
+  ])('%s = %d s', (text, seconds) => expect(parseDurationSeconds(text)).toBe(seconds));
+  it('rejects what is not a duration', () => {
+    expect(parseDurationSeconds('1 day')).toBeUndefined();
+    expect(parseDurationSeconds('d')).toBeUndefined();
+  });
+});
+
+describe('validateQuery', () => {
+  it('accepts the contract example', () => {
+    expect(validateQuery(base, { features: FEATURES })).toEqual([]);
+  });
+
+  it('explains a Z-test on a numeric feature', () => {
+    const m = messages({ ...base, metric: 'ztest', features: ['monthly_charges'] });
+    expect(m).toHaveLength(1);
+    expect(m[0]).toMatch(/^metric: .*Z-test .*monthly_charges is numeric/);
+    expect(hasErrors(validateQuery({ ...base, metric: 'ztest' }, { features: FEATURES }))).toBe(true);
+  });
+
+  it('warns (does not block) a Z-test over all features when some are numeric', () => {
+    const issues = validateQuery({ ...base, metric: 'ztest', features: [] }, { features: FEATURES });
+    expect(issues.find((i) => i.field === 'metric')?.severity).toBe('warning');
+    expect(hasErrors(issues)).toBe(false);
+  });
+
+  it('explains KS / Wasserstein on a categorical feature', () => {
+    expect(messages({ ...base, metric: 'ks', features: ['contract_type'] })[0]).toMatch(/contract_type is categorical/);
+  });
+
+  it('rejects trailing windows below 1 and non-integers', () => {
+    for (const windows of [0, -3, 1.5, NaN]) {
+      expect(messages({ ...base, reference: { type: 'trailing', windows } })).toEqual([
+        'referenceWindows: Trailing windows must be a whole number of at least 1.',
+      ]);
+    }
+    expect(messages({ ...base, reference: { type: 'trailing', windows: 1 } })).toEqual([]);
+  });
+
+  it('rejects a reference range that ends before it starts', () => {
+    const m = messages({
+      ...base,
+      reference: { type: 'range', from: '2026-10-08T00:00:00Z', to: '2026-10-01T00:00:00Z' },
+    });
+    expect(m).toEqual(['referenceTo: The range ends before it starts: the end must be after the start.']);
+  });
+
+  it('rejects times that are not RFC 3339, and empty ones', () => {
+    const m = messages({ ...base, reference: { type: 'range', from: '01/10/2026', to: '' } });
+    expect(m[0]).toMatch(/^referenceFrom: "01\/10\/2026" is not an RFC 3339 time/);
+    expect(m[1]).toMatch(/^referenceTo: Enter the end/);
+  });
+
+  it('accepts variables in the range and checks them after interpolation', () => {
+    expect(messages({ ...base, reference: { type: 'range', from: '${ref_from}', to: '$ref_to' } })).toEqual([]);
+  });
+
+  it('rejects a table name that is not an identifier', () => {
+    expect(messages({ ...base, reference: { type: 'table', table: 'training set; drop' } })[0]).toMatch(
+      /^referenceTable:/
+    );
+    expect(messages({ ...base, reference: { type: 'table', table: 'training_set' } })).toEqual([]);
+  });
+
+  it('rejects bad windows and bins', () => {
+    expect(messages({ ...base, window: '1 day' })[0]).toMatch(/^window: "1 day" is not a window/);
+    expect(messages({ ...base, window: '0m' })[0]).toMatch(/^window: The window must be longer than zero/);
+    expect(messages({ ...base, bins: 1 })[0]).toMatch(/^bins:/);
+    expect(messages({ ...base, bins: 100 })).toEqual([]);
+  });
+
+  it('asks for a segment value when a column is chosen', () => {
+    expect(messages({ ...base, segment: { column: 'region', value: '' } })).toEqual([
+      'segmentValue: Choose a value of region, or clear the segment.',
+    ]);
+  });
+
+  it('flags features the model does not have', () => {
+    expect(messages({ ...base, features: ['nope'] })[0]).toMatch(/^features: nope is not a feature of churn/);
+  });
+});
+
+describe('interpolation', () => {
+  // A stand-in for getTemplateSrv().replace with $model single-valued and $feature multi-valued.
+  const vars: Record<string, string | string[]> = {
+    model: 'churn',
+    feature: ['monthly_charges', 'contract_type'],
+    one: 'tenure_months',
+    region: 'EU',
+    from: '2026-10-01T00:00:00Z',
+  };
+  const interpolate: Interpolate = (text, format) =>
+    text.replace(/\$\{?(\w+)\}?/g, (whole, name: string) => {
+      const v = vars[name];
+      if (v === undefined) {
+        return whole;
+      }
+      return format ? format(v) : Array.isArray(v) ? `{${v.join(',')}}` : v;
+    });
+
+  it('expands multi-value feature variables into several features, without duplicates', () => {
+    expect(interpolateFeatures(['$feature', 'monthly_charges', '${one}'], interpolate)).toEqual([
+      'monthly_charges',
+      'contract_type',
+      'tenure_months',
+    ]);
+  });
+
+  it('interpolates model, features, segment value and the reference', () => {
+    const q = interpolateQuery(
+      {
+        ...base,
+        model: '$model',
+        features: ['$feature'],
+        segment: { column: 'region', value: '$region' },
+        reference: { type: 'range', from: '$from', to: '2026-10-08T00:00:00Z' },
+      },
+      interpolate
+    );
+    expect(q.model).toBe('churn');
+    expect(q.features).toEqual(['monthly_charges', 'contract_type']);
+    expect(q.segment).toEqual({ column: 'region', value: 'EU' });
+    expect(q.reference).toEqual({ type: 'range', from: '2026-10-01T00:00:00Z', to: '2026-10-08T00:00:00Z' });
+  });
+
+  it('interpolates the reference table', () => {
+    vars.reftable = 'training_set';
+    const q = interpolateQuery({ ...base, reference: { type: 'table', table: '$reftable' } }, interpolate);
+    expect(q.reference).toEqual({ type: 'table', table: 'training_set' });
+  });
+});

@@ -1,0 +1,328 @@
+#!/usr/bin/env node
+/**
+ * Real-browser check of the panels and editors: builds the harness (test/browser/webpack.config.ts, extending the
+ * project's .config/webpack), serves it on 127.0.0.1, opens it in Debian's Chromium through playwright-core in the
+ * light and dark themes, takes screenshots (test/browser/screenshots/), fails on any console error, checks visible
+ * text against values computed from the recorded frames, and clicks a heatmap cell to check the drill-down target.
+ *
+ * Needs: apt-get install -y chromium   (or CHROMIUM=/path/to/chrome)
+ * Ends with a line "browser: N passed, M failed"; exits non-zero when anything failed.
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { chromium } from 'playwright-core';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '..', '..');
+const DIST = path.join(HERE, 'dist');
+const SHOTS = path.join(HERE, 'screenshots');
+const FIXTURES = path.join(ROOT, 'src', '__fixtures__', 'frames');
+const EXECUTABLE = process.env.CHROMIUM || '/usr/bin/chromium';
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+// ---------------------------------------------------------------------------------------------------------------
+// Expectations computed from the recorded frames (they may be re-recorded: nothing here is hard-coded).
+
+function frames(name) {
+  const body = JSON.parse(readFileSync(path.join(FIXTURES, `${name}.json`), 'utf8'));
+  return Object.values(body.results).flatMap((r) => r.frames ?? []);
+}
+function column(frame, name) {
+  const i = frame.schema.fields.findIndex((f) => f.name === name);
+  return i < 0 ? [] : frame.data.values[i];
+}
+function formatScore(v, decimals = 4) {
+  if (v === null || v === undefined || !Number.isFinite(v)) {
+    return '–';
+  }
+  if (v !== 0 && Math.abs(v) < 10 ** -decimals) {
+    return v.toExponential(1);
+  }
+  return String(Number(v.toFixed(decimals)));
+}
+const formatCount = (n) => Math.round(n).toLocaleString('en-US');
+const formatPercent = (f) => `${(f * 100).toFixed(2)}%`;
+
+const dist = frames('distribution');
+const heat = frames('driftHeatmap')[0];
+const heatCustom = heat.schema.meta.custom;
+const heatCols = Object.fromEntries(
+  ['time', 'feature', 'importance', 'value', 'drift', 'currentCount'].map((n) => [n, column(heat, n)])
+);
+const heatFeatures = [...new Set(heatCols.feature)].sort((a, b) => {
+  const ia = heatCols.importance[heatCols.feature.indexOf(a)] ?? -Infinity;
+  const ib = heatCols.importance[heatCols.feature.indexOf(b)] ?? -Infinity;
+  return ib - ia || a.localeCompare(b);
+});
+const heatWindows = [...new Set(heatCols.time)].sort((a, b) => a - b);
+
+// ---------------------------------------------------------------------------------------------------------------
+
+function build() {
+  const r = spawnSync('npx', ['webpack', '-c', 'test/browser/webpack.config.ts'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) {
+    process.stdout.write(r.stdout + r.stderr);
+    throw new Error('harness build failed');
+  }
+  copyFileSync(path.join(HERE, 'harness', 'index.html'), path.join(DIST, 'index.html'));
+}
+
+function serve() {
+  const types = { '.html': 'text/html', '.js': 'text/javascript', '.svg': 'image/svg+xml', '.css': 'text/css' };
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://127.0.0.1');
+    let file = path.join(DIST, path.normalize(url.pathname).replace(/^(\.\.[/\\])+/, ''));
+    if (!file.startsWith(DIST) || !existsSync(file) || url.pathname === '/') {
+      file = path.join(DIST, 'index.html'); // the harness is a single page; drill-downs push other paths
+    }
+    res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+const results = [];
+
+async function check(name, page, errors, fn) {
+  errors.length = 0;
+  try {
+    await fn();
+    if (errors.length) {
+      throw new Error(`console errors:\n  ${errors.join('\n  ')}`);
+    }
+    results.push({ name, ok: true });
+    console.log(`ok   ${name}`);
+  } catch (e) {
+    results.push({ name, ok: false });
+    console.log(
+      `FAIL ${name}\n     ${String(e?.message ?? e)
+        .split('\n')
+        .join('\n     ')}`
+    );
+  }
+}
+
+function expect(cond, message) {
+  if (!cond) {
+    throw new Error(message);
+  }
+}
+
+async function expectText(locator, text) {
+  const content = (await locator.innerText()).replace(/\s+/g, ' ');
+  expect(content.includes(text), `expected "${text}" in: ${content.slice(0, 400)}`);
+}
+
+async function open(page, base, scene, theme) {
+  await page.goto(`${base}/?scene=${scene}&theme=${theme}`);
+  await page.waitForFunction(() => window.__mmReady === true);
+  await page.locator(`main[data-theme="${theme}"]`).waitFor();
+  // let lazy pick-lists (editors) settle
+  await page.waitForTimeout(300);
+}
+
+async function main() {
+  if (!existsSync(EXECUTABLE)) {
+    console.log(`Chromium not found at ${EXECUTABLE}: apt-get install -y chromium (or set CHROMIUM)`);
+    console.log('browser: 0 passed, 1 failed');
+    process.exit(1);
+  }
+  build();
+  mkdirSync(SHOTS, { recursive: true });
+  const server = await serve();
+  const base = `http://127.0.0.1:${server.address().port}`;
+  const profile = mkdtempSync(path.join(os.tmpdir(), 'mm-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: EXECUTABLE,
+    headless: true,
+    args: ARGS,
+    viewport: { width: 1280, height: 900 },
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const errors = [];
+  page.on('console', (msg) => msg.type() === 'error' && errors.push(msg.text()));
+  page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
+  // nothing may leave the machine
+  await context.route(/^(?!http:\/\/127\.0\.0\.1)/, (route) => route.abort());
+
+  try {
+    for (const theme of ['light', 'dark']) {
+      await check(`distribution panel (${theme})`, page, errors, async () => {
+        await open(page, base, 'distribution', theme);
+        for (const [testId, f] of [
+          ['scene-distribution-first', dist[0]],
+          ['scene-distribution-last', dist[dist.length - 1]],
+        ]) {
+          const c = f.schema.meta.custom;
+          const panel = page.getByTestId(testId);
+          await expectText(panel.getByTestId('mm-distribution-title'), `${c.model} · ${c.feature}`);
+          await expectText(panel.getByTestId('mm-distribution-score'), formatScore(c.value));
+          await expectText(panel.getByTestId('mm-distribution-score'), c.drift ? '· drift' : '· no drift');
+          await expectText(panel.getByTestId('mm-distribution-samples'), `current n = ${formatCount(c.currentRows)}`);
+          const state = await panel.getByTestId('mm-distribution-score').getAttribute('data-state');
+          expect(state === (c.drift ? 'drift' : 'ok'), `drift state ${state}`);
+        }
+        // hover the bin with the largest contribution: exact fractions and counts
+        const f = dist[0];
+        const contrib = column(f, 'contribution');
+        const i = contrib.indexOf(Math.max(...contrib));
+        const panel = page.getByTestId('scene-distribution-first');
+        await panel.getByTestId(`mm-distribution-bin-${i}`).hover();
+        const tip = panel.getByTestId('mm-distribution-tooltip');
+        await expectText(tip, column(f, 'bin')[i]);
+        await expectText(tip, formatPercent(column(f, 'reference')[i]));
+        await expectText(tip, formatPercent(column(f, 'current')[i]));
+        await expectText(tip, `n = ${formatCount(column(f, 'currentCount')[i])}`);
+        await page.screenshot({ path: path.join(SHOTS, `distribution-${theme}.png`), fullPage: true });
+      });
+
+      await check(`drift heatmap panel and drill-down (${theme})`, page, errors, async () => {
+        await open(page, base, 'heatmap', theme);
+        const panel = page.getByTestId('scene-heatmap');
+        for (const [r, feature] of heatFeatures.slice(0, 5).entries()) {
+          await expectText(panel.getByTestId(`mm-heatmap-row-${r}`), feature);
+        }
+        await expectText(panel.getByTestId('mm-heatmap-legend'), formatScore(2 * heatCustom.threshold, 3));
+        // the first drifting cell, if any, else the first cell
+        let k = heatCols.drift.findIndex((d) => d === true);
+        k = k < 0 ? 0 : k;
+        const r = heatFeatures.indexOf(heatCols.feature[k]);
+        const c = heatWindows.indexOf(heatCols.time[k]);
+        const cell = panel.getByTestId(`mm-heatmap-cell-${r}-${c}`);
+        await cell.hover();
+        const tip = panel.getByTestId('mm-heatmap-tooltip');
+        await expectText(tip, heatCols.feature[k]);
+        await expectText(tip, formatScore(heatCols.value[k]));
+        await expectText(tip, `current n = ${formatCount(heatCols.currentCount[k])}`);
+        await page.screenshot({ path: path.join(SHOTS, `heatmap-${theme}.png`), fullPage: true });
+        await cell.click();
+        const locations = await page.evaluate(() => window.__mmLocations);
+        const last = new URL(locations[locations.length - 1] ?? '/', base);
+        const want = {
+          'var-feature': heatCols.feature[k],
+          from: String(heatCols.time[k]),
+          to: String(heatCols.time[k] + heatCustom.windowSeconds * 1000),
+        };
+        for (const [key, value] of Object.entries(want)) {
+          expect(
+            last.searchParams.get(key) === value,
+            `drill-down ${key}=${last.searchParams.get(key)}, want ${value}`
+          );
+        }
+        // the browser's own URL follows (Grafana reads the dashboard variables and time range from it)
+        expect(new URL(page.url()).searchParams.get('var-feature') === want['var-feature'], `page url ${page.url()}`);
+        // keyboard: Enter on the focused cell drills down too
+        await cell.focus();
+        await page.keyboard.press('ArrowDown');
+        await page.keyboard.press('Enter');
+        const after = await page.evaluate(() => window.__mmLocations);
+        const next = new URL(after[after.length - 1], base).searchParams.get('var-feature');
+        const expected = heatFeatures[Math.min(r + 1, heatFeatures.length - 1)];
+        expect(next === expected, `keyboard drill-down var-feature=${next}, want ${expected}`);
+      });
+
+      await check(`drift heatmap at 200 features (${theme})`, page, errors, async () => {
+        await open(page, base, 'heatmap200', theme);
+        const panel = page.getByTestId('scene-heatmap200');
+        expect((await panel.getByRole('rowheader').count()) === 200, 'expected 200 row labels');
+        await expectText(panel, 'fewer than 100 rows');
+        const scroller = await panel.getByTestId('mm-heatmap-grid').evaluate((grid) => {
+          const s = grid.parentElement;
+          return { sh: s.scrollHeight, ch: s.clientHeight };
+        });
+        expect(scroller.sh > scroller.ch, 'rows should scroll');
+        // consecutive row labels do not overlap and stay readable
+        const boxes = [];
+        for (let r = 0; r < 12; r++) {
+          boxes.push(await panel.getByTestId(`mm-heatmap-row-${r}`).boundingBox());
+        }
+        for (let r = 1; r < boxes.length; r++) {
+          expect(boxes[r].y >= boxes[r - 1].y + boxes[r - 1].height - 0.5, `row ${r} overlaps row ${r - 1}`);
+          expect(boxes[r].height >= 14, `row ${r} is ${boxes[r].height}px high`);
+        }
+        await page.screenshot({ path: path.join(SHOTS, `heatmap200-${theme}.png`) });
+        // scroll to the bottom: the header and the labels stay in place (sticky)
+        await panel.getByTestId('mm-heatmap-grid').evaluate((grid) => (grid.parentElement.scrollTop = 1e6));
+        const lastLabel = panel.getByTestId('mm-heatmap-row-199');
+        await expectText(lastLabel, 'feature_199');
+        expect(await lastLabel.isVisible(), 'last row label visible after scrolling');
+        const header = await panel.getByRole('columnheader').nth(1).boundingBox();
+        const gridBox = await panel
+          .getByTestId('mm-heatmap-grid')
+          .evaluate((g) => g.parentElement.getBoundingClientRect().top);
+        expect(Math.abs(header.y - gridBox) < 2, 'column header sticks to the top');
+        await page.screenshot({ path: path.join(SHOTS, `heatmap200-scrolled-${theme}.png`) });
+      });
+
+      await check(`editors (${theme})`, page, errors, async () => {
+        await open(page, base, 'editors', theme);
+        const qe = page.getByTestId('scene-query-editor');
+        for (const label of ['Query type', 'Model', 'Metric', 'Window', 'Reference', 'Segment']) {
+          await expectText(qe, label);
+        }
+        await expectText(qe, 'monthly_charges is numeric');
+        await expectText(qe, 'The range ends before it starts');
+        const ce = page.getByTestId('scene-config-editor');
+        await expectText(ce, '"served at" is not a plain identifier');
+        await expectText(ce, 'PostgreSQL (coming)');
+        await page.screenshot({ path: path.join(SHOTS, `editors-${theme}.png`), fullPage: true });
+        await qe.screenshot({ path: path.join(SHOTS, `query-editor-${theme}.png`) });
+        // keyboard: Tab from the page start reaches the query type, model and metric fields
+        await page.locator('body').click({ position: { x: 5, y: 5 } });
+        const seen = new Set();
+        for (let i = 0; i < 30; i++) {
+          await page.keyboard.press('Tab');
+          seen.add(await page.evaluate(() => document.activeElement?.id ?? ''));
+        }
+        for (const id of ['mm-model', 'mm-metric', 'mm-window', 'mm-bins']) {
+          expect(seen.has(id), `Tab never reached #${id} (saw ${[...seen].join(', ')})`);
+        }
+      });
+
+      await check(`empty and wrong-shape messages (${theme})`, page, errors, async () => {
+        await open(page, base, 'messages', theme);
+        await expectText(page.getByTestId('scene-wrong-shape'), 'Set the query type to Distribution');
+        await expectText(page.getByTestId('scene-empty'), 'No data');
+        await expectText(page.getByTestId('scene-empty-distribution'), 'below the minimum of 100: no value');
+        await expectText(page.getByTestId('scene-empty-distribution'), 'churn · age');
+        await page.screenshot({ path: path.join(SHOTS, `messages-${theme}.png`), fullPage: true });
+      });
+    }
+  } finally {
+    await context.close();
+    server.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+
+  const passed = results.filter((r) => r.ok).length;
+  const failed = results.length - passed;
+  console.log(`screenshots: ${path.relative(ROOT, SHOTS)}/`);
+  console.log(`browser: ${passed} passed, ${failed} failed`);
+  process.exit(failed === 0 ? 0 : 1);
+}
+
+main().catch((e) => {
+  console.log(String(e?.stack ?? e));
+  console.log(
+    `browser: ${results.filter((r) => r.ok).length} passed, ${results.filter((r) => !r.ok).length + 1} failed`
+  );
+  process.exit(1);
+});
