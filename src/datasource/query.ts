@@ -156,7 +156,8 @@ export interface ValidationContext {
 }
 
 const NUMERIC_ONLY_METRICS: Metric[] = ['ks', 'wasserstein'];
-const CATEGORICAL_ONLY_METRICS: Metric[] = ['chi2', 'ztest'];
+// chi2 also applies to numeric features (on their reference-quantile bins); only the z-test needs a binary one.
+const CATEGORICAL_ONLY_METRICS: Metric[] = ['ztest'];
 
 function featureTypeOf(f: FeatureInfo): 'numeric' | 'categorical' {
   return f.type === 'numeric' ? 'numeric' : 'categorical';
@@ -248,8 +249,8 @@ export function validateQuery(query: MMQuery, ctx: ValidationContext = {}): Quer
   }
 
   if (query.bins !== undefined) {
-    if (!Number.isInteger(query.bins) || query.bins < 2 || query.bins > 1000) {
-      add('bins', 'Bins must be a whole number from 2 to 1000.');
+    if (!Number.isInteger(query.bins) || query.bins < 2 || query.bins > 100) {
+      add('bins', 'Bins must be a whole number from 2 to 100.');
     }
   }
 
@@ -282,10 +283,7 @@ export function validateQuery(query: MMQuery, ctx: ValidationContext = {}): Quer
     if (CATEGORICAL_ONLY_METRICS.includes(metric)) {
       const bad = pool.filter((f) => featureTypeOf(f) === 'numeric').map((f) => f.name);
       if (bad.length > 0) {
-        const why =
-          metric === 'ztest'
-            ? 'The Z-test compares proportions of a binary feature'
-            : 'Chi-square compares category counts';
+        const why = 'The Z-test compares proportions of a binary feature';
         add(
           'metric',
           `${why}; ${listNames(bad)} ${bad.length === 1 ? 'is' : 'are'} numeric` +
