@@ -28,6 +28,18 @@ export function fieldByName(frame: DataFrame, ...names: string[]): Field | undef
   return undefined;
 }
 
+/**
+ * Several fields of a frame by name at once, each undefined when absent. Both panels read a handful of optional
+ * columns per row; one list of names keeps that lookup in one place instead of one `fieldByName` line per column.
+ */
+export function fieldsByName<N extends string>(frame: DataFrame, names: readonly N[]): Record<N, Field | undefined> {
+  const out = {} as Record<N, Field | undefined>;
+  for (const name of names) {
+    out[name] = fieldByName(frame, name);
+  }
+  return out;
+}
+
 export function firstFieldOfType(frame: DataFrame, type: FieldType): Field | undefined {
   return frame.fields.find((f) => f.type === type);
 }
@@ -67,6 +79,16 @@ export function valueAt(field: Field | undefined, i: number): unknown {
   }
   const values = field.values as unknown as ArrayLike<unknown> & { get?: (i: number) => unknown };
   return typeof values.get === 'function' && !Array.isArray(values) ? values.get(i) : values[i];
+}
+
+/** Row i of a field as a finite number or null (absent field, missing or non-numeric value: null). */
+export function numberAt(field: Field | undefined, i: number): number | null {
+  return numberOrNull(valueAt(field, i));
+}
+
+/** Row i of a field as a string, '' when the field or the value is absent. */
+export function stringAt(field: Field | undefined, i: number): string {
+  return stringOrEmpty(valueAt(field, i));
 }
 
 export function customMeta(frame: DataFrame): Record<string, unknown> {

@@ -87,6 +87,32 @@ const REFERENCE_OPTIONS: Array<SelectableValue<ReferenceType>> = [
 
 const LABEL_WIDTH = 16;
 
+/**
+ * A number input whose empty value means "not set" (undefined: the backend default applies). Bins and threshold were
+ * the same block twice; the caller still decides when to run the query (on blur).
+ */
+function OptionalNumberInput(props: {
+  id: string;
+  width: number;
+  placeholder: string;
+  step?: string;
+  value: number | undefined;
+  onChange: (value: number | undefined) => void;
+  onBlur: () => void;
+}) {
+  const { value, onChange, ...rest } = props;
+  return (
+    <Input
+      {...rest}
+      type="number"
+      value={value ?? ''}
+      onChange={(e: ChangeEvent<HTMLInputElement>) =>
+        onChange(e.currentTarget.value === '' ? undefined : Number(e.currentTarget.value))
+      }
+    />
+  );
+}
+
 export function QueryEditor(props: Props) {
   const { datasource, onChange, onRunQuery } = props;
   const styles = useStyles2(getStyles);
@@ -122,11 +148,22 @@ export function QueryEditor(props: Props) {
     const errs = issuesFor(issues, ...fields).filter((i) => i.severity === 'error');
     return { invalid: errs.length > 0, error: errs.map((i) => i.message).join(' ') };
   };
-  /** For the first field of a row: its message may run under the fields beside it instead of pushing them away. */
-  const leadFieldError = (...fields: QueryField[]) => ({
+  /** Props of an InlineField: its label, label width, and the errors of the query fields it edits. */
+  const field = (label: string, labelWidth: number, ...fields: QueryField[]) => ({
+    label,
+    labelWidth,
     ...fieldError(...fields),
+  });
+  /**
+   * Props of the first field of a row: the common label width (so the rows line up), and its message may run under
+   * the fields beside it instead of pushing them away.
+   */
+  const leadField = (label: string, ...fields: QueryField[]) => ({
+    ...field(label, LABEL_WIDTH, ...fields),
     validationMessageHorizontalOverflow: true,
   });
+  /** Runs the query when the user leaves a text field, unless the query has errors. */
+  const runIfValid = () => !hasErrors(issues) && onRunQuery();
 
   const models_ = modelOptions(models.value, variables, query.model ?? '');
   const features_ = featureOptions(features.value, variables, query.features ?? []);
@@ -141,7 +178,7 @@ export function QueryEditor(props: Props) {
   return (
     <div className={styles.editor} data-testid={SELECTORS.queryEditor.container}>
       <InlineFieldRow>
-        <InlineField label="Query type" labelWidth={LABEL_WIDTH} {...leadFieldError('queryType')}>
+        <InlineField {...leadField('Query type', 'queryType')}>
           <RadioButtonGroup<QueryType>
             id="mm-query-type"
             options={QUERY_TYPE_OPTIONS}
@@ -153,10 +190,8 @@ export function QueryEditor(props: Props) {
 
       <InlineFieldRow>
         <InlineField
-          label="Model"
-          labelWidth={LABEL_WIDTH}
+          {...leadField('Model', 'model')}
           tooltip="The model whose inputs are compared; All models runs one query over the whole fleet."
-          {...leadFieldError('model')}
         >
           <Combobox<string>
             id="mm-model"
@@ -187,7 +222,7 @@ export function QueryEditor(props: Props) {
           />
         </InlineField>
         {!allFeatures && (
-          <InlineField label="Features" labelWidth={10} grow {...fieldError('features')}>
+          <InlineField {...field('Features', 10, 'features')} grow>
             <MultiCombobox<string>
               id="mm-features"
               width="auto"
@@ -206,10 +241,8 @@ export function QueryEditor(props: Props) {
 
       <InlineFieldRow>
         <InlineField
-          label="Metric"
-          labelWidth={LABEL_WIDTH}
+          {...leadField('Metric', 'metric')}
           tooltip="auto chooses by feature type and sample size and reports its choice in the frame metadata"
-          {...leadFieldError('metric')}
         >
           <Combobox<Metric>
             id="mm-metric"
@@ -220,10 +253,8 @@ export function QueryEditor(props: Props) {
           />
         </InlineField>
         <InlineField
-          label="Window"
-          labelWidth={10}
+          {...field('Window', 10, 'window')}
           tooltip="Length of each compared window: auto (from the panel interval) or a duration such as 15m, 1h, 1d, 1w"
-          {...fieldError('window')}
         >
           <Combobox<string>
             id="mm-window"
@@ -234,47 +265,31 @@ export function QueryEditor(props: Props) {
             onChange={(o) => change({ window: String(o.value) })}
           />
         </InlineField>
-        <InlineField
-          label="Bins"
-          labelWidth={8}
-          tooltip="Quantile bins of numeric features (reference quantiles)"
-          {...fieldError('bins')}
-        >
-          <Input
+        <InlineField {...field('Bins', 8, 'bins')} tooltip="Quantile bins of numeric features (reference quantiles)">
+          <OptionalNumberInput
             id="mm-bins"
-            type="number"
             width={10}
             placeholder={String(DEFAULT_BINS)}
-            value={query.bins ?? ''}
-            onChange={(e: ChangeEvent<HTMLInputElement>) =>
-              change({ bins: e.currentTarget.value === '' ? undefined : Number(e.currentTarget.value) }, false)
-            }
-            onBlur={() => !hasErrors(issues) && onRunQuery()}
+            value={query.bins}
+            onChange={(bins) => change({ bins }, false)}
+            onBlur={runIfValid}
           />
         </InlineField>
-        <InlineField
-          label="Threshold"
-          labelWidth={11}
-          tooltip="Overrides the metric's default threshold"
-          {...fieldError('threshold')}
-        >
-          <Input
+        <InlineField {...field('Threshold', 11, 'threshold')} tooltip="Overrides the metric's default threshold">
+          <OptionalNumberInput
             id="mm-threshold"
-            type="number"
             width={12}
             step="any"
             placeholder="default"
-            value={query.threshold ?? ''}
-            onChange={(e: ChangeEvent<HTMLInputElement>) =>
-              change({ threshold: e.currentTarget.value === '' ? undefined : Number(e.currentTarget.value) }, false)
-            }
-            onBlur={() => !hasErrors(issues) && onRunQuery()}
+            value={query.threshold}
+            onChange={(threshold) => change({ threshold }, false)}
+            onBlur={runIfValid}
           />
         </InlineField>
       </InlineFieldRow>
 
       <InlineFieldRow>
-        <InlineField label="Reference" labelWidth={LABEL_WIDTH} {...leadFieldError('reference')}>
+        <InlineField {...leadField('Reference', 'reference')}>
           <RadioButtonGroup<ReferenceType>
             id="mm-reference-type"
             options={REFERENCE_OPTIONS}
@@ -292,7 +307,7 @@ export function QueryEditor(props: Props) {
         </InlineField>
         {ref.type === 'range' && (
           <>
-            <InlineField label="From" labelWidth={8} {...fieldError('referenceFrom')}>
+            <InlineField {...field('From', 8, 'referenceFrom')}>
               <Input
                 id="mm-reference-from"
                 width={24}
@@ -301,10 +316,10 @@ export function QueryEditor(props: Props) {
                 onChange={(e: ChangeEvent<HTMLInputElement>) =>
                   changeReference({ ...ref, from: e.currentTarget.value }, false)
                 }
-                onBlur={() => !hasErrors(issues) && onRunQuery()}
+                onBlur={runIfValid}
               />
             </InlineField>
-            <InlineField label="To" labelWidth={6} {...fieldError('referenceTo')}>
+            <InlineField {...field('To', 6, 'referenceTo')}>
               <Input
                 id="mm-reference-to"
                 width={24}
@@ -313,17 +328,15 @@ export function QueryEditor(props: Props) {
                 onChange={(e: ChangeEvent<HTMLInputElement>) =>
                   changeReference({ ...ref, to: e.currentTarget.value }, false)
                 }
-                onBlur={() => !hasErrors(issues) && onRunQuery()}
+                onBlur={runIfValid}
               />
             </InlineField>
           </>
         )}
         {ref.type === 'trailing' && (
           <InlineField
-            label="Windows"
-            labelWidth={10}
+            {...field('Windows', 10, 'referenceWindows')}
             tooltip="How many windows before each window form its reference"
-            {...fieldError('referenceWindows')}
           >
             <Input
               id="mm-reference-windows"
@@ -333,12 +346,12 @@ export function QueryEditor(props: Props) {
               onChange={(e: ChangeEvent<HTMLInputElement>) =>
                 changeReference({ type: 'trailing', windows: Number(e.currentTarget.value) }, false)
               }
-              onBlur={() => !hasErrors(issues) && onRunQuery()}
+              onBlur={runIfValid}
             />
           </InlineField>
         )}
         {ref.type === 'table' && (
-          <InlineField label="Table" labelWidth={8} {...fieldError('referenceTable')}>
+          <InlineField {...field('Table', 8, 'referenceTable')}>
             <Input
               id="mm-reference-table"
               width={24}
@@ -347,7 +360,7 @@ export function QueryEditor(props: Props) {
               onChange={(e: ChangeEvent<HTMLInputElement>) =>
                 changeReference({ type: 'table', table: e.currentTarget.value }, false)
               }
-              onBlur={() => !hasErrors(issues) && onRunQuery()}
+              onBlur={runIfValid}
             />
           </InlineField>
         )}
@@ -355,10 +368,8 @@ export function QueryEditor(props: Props) {
 
       <InlineFieldRow>
         <InlineField
-          label="Segment"
-          labelWidth={LABEL_WIDTH}
+          {...leadField('Segment', 'segmentColumn')}
           tooltip="Optional: filter the log to one value of a segment column"
-          {...leadFieldError('segmentColumn')}
         >
           <Combobox<string>
             id="mm-segment-column"
@@ -375,7 +386,7 @@ export function QueryEditor(props: Props) {
           />
         </InlineField>
         {segmentColumn !== '' && (
-          <InlineField label="Value" labelWidth={8} {...fieldError('segmentValue')}>
+          <InlineField {...field('Value', 8, 'segmentValue')}>
             <Combobox<string>
               id="mm-segment-value"
               width={20}

@@ -5,6 +5,7 @@ import { Combobox, useStyles2, useTheme2 } from '@grafana/ui';
 
 import { formatCount, formatPercent, formatScore, metricName } from '../../shared/format';
 import { noticesOf } from '../../shared/frames';
+import { headerCaptionStyle, panelMessageStyle, tooltipBoxStyle, tooltipTitleStyle } from '../../shared/panelStyles';
 import { SELECTORS } from '../../shared/selectors';
 import {
   contributionShares,
@@ -529,12 +530,7 @@ const getStyles = (theme: GrafanaTheme2) => ({
     fontWeight: theme.typography.fontWeightMedium,
     flex: '0 0 auto',
   }),
-  samples: css({
-    color: theme.colors.text.secondary,
-    fontSize: theme.typography.bodySmall.fontSize,
-    overflow: 'hidden',
-    textOverflow: 'ellipsis',
-  }),
+  samples: css(headerCaptionStyle(theme)),
   legend: css({
     marginLeft: 'auto',
     color: theme.colors.text.secondary,
@@ -581,21 +577,8 @@ const getStyles = (theme: GrafanaTheme2) => ({
     overflow: 'hidden',
     textOverflow: 'ellipsis',
   }),
-  tooltip: css({
-    position: 'absolute',
-    pointerEvents: 'none',
-    zIndex: theme.zIndex.tooltip,
-    background: theme.components.tooltip.background,
-    color: theme.components.tooltip.text,
-    boxShadow: theme.shadows.z2,
-    borderRadius: theme.shape.radius.default,
-    padding: theme.spacing(1),
-    fontSize: theme.typography.bodySmall.fontSize,
-  }),
-  tooltipTitle: css({
-    fontWeight: theme.typography.fontWeightMedium,
-    marginBottom: theme.spacing(0.5),
-  }),
+  tooltip: css(tooltipBoxStyle(theme)),
+  tooltipTitle: css(tooltipTitleStyle(theme)),
   tooltipTable: css({
     width: '100%',
     td: {
@@ -604,20 +587,8 @@ const getStyles = (theme: GrafanaTheme2) => ({
     },
   }),
   message: css({
-    display: 'flex',
-    alignItems: 'center',
-    justifyContent: 'center',
-    textAlign: 'center',
-    padding: theme.spacing(2),
-    color: theme.colors.text.secondary,
+    ...panelMessageStyle(theme, theme.colors.text.secondary),
     flex: '1 1 auto',
   }),
-  wrongShape: css({
-    display: 'flex',
-    alignItems: 'center',
-    justifyContent: 'center',
-    textAlign: 'center',
-    padding: theme.spacing(2),
-    color: theme.colors.warning.text,
-  }),
+  wrongShape: css(panelMessageStyle(theme, theme.colors.warning.text)),
 });

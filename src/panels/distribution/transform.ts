@@ -10,10 +10,12 @@ import {
   directionOf,
   driftState,
   fieldByName,
+  fieldsByName,
+  numberAt,
   numberOrNull,
+  stringAt,
   stringOrEmpty,
   ThresholdDirection,
-  valueAt,
 } from '../../shared/frames';
 
 export const SPECIAL_BINS = ['(other)', '(unseen)', '(null)'];
@@ -84,33 +86,35 @@ export function frameToDistribution(frame: DataFrame): DistributionResult {
     };
   }
   const c = customMeta(frame);
-  const bin = fieldByName(frame, 'bin');
-  const lower = fieldByName(frame, 'lower');
-  const upper = fieldByName(frame, 'upper');
-  const reference = fieldByName(frame, 'reference');
-  const current = fieldByName(frame, 'current');
-  const referenceCount = fieldByName(frame, 'referenceCount');
-  const currentCount = fieldByName(frame, 'currentCount');
-  const contribution = fieldByName(frame, 'contribution');
+  const f = fieldsByName(frame, [
+    'bin',
+    'lower',
+    'upper',
+    'reference',
+    'current',
+    'referenceCount',
+    'currentCount',
+    'contribution',
+  ]);
 
   const bins: DistributionBin[] = [];
   const badRows: number[] = [];
   for (let i = 0; i < frame.length; i++) {
-    const ref = numberOrNull(valueAt(reference, i));
-    const cur = numberOrNull(valueAt(current, i));
+    const ref = numberAt(f.reference, i);
+    const cur = numberAt(f.current, i);
     if (ref === null || cur === null) {
       badRows.push(i);
     }
-    const label = stringOrEmpty(valueAt(bin, i));
+    const label = stringAt(f.bin, i);
     bins.push({
       label,
-      lower: numberOrNull(valueAt(lower, i)),
-      upper: numberOrNull(valueAt(upper, i)),
+      lower: numberAt(f.lower, i),
+      upper: numberAt(f.upper, i),
       reference: ref ?? 0,
       current: cur ?? 0,
-      referenceCount: numberOrNull(valueAt(referenceCount, i)),
-      currentCount: numberOrNull(valueAt(currentCount, i)),
-      contribution: numberOrNull(valueAt(contribution, i)),
+      referenceCount: numberAt(f.referenceCount, i),
+      currentCount: numberAt(f.currentCount, i),
+      contribution: numberAt(f.contribution, i),
       special: SPECIAL_BINS.includes(label),
     });
   }

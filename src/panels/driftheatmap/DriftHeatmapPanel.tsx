@@ -6,6 +6,7 @@ import { useStyles2, useTheme2 } from '@grafana/ui';
 
 import { formatCount, formatScore, metricName } from '../../shared/format';
 import { driftState } from '../../shared/frames';
+import { headerCaptionStyle, panelMessageStyle, tooltipBoxStyle, tooltipTitleStyle } from '../../shared/panelStyles';
 import { SELECTORS } from '../../shared/selectors';
 import { colorForSeverity, legendGradient, paletteFromTheme, scoreAtSeverity, severity } from './colors';
 import { drilldownTarget, DrilldownTarget, isExternalUrl } from './drilldown';
@@ -410,12 +411,7 @@ const getStyles = (theme: GrafanaTheme2) => ({
     whiteSpace: 'nowrap',
     overflow: 'hidden',
   }),
-  summary: css({
-    color: theme.colors.text.secondary,
-    fontSize: theme.typography.bodySmall.fontSize,
-    overflow: 'hidden',
-    textOverflow: 'ellipsis',
-  }),
+  summary: css(headerCaptionStyle(theme)),
   legend: css({
     marginLeft: 'auto',
     display: 'flex',
@@ -537,20 +533,9 @@ const getStyles = (theme: GrafanaTheme2) => ({
       boxShadow: `inset 0 0 0 2px ${theme.colors.primary.border}`,
     },
   }),
-  tooltip: css({
-    position: 'absolute',
-    pointerEvents: 'none',
-    zIndex: theme.zIndex.tooltip,
-    background: theme.components.tooltip.background,
-    color: theme.components.tooltip.text,
-    boxShadow: theme.shadows.z2,
-    borderRadius: theme.shape.radius.default,
-    padding: theme.spacing(1),
-    fontSize: theme.typography.bodySmall.fontSize,
-  }),
+  tooltip: css(tooltipBoxStyle(theme)),
   tooltipTitle: css({
-    fontWeight: theme.typography.fontWeightMedium,
-    marginBottom: theme.spacing(0.5),
+    ...tooltipTitleStyle(theme),
     wordBreak: 'break-all',
   }),
   tooltipTable: css({
@@ -563,20 +548,6 @@ const getStyles = (theme: GrafanaTheme2) => ({
     marginTop: theme.spacing(0.5),
     opacity: 0.75,
   }),
-  message: css({
-    display: 'flex',
-    alignItems: 'center',
-    justifyContent: 'center',
-    textAlign: 'center',
-    padding: theme.spacing(2),
-    color: theme.colors.text.secondary,
-  }),
-  wrongShape: css({
-    display: 'flex',
-    alignItems: 'center',
-    justifyContent: 'center',
-    textAlign: 'center',
-    padding: theme.spacing(2),
-    color: theme.colors.warning.text,
-  }),
+  message: css(panelMessageStyle(theme, theme.colors.text.secondary)),
+  wrongShape: css(panelMessageStyle(theme, theme.colors.warning.text)),
 });

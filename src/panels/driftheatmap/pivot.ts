@@ -12,8 +12,11 @@ import {
   customMeta,
   directionOf,
   fieldByName,
+  fieldsByName,
   firstFieldOfType,
+  numberAt,
   numberOrNull,
+  stringAt,
   stringOrEmpty,
   ThresholdDirection,
   valueAt,
@@ -92,34 +95,36 @@ function timeMs(v: unknown): number | null {
 }
 
 function entriesOfLongFrame(frame: DataFrame, meta: Record<string, unknown>): Entry[] {
-  const time = fieldByName(frame, 'time');
-  const model = fieldByName(frame, 'model');
-  const feature = fieldByName(frame, 'feature');
-  const importance = fieldByName(frame, 'importance');
-  const metric = fieldByName(frame, 'metric');
-  const value = fieldByName(frame, 'value');
-  const threshold = fieldByName(frame, 'threshold');
-  const drift = fieldByName(frame, 'drift');
-  const currentCount = fieldByName(frame, 'currentCount');
-  const referenceCount = fieldByName(frame, 'referenceCount');
+  const f = fieldsByName(frame, [
+    'time',
+    'model',
+    'feature',
+    'importance',
+    'metric',
+    'value',
+    'threshold',
+    'drift',
+    'currentCount',
+    'referenceCount',
+  ]);
   const out: Entry[] = [];
   for (let i = 0; i < frame.length; i++) {
-    const t = timeMs(valueAt(time, i));
-    const f = stringOrEmpty(valueAt(feature, i));
-    if (t === null || f === '') {
+    const t = timeMs(valueAt(f.time, i));
+    const feature = stringAt(f.feature, i);
+    if (t === null || feature === '') {
       continue;
     }
     out.push({
       time: t,
-      model: stringOrEmpty(valueAt(model, i)),
-      feature: f,
-      importance: numberOrNull(valueAt(importance, i)),
-      metric: stringOrEmpty(valueAt(metric, i)) || stringOrEmpty(meta.metric),
-      value: numberOrNull(valueAt(value, i)),
-      threshold: numberOrNull(valueAt(threshold, i)) ?? numberOrNull(meta.threshold),
-      drift: boolOrNull(valueAt(drift, i)),
-      currentCount: numberOrNull(valueAt(currentCount, i)),
-      referenceCount: numberOrNull(valueAt(referenceCount, i)),
+      model: stringAt(f.model, i),
+      feature,
+      importance: numberAt(f.importance, i),
+      metric: stringAt(f.metric, i) || stringOrEmpty(meta.metric),
+      value: numberAt(f.value, i),
+      threshold: numberAt(f.threshold, i) ?? numberOrNull(meta.threshold),
+      drift: boolOrNull(valueAt(f.drift, i)),
+      currentCount: numberAt(f.currentCount, i),
+      referenceCount: numberAt(f.referenceCount, i),
     });
   }
   return out;
@@ -143,7 +148,7 @@ function entriesOfDriftSeries(frame: DataFrame, meta: Record<string, unknown>): 
       feature: labels.feature,
       importance: numberOrNull(labels.importance),
       metric: labels.metric ?? stringOrEmpty(meta.metric),
-      value: numberOrNull(valueAt(value, i)),
+      value: numberAt(value, i),
       threshold,
       drift: null,
       currentCount: null,
