@@ -64,18 +64,26 @@ func (s *Store) numericCounts(ctx context.Context, scope store.Scope, w store.Wi
 	if err != nil {
 		return nil, "", err
 	}
-	src := b.longSource(scope, w, featureNames(pairsList), true)
+	names := featureNames(pairsList)
+	src := b.longSource(scope, w, names, true, false)
 	search := "0"
 	if n > 0 {
 		search = binSearch("l.v", "f.e", 1, n)
 	}
+	// Rows are first counted per distinct value (vals), so the join that carries the edges and the bin search run
+	// once per distinct (model, window, feature, value) rather than once per row.
 	q := fmt.Sprintf(`WITH feats AS (%s),
+%s,
+vals AS (SELECT m, w, feature, v, count(*) AS c FROM long GROUP BY ALL),
 %s
-SELECT l.m, l.w, l.feature,
-  CASE WHEN l.v IS NULL THEN %d WHEN NOT isfinite(l.v) THEN %d ELSE %s END AS bin,
-  count(*) AS n, sum(l.v) FILTER (WHERE isfinite(l.v)) AS s
-FROM long l JOIN feats f ON l.m = f.m AND l.feature = f.f
-GROUP BY ALL`, featsSQL, src, store.BinNull, store.BinNonFinite, search)
+SELECT l.m, l.w, l.feature, CASE WHEN NOT isfinite(l.v) THEN %d ELSE %s END AS bin, CAST(sum(l.c) AS BIGINT) AS n,
+  sum(l.v * l.c) FILTER (WHERE isfinite(l.v)) AS s
+FROM vals l JOIN feats f ON l.m = f.m AND l.feature = f.f
+GROUP BY ALL
+UNION ALL
+SELECT z.m, z.w, z.feature, %d AS bin, z.c AS n, NULL AS s
+FROM nulls z JOIN feats f ON z.m = f.m AND z.feature = f.f
+WHERE z.c > 0`, featsSQL, src, nullCounts(names), store.BinNonFinite, search, store.BinNull)
 	res, err := s.queryRows(ctx, q, b.args...)
 	if err != nil {
 		return nil, q, err
@@ -138,16 +146,23 @@ func (s *Store) categoricalCounts(ctx context.Context, scope store.Scope, w stor
 	if err != nil {
 		return nil, "", err
 	}
-	src := b.longSource(scope, w, featureNames(pairsList), false)
+	names := featureNames(pairsList)
+	src := b.longSource(scope, w, names, false, false)
 	q := fmt.Sprintf(`WITH feats AS (%s),
 cats AS (%s),
+%s,
+vals AS (SELECT m, w, feature, v, count(*) AS c FROM long GROUP BY ALL),
 %s
 SELECT l.m, l.w, l.feature,
-  CASE WHEN l.v IS NULL THEN %d WHEN c.top THEN %d WHEN c.c IS NOT NULL THEN %d WHEN f.complete THEN %d ELSE %d END AS kind,
-  CASE WHEN c.top THEN l.v END AS category, count(*) AS n
-FROM long l JOIN feats f ON l.m = f.m AND l.feature = f.f
+  CASE WHEN c.top THEN %d WHEN c.c IS NOT NULL THEN %d WHEN f.complete THEN %d ELSE %d END AS kind,
+  CASE WHEN c.top THEN l.v END AS category, CAST(sum(l.c) AS BIGINT) AS n
+FROM vals l JOIN feats f ON l.m = f.m AND l.feature = f.f
 LEFT JOIN cats c ON l.m = c.m AND l.feature = c.f AND l.v = c.c
-GROUP BY ALL`, featsSQL, catsSQL, src, store.KindNull, store.KindCategory, store.KindOther, store.KindUnseen, store.KindOther)
+GROUP BY ALL
+UNION ALL
+SELECT z.m, z.w, z.feature, %d AS kind, NULL AS category, z.c AS n
+FROM nulls z JOIN feats f ON z.m = f.m AND z.feature = f.f
+WHERE z.c > 0`, featsSQL, catsSQL, src, nullCounts(names), store.KindCategory, store.KindOther, store.KindUnseen, store.KindOther, store.KindNull)
 	res, err := s.queryRows(ctx, q, b.args...)
 	if err != nil {
 		return nil, q, err

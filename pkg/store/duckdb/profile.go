@@ -64,7 +64,7 @@ func (s *Store) numericProfile(ctx context.Context, scope store.Scope, feats []m
 	if err != nil {
 		return nil, "", err
 	}
-	src := b.longSource(scope, store.Windowing{}, featureNames(pairs(feats)), true)
+	src := b.longSource(scope, store.Windowing{}, featureNames(pairs(feats)), true, true)
 	// Probabilities are numbers the engine chose (i/100, j/bins), rendered as literals because DuckDB needs a
 	// constant quantile list; they never come from query text.
 	ps := make([]string, len(probs))
@@ -116,7 +116,7 @@ func (s *Store) categoricalProfile(ctx context.Context, scope store.Scope, feats
 	if err != nil {
 		return nil, "", err
 	}
-	src := b.longSource(scope, store.Windowing{}, featureNames(pairs(feats)), false)
+	src := b.longSource(scope, store.Windowing{}, featureNames(pairs(feats)), false, true)
 	b.args = append(b.args, categoryCap)
 	q := fmt.Sprintf(`WITH feats AS (%s),
 %s,

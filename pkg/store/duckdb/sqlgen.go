@@ -28,8 +28,10 @@ func (b *sqlBuilder) jsonRelation(rows any, structType string) (string, error) {
 }
 
 // longSource renders the src and long CTEs: the scoped rows of the table, each feature column cast to one type
-// (DOUBLE or VARCHAR) and unpivoted to (m, w, feature, v), nulls included so that null shares are counted.
-func (b *sqlBuilder) longSource(scope store.Scope, w store.Windowing, names []string, numeric bool) string {
+// (DOUBLE or VARCHAR) and unpivoted to (m, w, feature, v). includeNulls keeps NULL values as rows (profiles
+// count them); the count statements drop them instead — in a fleet most columns are NULL for most models, so
+// that halves the rows to bin — and take null counts from nullCounts.
+func (b *sqlBuilder) longSource(scope store.Scope, w store.Windowing, names []string, numeric, includeNulls bool) string {
 	cfg := b.s.cfg
 	table := cfg.Table
 	if scope.Table != "" {
@@ -71,13 +73,32 @@ func (b *sqlBuilder) longSource(scope store.Scope, w store.Windowing, names []st
 	if len(where) > 0 {
 		whereSQL = "\n  WHERE " + strings.Join(where, " AND ")
 	}
+	nulls := ""
+	if includeNulls {
+		nulls = " INCLUDE NULLS"
+	}
 	return fmt.Sprintf(`src AS (
   SELECT CAST(%s AS VARCHAR) AS m, %s AS w, %s
   FROM %s%s
 ),
 long AS (
-  SELECT m, w, feature, v FROM src UNPIVOT INCLUDE NULLS (v FOR feature IN (%s))
-)`, quote(cfg.ModelColumn), windowExpr, strings.Join(cols, ", "), quote(table), whereSQL, strings.Join(quoted, ", "))
+  SELECT m, w, feature, v FROM src UNPIVOT%s (v FOR feature IN (%s))
+)`, quote(cfg.ModelColumn), windowExpr, strings.Join(cols, ", "), quote(table), whereSQL, nulls, strings.Join(quoted, ", "))
+}
+
+// nullCounts renders the nulls CTE: per (m, w, feature), how many rows of src have the feature NULL — one
+// plain GROUP BY over the wide rows, cheaper than carrying every NULL through the unpivot.
+func nullCounts(names []string) string {
+	counts := make([]string, len(names))
+	quoted := make([]string, len(names))
+	for i, n := range names {
+		quoted[i] = quote(n)
+		counts[i] = fmt.Sprintf("count(%s) AS %s", quote(n), quote(n))
+	}
+	return fmt.Sprintf(`nulls AS (
+  SELECT m, w, feature, n - c AS c
+  FROM (SELECT m, w, count(*) AS n, %s FROM src GROUP BY ALL) UNPIVOT (c FOR feature IN (%s))
+)`, strings.Join(counts, ", "), strings.Join(quoted, ", "))
 }
 
 // binSearch renders an expression giving the number of edges e[1..n] (a sorted list column, padded to n) that are
