@@ -67,6 +67,11 @@ func fixtureStore(t *testing.T) settings.Settings {
 			('m3', 'binary', 'k', 'numeric', 0.3, 'team-c', 'experimental'),
 			('m3', 'binary', 'z', 'numeric', 0.2, 'team-c', 'experimental')`,
 		`CREATE TABLE training_set AS SELECT * FROM inference_log WHERE ts < TIMESTAMP '2026-01-02'`,
+		// The same log with its features in one MAP(VARCHAR, VARCHAR) column; NULL values are absent keys.
+		`CREATE TABLE map_log AS SELECT ts, model_id, model_version, prediction_id, region, channel,
+			map_from_entries(list_filter([{'key': 'x', 'value': CAST(x AS VARCHAR)}, {'key': 'c', 'value': c},
+				{'key': 'flag', 'value': flag}, {'key': 'k', 'value': CAST(k AS VARCHAR)}, {'key': 'z', 'value': CAST(z AS VARCHAR)}],
+				e -> e.value IS NOT NULL)) AS features, prediction, score FROM inference_log`,
 	}
 	for _, s := range stmts {
 		if _, err := db.Exec(s); err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/aiops/modelmonitor/pkg/settings"
 	"github.com/aiops/modelmonitor/pkg/store"
@@ -115,7 +116,12 @@ func (s *Store) Features(ctx context.Context, model string) ([]store.Feature, er
 	if cols == nil {
 		return nil, fmt.Errorf("table %q not found in %s", s.cfg.Table, s.cfg.Path)
 	}
-	candidates := s.featureColumns(cols)
+	candidates, perModel := s.featureColumns(cols), map[string][]string(nil)
+	if s.cfg.FeatureMapColumn != "" {
+		if candidates, perModel, err = s.mapKeys(ctx, cols); err != nil {
+			return nil, err
+		}
+	}
 	models, err := s.Models(ctx)
 	if err != nil {
 		return nil, err
@@ -140,7 +146,11 @@ func (s *Store) Features(ctx context.Context, model string) ([]store.Feature, er
 			out = append(out, fs...)
 			continue
 		}
-		for _, name := range sortedKeys(candidates) {
+		names := sortedKeys(candidates)
+		if perModel != nil {
+			names = perModel[m.ID]
+		}
+		for _, name := range names {
 			out = append(out, store.Feature{Model: m.ID, Name: name, Type: candidates[name]})
 		}
 	}
@@ -192,6 +202,10 @@ func (s *Store) registryFeatures(ctx context.Context, model string, candidates m
 			return nil, err
 		}
 		colType, isColumn := candidates[f]
+		if !isColumn && s.cfg.FeatureMapColumn != "" && settings.ValidIdentifier(f) {
+			// A map key that never occurs (an always-missing feature) is still the registry's to declare.
+			colType, isColumn = store.FeatureType(typ.String), true
+		}
 		if !isColumn {
 			return nil, fmt.Errorf("model registry lists feature %q for model %q, but %q has no such feature column", f, m, s.cfg.Table)
 		}
@@ -199,7 +213,7 @@ func (s *Store) registryFeatures(ctx context.Context, model string, candidates m
 		if ft != store.Numeric && ft != store.Categorical {
 			ft = colType
 		}
-		if ft == store.Numeric && colType != store.Numeric {
+		if ft == store.Numeric && colType != store.Numeric && s.cfg.FeatureMapColumn == "" {
 			return nil, fmt.Errorf("model registry says feature %q of %q is numeric, but its column is not a number type", f, m)
 		}
 		feat := store.Feature{Model: m, Name: f, Type: ft}
@@ -210,6 +224,60 @@ func (s *Store) registryFeatures(ctx context.Context, model string, candidates m
 		out[m] = append(out[m], feat)
 	}
 	return out, rows.Err()
+}
+
+// mapKeys lists the keys of the MAP feature column, per model, typed by the map's value type (a VARCHAR-valued
+// map gives categorical features unless the registry says numeric; such values are read with TRY_CAST).
+func (s *Store) mapKeys(ctx context.Context, cols map[string]string) (map[string]store.FeatureType, map[string][]string, error) {
+	s.mu.Lock()
+	cached := s.keys
+	s.mu.Unlock()
+	if cached != nil && time.Since(cached.at) < mapKeysTTL {
+		return cached.types, cached.perModel, nil
+	}
+	colType := cols[strings.ToLower(s.cfg.FeatureMapColumn)]
+	valueType := strings.TrimSuffix(strings.TrimPrefix(colType, "MAP(VARCHAR, "), ")")
+	t, ok := featureType(valueType)
+	if !strings.HasPrefix(colType, "MAP(VARCHAR") || !ok {
+		return nil, nil, fmt.Errorf("feature map column %q has type %s, expected MAP(VARCHAR, a number or text type)", s.cfg.FeatureMapColumn, colType)
+	}
+	q := fmt.Sprintf(`SELECT m, k FROM (SELECT DISTINCT CAST(%s AS VARCHAR) AS m, unnest(map_keys(%s)) AS k FROM %s) ORDER BY 1, 2`,
+		quote(s.cfg.ModelColumn), quote(s.cfg.FeatureMapColumn), quote(s.cfg.Table))
+	rows, err := s.queryRows(ctx, q)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	types, perModel := map[string]store.FeatureType{}, map[string][]string{}
+	for rows.Next() {
+		var m, k string
+		if err := rows.Scan(&m, &k); err != nil {
+			return nil, nil, err
+		}
+		k = strings.ToLower(k)
+		if !settings.ValidIdentifier(k) {
+			continue // not addressable by the query model's feature names
+		}
+		types[k] = t
+		perModel[m] = append(perModel[m], k)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	s.mu.Lock()
+	s.keys = &mapKeyList{at: time.Now(), types: types, perModel: perModel}
+	s.mu.Unlock()
+	return types, perModel, nil
+}
+
+// mapKeysTTL is how long the map's key list is reused: listing keys scans the whole column, and new features
+// appear rarely.
+const mapKeysTTL = 5 * time.Minute
+
+type mapKeyList struct {
+	at       time.Time
+	types    map[string]store.FeatureType
+	perModel map[string][]string
 }
 
 // SegmentValues lists the values of a configured segment column, most frequent first.

@@ -83,7 +83,7 @@ GROUP BY ALL
 UNION ALL
 SELECT z.m, z.w, z.feature, %d AS bin, z.c AS n, NULL AS s
 FROM nulls z JOIN feats f ON z.m = f.m AND z.feature = f.f
-WHERE z.c > 0`, featsSQL, src, nullCounts(names), store.BinNonFinite, search, store.BinNull)
+WHERE z.c > 0`, featsSQL, src, b.nullCounts(names), store.BinNonFinite, search, store.BinNull)
 	res, err := s.queryRows(ctx, q, b.args...)
 	if err != nil {
 		return nil, q, err
@@ -162,7 +162,7 @@ GROUP BY ALL
 UNION ALL
 SELECT z.m, z.w, z.feature, %d AS kind, NULL AS category, z.c AS n
 FROM nulls z JOIN feats f ON z.m = f.m AND z.feature = f.f
-WHERE z.c > 0`, featsSQL, catsSQL, src, nullCounts(names), store.KindCategory, store.KindOther, store.KindUnseen, store.KindOther, store.KindNull)
+WHERE z.c > 0`, featsSQL, catsSQL, src, b.nullCounts(names), store.KindCategory, store.KindOther, store.KindUnseen, store.KindOther, store.KindNull)
 	res, err := s.queryRows(ctx, q, b.args...)
 	if err != nil {
 		return nil, q, err

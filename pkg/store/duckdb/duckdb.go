@@ -24,6 +24,7 @@ type Store struct {
 
 	mu     sync.Mutex
 	tables map[string]map[string]string // lower-case table → lower-case column → DuckDB type
+	keys   *mapKeyList                  // keys of the MAP feature column, when one is mapped
 }
 
 var _ store.Store = (*Store)(nil)

@@ -91,8 +91,8 @@ func (s *Store) Health(ctx context.Context) error {
 	if len(missing) > 0 {
 		return fmt.Errorf("table %q is missing mapped columns: %s", s.cfg.Table, strings.Join(missing, ", "))
 	}
-	if s.cfg.FeatureMapColumn != "" {
-		return fmt.Errorf("feature map column %q: MAP/JSON feature columns are not supported yet; map wide feature columns instead", s.cfg.FeatureMapColumn)
+	if c := s.cfg.FeatureMapColumn; c != "" && !strings.HasPrefix(cols[strings.ToLower(c)], "MAP(VARCHAR") {
+		return fmt.Errorf("feature map column %q has type %s, expected MAP(VARCHAR, …) (cast a JSON column to a MAP in a view)", c, cols[strings.ToLower(c)])
 	}
 	if t := cols[strings.ToLower(s.cfg.TimeColumn)]; !strings.HasPrefix(t, "TIMESTAMP") && t != "DATE" {
 		return fmt.Errorf("time column %q has type %s, expected TIMESTAMP", s.cfg.TimeColumn, t)

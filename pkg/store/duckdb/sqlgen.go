@@ -33,6 +33,9 @@ func (b *sqlBuilder) jsonRelation(rows any, structType string) (string, error) {
 // that halves the rows to bin — and take null counts from nullCounts.
 func (b *sqlBuilder) longSource(scope store.Scope, w store.Windowing, names []string, numeric, includeNulls bool) string {
 	cfg := b.s.cfg
+	if cfg.FeatureMapColumn != "" {
+		return b.mapSource(scope, w, numeric, includeNulls)
+	}
 	table := cfg.Table
 	if scope.Table != "" {
 		table = scope.Table
@@ -41,16 +44,42 @@ func (b *sqlBuilder) longSource(scope store.Scope, w store.Windowing, names []st
 	if numeric {
 		cast = "DOUBLE"
 	}
-	windowExpr := "CAST(0 AS BIGINT)"
-	if w.Width > 0 {
-		windowExpr = fmt.Sprintf("CAST(floor((epoch_us(%s) - ?) / ?) AS BIGINT)", quote(cfg.TimeColumn))
-		b.args = append(b.args, w.Origin.UnixMicro(), float64(w.Width.Microseconds()))
-	}
+	windowExpr := b.windowExpr(w)
 	cols := make([]string, len(names))
 	quoted := make([]string, len(names))
 	for i, n := range names {
 		quoted[i] = quote(n)
 		cols[i] = fmt.Sprintf("CAST(%s AS %s) AS %s", quote(n), cast, quote(n))
+	}
+	table, whereSQL := b.scopeFilter(scope)
+	nulls := ""
+	if includeNulls {
+		nulls = " INCLUDE NULLS"
+	}
+	return fmt.Sprintf(`src AS (
+  SELECT CAST(%s AS VARCHAR) AS m, %s AS w, %s
+  FROM %s%s
+),
+long AS (
+  SELECT m, w, feature, v FROM src UNPIVOT%s (v FOR feature IN (%s))
+)`, quote(cfg.ModelColumn), windowExpr, strings.Join(cols, ", "), quote(table), whereSQL, nulls, strings.Join(quoted, ", "))
+}
+
+// windowExpr renders the window index of a row, binding the origin and width.
+func (b *sqlBuilder) windowExpr(w store.Windowing) string {
+	if w.Width <= 0 {
+		return "CAST(0 AS BIGINT)"
+	}
+	b.args = append(b.args, w.Origin.UnixMicro(), float64(w.Width.Microseconds()))
+	return fmt.Sprintf("CAST(floor((epoch_us(%s) - ?) / ?) AS BIGINT)", quote(b.s.cfg.TimeColumn))
+}
+
+// scopeFilter returns the table a scope reads and its WHERE clause (time range, model, segment), binding values.
+func (b *sqlBuilder) scopeFilter(scope store.Scope) (string, string) {
+	cfg := b.s.cfg
+	table := cfg.Table
+	if scope.Table != "" {
+		table = scope.Table
 	}
 	var where []string
 	if !scope.From.IsZero() {
@@ -73,22 +102,41 @@ func (b *sqlBuilder) longSource(scope store.Scope, w store.Windowing, names []st
 	if len(where) > 0 {
 		whereSQL = "\n  WHERE " + strings.Join(where, " AND ")
 	}
-	nulls := ""
+	return table, whereSQL
+}
+
+// mapSource is longSource for a MAP(VARCHAR, …) feature column: one row per map entry, the value cast to DOUBLE
+// (TRY_CAST: a value that is not a number counts as missing) or VARCHAR. A key absent from a row's map is a
+// missing value, counted by mapNullCounts.
+func (b *sqlBuilder) mapSource(scope store.Scope, w store.Windowing, numeric, includeNulls bool) string {
+	cfg := b.s.cfg
+	windowExpr := b.windowExpr(w)
+	table, whereSQL := b.scopeFilter(scope)
+	value := "CAST(e.value AS VARCHAR)"
+	if numeric {
+		value = "TRY_CAST(e.value AS DOUBLE)"
+	}
+	filter := "\n  WHERE v IS NOT NULL"
 	if includeNulls {
-		nulls = " INCLUDE NULLS"
+		filter = ""
 	}
 	return fmt.Sprintf(`src AS (
-  SELECT CAST(%s AS VARCHAR) AS m, %s AS w, %s
+  SELECT CAST(%s AS VARCHAR) AS m, %s AS w, %s AS fm
   FROM %s%s
 ),
 long AS (
-  SELECT m, w, feature, v FROM src UNPIVOT%s (v FOR feature IN (%s))
-)`, quote(cfg.ModelColumn), windowExpr, strings.Join(cols, ", "), quote(table), whereSQL, nulls, strings.Join(quoted, ", "))
+  SELECT m, w, feature, v FROM (
+    SELECT m, w, e.key AS feature, %s AS v FROM (SELECT m, w, unnest(map_entries(fm)) AS e FROM src)
+  )%s
+)`, quote(cfg.ModelColumn), windowExpr, quote(cfg.FeatureMapColumn), quote(table), whereSQL, value, filter)
 }
 
 // nullCounts renders the nulls CTE: per (m, w, feature), how many rows of src have the feature NULL — one
 // plain GROUP BY over the wide rows, cheaper than carrying every NULL through the unpivot.
-func nullCounts(names []string) string {
+func (b *sqlBuilder) nullCounts(names []string) string {
+	if b.s.cfg.FeatureMapColumn != "" {
+		return mapNullCounts
+	}
 	counts := make([]string, len(names))
 	quoted := make([]string, len(names))
 	for i, n := range names {
@@ -132,3 +180,12 @@ func featureNames(pairs [][2]string) []string {
 	}
 	return out
 }
+
+// mapNullCounts is nullCounts for a MAP feature column: the rows of a (model, window) minus the entries with a
+// value, per feature of the request (feats).
+const mapNullCounts = `nulls AS (
+  SELECT r.m, r.w, f.f AS feature, r.n - coalesce(p.c, 0) AS c
+  FROM (SELECT m, w, count(*) AS n FROM src GROUP BY ALL) r
+  JOIN feats f ON r.m = f.m
+  LEFT JOIN (SELECT m, w, feature, count(*) AS c FROM long GROUP BY ALL) p ON p.m = r.m AND p.w = r.w AND p.feature = f.f
+)`
