@@ -38,6 +38,9 @@ type Settings struct {
 	RegistryTable      string   `json:"registryTable"`
 	MinSamples         int      `json:"minSamples"`
 	QueryTimeoutSecs   int      `json:"queryTimeoutSeconds"`
+	// MemoryLimitMB bounds the embedded engine's working memory (DuckDB memory_limit); beyond it DuckDB spills
+	// to its temp directory, so concurrent dashboard queries queue on memory instead of exhausting the host.
+	MemoryLimitMB int `json:"memoryLimitMB"`
 
 	// Password comes from secureJsonData (server engines); never serialised back.
 	Password string `json:"-"`
@@ -60,6 +63,7 @@ func Defaults() Settings {
 		RegistryTable:      "model_registry",
 		MinSamples:         100,
 		QueryTimeoutSecs:   60,
+		MemoryLimitMB:      4096,
 	}
 }
 
@@ -115,6 +119,9 @@ func merge(dst *Settings, src Settings) {
 	}
 	if src.QueryTimeoutSecs > 0 {
 		dst.QueryTimeoutSecs = src.QueryTimeoutSecs
+	}
+	if src.MemoryLimitMB > 0 {
+		dst.MemoryLimitMB = src.MemoryLimitMB
 	}
 }
 

@@ -51,6 +51,10 @@ func Open(cfg settings.Settings) (*Store, error) {
 	// Bound the connections: each DuckDB query already uses every core, and concurrent dashboard queries must
 	// queue rather than multiply memory.
 	db.SetMaxOpenConns(4)
+	if err := limitMemory(db, cfg.MemoryLimitMB); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
 	if files {
 		if err := createFileView(db, cfg.Table, path); err != nil {
 			_ = db.Close()
@@ -74,6 +78,26 @@ func createFileView(db *sql.DB, table, path string) error {
 	_, err := db.Exec(fmt.Sprintf("CREATE VIEW %s AS SELECT * FROM %s(%s)", quote(table), reader, lit))
 	if err != nil {
 		return fmt.Errorf("read files %q: %w", path, err)
+	}
+	return nil
+}
+
+// limitMemory sets DuckDB's memory_limit (a database-wide setting) and points its spill files at a private
+// temp directory: the directory next to a read-only store may not be writable. The values are numbers and a
+// path the backend chose, rendered as literals because SET takes no parameters.
+func limitMemory(db *sql.DB, mb int) error {
+	if mb <= 0 {
+		return nil
+	}
+	tmp := filepath.Join(os.TempDir(), "modelmon-duckdb-spill")
+	if err := os.MkdirAll(tmp, 0o700); err != nil {
+		return fmt.Errorf("DuckDB spill directory: %w", err)
+	}
+	if _, err := db.Exec(fmt.Sprintf("SET memory_limit = '%dMB'", mb)); err != nil {
+		return fmt.Errorf("set DuckDB memory limit: %w", err)
+	}
+	if _, err := db.Exec("SET temp_directory = '" + strings.ReplaceAll(tmp, "'", "''") + "'"); err != nil {
+		return fmt.Errorf("set DuckDB temp directory: %w", err)
 	}
 	return nil
 }

@@ -90,3 +90,23 @@ func TestBinSearchCountsEdgesAtOrBelow(t *testing.T) {
 		}
 	}
 }
+
+// The configured memory limit reaches DuckDB, and a cancelled context stops a query with a clear error.
+func TestMemoryLimitAndCancellation(t *testing.T) {
+	cfg := writeStore(t)
+	cfg.MemoryLimitMB = 512
+	s, err := Open(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var limit string
+	if err := s.db.QueryRow(`SELECT current_setting('memory_limit')`).Scan(&limit); err != nil || !strings.HasPrefix(limit, "488.2 MiB") && !strings.HasPrefix(limit, "512") {
+		t.Fatalf("memory_limit = %q (%v), want 512 MB", limit, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := s.Models(ctx); err == nil || !strings.Contains(err.Error(), "cancelled") {
+		t.Fatalf("cancelled query: %v", err)
+	}
+}
