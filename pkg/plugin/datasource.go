@@ -67,6 +67,7 @@ func New(cfg settings.Settings, cfgErr error) *Datasource {
 	d.mux.HandleFunc(query.TypeDrift, d.concurrently)
 	d.mux.HandleFunc(query.TypeDriftHeatmap, d.concurrently)
 	d.mux.HandleFunc(query.TypeDistribution, d.concurrently)
+	d.mux.HandleFunc(query.TypeDataQuality, d.concurrently)
 	d.mux.HandleFunc("", d.concurrently) // queryType only in the JSON body, or unknown: parsed and reported per query
 	d.resources = httpadapter.New(d.resourceRoutes())
 	return d
@@ -108,6 +109,12 @@ func (d *Datasource) query(ctx context.Context, q concurrent.Query) backend.Data
 			return errorResponse(ctx, err)
 		}
 		frames = distributionFrames(res)
+	case query.TypeDataQuality:
+		res, err := d.svc.Quality(ctx, req)
+		if err != nil {
+			return errorResponse(ctx, err)
+		}
+		frames = qualityFrames(res)
 	default:
 		res, err := d.svc.Drift(ctx, req)
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
@@ -34,28 +35,46 @@ func seriesMeta(s monitor.Series) map[string]any {
 	return m
 }
 
-// windowNotices summarises why windows of a series have no score: one notice per reason, with a count and the
-// first window, instead of one notice per window.
+// windowNotices summarises why windows of a drift series have no score.
 func windowNotices(s monitor.Series) []data.Notice {
-	if s.Notice != "" {
-		return []data.Notice{{Severity: data.NoticeSeverityWarning, Text: s.Notice}}
+	gaps := make([]windowGap, 0, len(s.Windows))
+	for _, w := range s.Windows {
+		if w.Value == nil {
+			gaps = append(gaps, windowGap{start: w.Start, notice: w.Notice})
+		}
+	}
+	return gapNotices(s.Feature.Model+" · "+s.Feature.Name, "score", s.Notice, len(s.Windows), gaps)
+}
+
+// windowGap is one window without a value, and why.
+type windowGap struct {
+	start  time.Time
+	notice string
+}
+
+// gapNotices summarises why windows of a series have no value: one notice per reason, with a count and the first
+// window, instead of one notice per window. A series-level notice (the whole series has none) wins.
+func gapNotices(name, noun, seriesNotice string, total int, gaps []windowGap) []data.Notice {
+	if seriesNotice != "" {
+		return []data.Notice{{Severity: data.NoticeSeverityWarning, Text: seriesNotice}}
 	}
 	type reason struct {
 		count int
 		first string
 	}
 	reasons := map[string]*reason{}
-	for _, w := range s.Windows {
-		if w.Value != nil || w.Notice == "" {
+	for _, g := range gaps {
+		if g.notice == "" {
 			continue
 		}
-		text := w.Notice
-		if i := strings.Index(text, " rows in this window, below"); i > 0 {
-			text = "window below the minimum sample size" + text[strings.Index(text, ", below")+len(", below the minimum"):]
+		text := g.notice
+		const small = " rows in this window, below the minimum of "
+		if i := strings.Index(text, small); i >= 0 {
+			text = "window below the minimum sample size of " + strings.TrimSuffix(strings.TrimSuffix(text[i+len(small):], ": no score"), ": no value")
 		}
 		r, ok := reasons[text]
 		if !ok {
-			r = &reason{first: w.Start.UTC().Format("2006-01-02 15:04")}
+			r = &reason{first: g.start.UTC().Format("2006-01-02 15:04")}
 			reasons[text] = r
 		}
 		r.count++
@@ -69,7 +88,7 @@ func windowNotices(s monitor.Series) []data.Notice {
 	for _, k := range keys {
 		r := reasons[k]
 		out = append(out, data.Notice{Severity: data.NoticeSeverityInfo,
-			Text: fmt.Sprintf("%s · %s: %d of %d windows have no score (%s; first %s UTC)", s.Feature.Model, s.Feature.Name, r.count, len(s.Windows), k, r.first)})
+			Text: fmt.Sprintf("%s: %d of %d windows have no %s (%s; first %s UTC)", name, r.count, total, noun, k, r.first)})
 	}
 	return out
 }

@@ -17,6 +17,7 @@ const (
 	TypeDrift        = "drift"
 	TypeDriftHeatmap = "driftHeatmap"
 	TypeDistribution = "distribution"
+	TypeDataQuality  = "dataQuality"
 )
 
 // Metric names; MetricAuto lets the engine choose by feature type and reference size.
@@ -100,9 +101,9 @@ func Parse(raw json.RawMessage, envelopeType string) (Model, error) {
 
 func (m *Model) normalise() error {
 	switch m.QueryType {
-	case TypeDrift, TypeDriftHeatmap, TypeDistribution:
+	case TypeDrift, TypeDriftHeatmap, TypeDistribution, TypeDataQuality:
 	default:
-		return fmt.Errorf("unknown queryType %q (expected drift, driftHeatmap or distribution)", m.QueryType)
+		return fmt.Errorf("unknown queryType %q (expected drift, driftHeatmap, distribution or dataQuality)", m.QueryType)
 	}
 	m.Model = strings.TrimSpace(m.Model)
 	if m.Model == "*" {

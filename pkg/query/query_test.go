@@ -61,3 +61,10 @@ func TestParseDefaultsAndEnvelope(t *testing.T) {
 		}
 	}
 }
+
+func TestParseDataQuality(t *testing.T) {
+	m, err := Parse([]byte(`{"queryType":"dataQuality","model":"m1","features":["x"],"window":"1d","reference":{"type":"table","table":"training_set"}}`), "")
+	if err != nil || m.QueryType != TypeDataQuality || m.Reference.Table != "training_set" {
+		t.Fatalf("dataQuality not accepted: %+v %v", m, err)
+	}
+}

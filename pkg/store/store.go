@@ -1,5 +1,5 @@
-// Package store defines what the engine asks of a store of inference logs: catalogue look-ups and the two
-// aggregate queries (reference profile, binned counts). One adapter per engine implements it (duckdb now;
+// Package store defines what the engine asks of a store of inference logs: catalogue look-ups and the
+// aggregate queries (reference profile, binned counts, data-quality counts). One adapter per engine implements it (duckdb now;
 // postgres and spark next). Adapters return aggregates, never rows, so the backend's memory is
 // O(models × windows × features × bins) whatever the number of logged predictions.
 package store
@@ -145,6 +145,43 @@ type Counts struct {
 	SQL         []string
 }
 
+// QualityFeature is one feature a data-quality aggregate checks. Numeric features with Min/Max set are checked
+// against that range (values outside it, and NaN/±Inf, are out of range); categorical features against Known
+// (a value outside it is a new category). A nil range or an empty Known still gets its null count.
+type QualityFeature struct {
+	Model, Feature string
+	Type           FeatureType
+	Min, Max       *float64
+	Known          []string
+}
+
+// WindowQuality is one (model, window)'s row-level checks. Checks whose column is not mapped are 0.
+type WindowQuality struct {
+	Model          string
+	Window         int64
+	Rows           int64
+	DuplicateIDs   int64 // non-null prediction ids minus distinct prediction ids
+	NullScore      int64
+	NullPrediction int64
+}
+
+// FeatureQuality is one (model, window, feature)'s checks.
+type FeatureQuality struct {
+	Model       string
+	Window      int64
+	Feature     string
+	Nulls       int64
+	OutOfRange  int64 // numeric: outside [Min, Max] or non-finite
+	NewCategory int64 // categorical: not among Known
+}
+
+// Quality is the result of the data-quality aggregates.
+type Quality struct {
+	Windows  []WindowQuality
+	Features []FeatureQuality
+	SQL      []string
+}
+
 // Store is one engine's adapter.
 type Store interface {
 	// Health checks reachability and that every mapped column exists, naming what is missing.
@@ -157,5 +194,8 @@ type Store interface {
 	ValidateTable(ctx context.Context, table string, features []Feature) error
 	Profile(ctx context.Context, scope Scope, features []Feature, probs []float64, categoryCap int) (Profile, error)
 	Counts(ctx context.Context, scope Scope, w Windowing, num []NumericBins, cat []CategoricalBins) (Counts, error)
+	// Quality counts rows, duplicate ids and missing score/prediction per (model, window), and nulls, out-of-range
+	// values and new categories per (model, window, feature).
+	Quality(ctx context.Context, scope Scope, w Windowing, features []QualityFeature) (Quality, error)
 	Close() error
 }
