@@ -46,6 +46,11 @@ export const QUERY_TYPE_OPTIONS: Array<SelectableValue<QueryType>> = [
     label: 'Distribution',
     description: 'Reference vs current per bin, for the distribution panel',
   },
+  {
+    value: 'dataQuality',
+    label: 'Data quality',
+    description: 'Volume, duplicates, missing scores, null, out-of-range and new-category shares per window (the metric is not used)',
+  },
 ];
 
 export const METRIC_OPTIONS: Array<ComboboxOption<Metric>> = [
