@@ -31,6 +31,8 @@ describe('settings validation', () => {
   it('rejects bad numbers and both feature layouts at once', () => {
     expect(validateSettings({ minSamples: 0 }).minSamples).toBeDefined();
     expect(validateSettings({ queryTimeoutSeconds: -1 }).queryTimeoutSeconds).toBeDefined();
+    expect(validateSettings({ memoryLimitMB: 32 }).memoryLimitMB).toMatch(/at least 64/);
+    expect(validateSettings({ memoryLimitMB: 2048 }).memoryLimitMB).toBeUndefined();
     expect(validateSettings({ featureMapColumn: 'features', featureColumns: ['a'] }).featureMapColumn).toMatch(
       /either/
     );

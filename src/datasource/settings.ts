@@ -16,7 +16,7 @@ export type IdentifierKey =
   | 'registryTable';
 
 export type ListKey = 'featureColumns' | 'segmentColumns';
-export type NumberKey = 'minSamples' | 'queryTimeoutSeconds';
+export type NumberKey = 'minSamples' | 'queryTimeoutSeconds' | 'memoryLimitMB';
 export type SettingsKey = IdentifierKey | ListKey | NumberKey | 'path' | 'engine';
 
 export const IDENTIFIER_KEYS: IdentifierKey[] = [
@@ -73,6 +73,12 @@ export function validateSettings(jsonData: MMDataSourceOptions): Partial<Record<
     (!Number.isFinite(jsonData.queryTimeoutSeconds) || jsonData.queryTimeoutSeconds <= 0)
   ) {
     errors.queryTimeoutSeconds = 'The time-out must be a number of seconds above 0.';
+  }
+  if (
+    jsonData.memoryLimitMB !== undefined &&
+    (!Number.isInteger(jsonData.memoryLimitMB) || jsonData.memoryLimitMB < 64)
+  ) {
+    errors.memoryLimitMB = 'The memory limit must be a whole number of MB, at least 64.';
   }
   if (jsonData.featureMapColumn && (jsonData.featureColumns ?? []).length > 0) {
     errors.featureMapColumn =

@@ -85,6 +85,8 @@ export interface MMDataSourceOptions extends DataSourceJsonData {
   registryTable?: string;
   minSamples?: number;
   queryTimeoutSeconds?: number;
+  /** DuckDB memory_limit in MB; beyond it DuckDB spills to disk. */
+  memoryLimitMB?: number;
 }
 
 export interface MMSecureJsonData {
@@ -109,6 +111,7 @@ export const DEFAULT_SETTINGS: Required<Omit<MMDataSourceOptions, keyof DataSour
   registryTable: 'model_registry',
   minSamples: 100,
   queryTimeoutSeconds: 60,
+  memoryLimitMB: 4096,
 };
 
 /** Resource `models`. */

@@ -202,6 +202,11 @@ export function ConfigEditor(props: Props) {
           'Below this count a window gets no drift value (null with a notice) instead of a false alarm'
         )}
         {numberField('queryTimeoutSeconds', 'Query time-out (seconds)', 'Per query; the query is cancelled after it')}
+        {numberField(
+          'memoryLimitMB',
+          'Engine memory limit (MB)',
+          'DuckDB working memory for all queries of this data source; beyond it DuckDB spills to disk'
+        )}
       </FieldSet>
     </div>
   );
