@@ -35,6 +35,35 @@ func seriesMeta(s monitor.Series) map[string]any {
 	return m
 }
 
+// seriesFrame builds one alertable series: a time field and one nullable value field carrying the labels, typed
+// timeseries-multi 0.1 — the shape Grafana Alerting turns into one alert instance per frame.
+func seriesFrame(name string, labels data.Labels, times []time.Time, values []*float64, custom map[string]any, notices []data.Notice) *data.Frame {
+	value := data.NewField("value", labels, values)
+	value.Config = &data.FieldConfig{DisplayNameFromDS: name}
+	f := data.NewFrame(name, data.NewField("time", nil, times), value)
+	f.Meta = &data.FrameMeta{
+		Type:        data.FrameTypeTimeSeriesMulti,
+		TypeVersion: data.FrameTypeVersion{0, 1},
+		Custom:      custom,
+		Notices:     notices,
+	}
+	return f
+}
+
+// withResult puts what concerns the whole query (executed SQL, query-level notices) on the first frame, or on an
+// empty frame saying there is nothing (what) when the query produced no series.
+func withResult(frames []*data.Frame, sql []string, notices []string, what string) []*data.Frame {
+	if len(frames) == 0 {
+		frames = []*data.Frame{data.NewFrame("")}
+		frames[0].Meta = &data.FrameMeta{Notices: []data.Notice{{Severity: data.NoticeSeverityInfo, Text: "no " + what + " series for this query"}}}
+	}
+	frames[0].Meta.ExecutedQueryString = strings.Join(sql, ";\n\n")
+	for i := len(notices) - 1; i >= 0; i-- {
+		frames[0].Meta.Notices = append([]data.Notice{{Severity: data.NoticeSeverityInfo, Text: notices[i]}}, frames[0].Meta.Notices...)
+	}
+	return frames
+}
+
 // windowNotices summarises why windows of a drift series have no score.
 func windowNotices(s monitor.Series) []data.Notice {
 	gaps := make([]windowGap, 0, len(s.Windows))

@@ -15,31 +15,18 @@ const epsilon = stats.Epsilon
 // labelled model/feature/metric, the shape Grafana Alerting turns into one alert instance per series.
 func driftFrames(res monitor.Result) []*data.Frame {
 	var frames []*data.Frame
-	for i, s := range res.Series {
+	for _, s := range res.Series {
 		times := make([]time.Time, len(s.Windows))
 		values := make([]*float64, len(s.Windows))
 		for j, w := range s.Windows {
 			times[j], values[j] = w.Start, w.Value
 		}
-		value := data.NewField("value", data.Labels{"model": s.Feature.Model, "feature": s.Feature.Name, "metric": s.Metric}, values)
-		value.Config = &data.FieldConfig{
-			DisplayNameFromDS: s.Feature.Model + " · " + s.Feature.Name,
-			Custom:            map[string]any{"threshold": s.Threshold, "thresholdDirection": string(s.Direction)},
-		}
-		f := data.NewFrame(s.Feature.Model+" · "+s.Feature.Name, data.NewField("time", nil, times), value)
 		custom := seriesMeta(s)
 		custom["windowSeconds"] = res.Window.Seconds()
-		f.Meta = &data.FrameMeta{
-			Type:        data.FrameTypeTimeSeriesMulti,
-			TypeVersion: data.FrameTypeVersion{0, 1},
-			Custom:      custom,
-			Notices:     windowNotices(s),
-		}
-		if i == 0 {
-			f.Meta.ExecutedQueryString = executedSQL(res)
-			f.Meta.Notices = append(resultNotices(res), f.Meta.Notices...)
-		}
+		f := seriesFrame(s.Feature.Model+" · "+s.Feature.Name, data.Labels{"model": s.Feature.Model, "feature": s.Feature.Name, "metric": s.Metric},
+			times, values, custom, windowNotices(s))
+		f.Fields[1].Config.Custom = map[string]any{"threshold": s.Threshold, "thresholdDirection": string(s.Direction)}
 		frames = append(frames, f)
 	}
-	return frames
+	return withResult(frames, res.SQL, res.Notices, "drift")
 }

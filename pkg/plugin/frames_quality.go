@@ -1,7 +1,6 @@
 package plugin
 
 import (
-	"strings"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
@@ -13,7 +12,7 @@ import (
 // value field labelled model/check(/feature), so each check can drive its own alert rule.
 func qualityFrames(res monitor.QualityResult) []*data.Frame {
 	var frames []*data.Frame
-	for i, s := range res.Series {
+	for _, s := range res.Series {
 		times := make([]time.Time, len(s.Points))
 		values := make([]*float64, len(s.Points))
 		for j, p := range s.Points {
@@ -21,40 +20,17 @@ func qualityFrames(res monitor.QualityResult) []*data.Frame {
 		}
 		labels := data.Labels{"model": s.Model, "check": s.Check}
 		name := s.Model + " · " + s.Check
-		if s.Feature != "" {
-			labels["feature"] = s.Feature
-			name = s.Model + " · " + s.Feature + " · " + s.Check
-		}
-		value := data.NewField("value", labels, values)
-		value.Config = &data.FieldConfig{DisplayNameFromDS: name}
-		f := data.NewFrame(name, data.NewField("time", nil, times), value)
 		custom := map[string]any{"model": s.Model, "check": s.Check, "windowSeconds": res.Window.Seconds()}
 		if s.Feature != "" {
-			custom["feature"] = s.Feature
+			labels["feature"], custom["feature"] = s.Feature, s.Feature
+			name = s.Model + " · " + s.Feature + " · " + s.Check
 		}
 		for k, v := range s.Meta {
 			custom[k] = v
 		}
-		f.Meta = &data.FrameMeta{
-			Type:        data.FrameTypeTimeSeriesMulti,
-			TypeVersion: data.FrameTypeVersion{0, 1},
-			Custom:      custom,
-			Notices:     qualityNotices(s, name),
-		}
-		if i == 0 {
-			f.Meta.ExecutedQueryString = strings.Join(res.SQL, ";\n\n")
-			for _, n := range res.Notices {
-				f.Meta.Notices = append([]data.Notice{{Severity: data.NoticeSeverityInfo, Text: n}}, f.Meta.Notices...)
-			}
-		}
-		frames = append(frames, f)
+		frames = append(frames, seriesFrame(name, labels, times, values, custom, qualityNotices(s, name)))
 	}
-	if len(frames) == 0 {
-		f := data.NewFrame("")
-		f.Meta = &data.FrameMeta{Notices: []data.Notice{{Severity: data.NoticeSeverityInfo, Text: "no data-quality series for this query"}}}
-		frames = append(frames, f)
-	}
-	return frames
+	return withResult(frames, res.SQL, res.Notices, "data-quality")
 }
 
 // qualityNotices summarises why points of a data-quality series are null.

@@ -18,6 +18,7 @@ const (
 	TypeDriftHeatmap = "driftHeatmap"
 	TypeDistribution = "distribution"
 	TypeDataQuality  = "dataQuality"
+	TypePerformance  = "performance"
 )
 
 // Metric names; MetricAuto lets the engine choose by feature type and reference size.
@@ -72,6 +73,8 @@ type Model struct {
 	Segment   *Segment   `json:"segment"`
 	Bins      int        `json:"bins"`
 	Threshold *float64   `json:"threshold"`
+	// DecisionThreshold is the score at or above which a binary prediction is positive (performance queries).
+	DecisionThreshold *float64 `json:"decisionThreshold"`
 }
 
 // Defaults used where the query is silent.
@@ -81,6 +84,8 @@ const (
 	DefaultTrailing  = 7
 	MaxTrailing      = 365
 	DefaultRefWindow = 7 * 24 * time.Hour
+	// DefaultDecisionThreshold is the binary decision threshold of performance queries.
+	DefaultDecisionThreshold = 0.5
 )
 
 // Parse decodes and validates a query's JSON. queryType from the envelope (Grafana's DataQuery.QueryType) wins
@@ -101,9 +106,16 @@ func Parse(raw json.RawMessage, envelopeType string) (Model, error) {
 
 func (m *Model) normalise() error {
 	switch m.QueryType {
-	case TypeDrift, TypeDriftHeatmap, TypeDistribution, TypeDataQuality:
+	case TypeDrift, TypeDriftHeatmap, TypeDistribution, TypeDataQuality, TypePerformance:
 	default:
-		return fmt.Errorf("unknown queryType %q (expected drift, driftHeatmap, distribution or dataQuality)", m.QueryType)
+		return fmt.Errorf("unknown queryType %q (expected drift, driftHeatmap, distribution, dataQuality or performance)", m.QueryType)
+	}
+	if m.DecisionThreshold == nil {
+		t := DefaultDecisionThreshold
+		m.DecisionThreshold = &t
+	}
+	if t := *m.DecisionThreshold; t != t || t < 0 || t > 1 {
+		return fmt.Errorf("decisionThreshold must be a number in [0, 1]")
 	}
 	m.Model = strings.TrimSpace(m.Model)
 	if m.Model == "*" {

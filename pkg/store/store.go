@@ -182,6 +182,63 @@ type Quality struct {
 	SQL      []string
 }
 
+// PerformanceRequest says how a performance aggregate reads labels and decides. Labels come from the log row
+// when the label column is mapped, else from the labels table (latest label per prediction id with label_ts <=
+// LabelsUntil). Binary labels are 0/1 (or booleans); other values do not count as labelled.
+type PerformanceRequest struct {
+	Threshold   float64   // score >= Threshold predicts the positive class
+	LabelsUntil time.Time // labels known by then count (labels table only)
+	Classes     bool      // also count per-class confusion (multiclass)
+}
+
+// ScoreBuckets is the number of equal-width score buckets of [0, 1] in the performance histograms.
+const ScoreBuckets = 1000
+
+// WindowPerformance is one (model, window)'s confusion counts over the labelled rows with a score.
+type WindowPerformance struct {
+	Model          string
+	Window         int64
+	Served         int64   // rows in the window
+	Labelled       int64   // rows with a 0/1 label known in time and a non-NULL score
+	TP, FP, TN, FN int64   // at the decision threshold, over the labelled rows
+	LogLossSum     float64 // Σ −(y ln p + (1−y) ln(1−p)), p clipped to [1e-15, 1−1e-15]
+
+	// Multiclass: rows with a label and a prediction (compared as numbers when both are numeric, else as text).
+	ClassLabelled, Correct int64
+	// Regression: rows with a numeric label and a numeric prediction; sums of |e|, e² and |e| / max(|y|, ε),
+	// e = y − prediction, ε = 2.220446049250313e-16 (as scikit-learn's MAPE).
+	RegLabelled                 int64
+	AbsErrSum, SqErrSum, APESum float64
+}
+
+// ClassCount is one (model, window, class)'s one-vs-rest confusion counts over the rows with a label and a
+// prediction: TP = label and prediction are the class, FP = prediction only, FN = label only.
+type ClassCount struct {
+	Model      string
+	Window     int64
+	Class      string
+	TP, FP, FN int64
+}
+
+// ScoreBucket is the count and score sum of one (model, window, label, bucket): bucket = floor(score × 1000),
+// clamped to [0, 999] (a score of 1 falls in the last bucket).
+type ScoreBucket struct {
+	Model    string
+	Window   int64
+	Label    int
+	Bucket   int
+	Count    int64
+	ScoreSum float64
+}
+
+// Performance is the result of the performance aggregates.
+type Performance struct {
+	Windows []WindowPerformance
+	Buckets []ScoreBucket
+	Classes []ClassCount
+	SQL     []string
+}
+
 // Store is one engine's adapter.
 type Store interface {
 	// Health checks reachability and that every mapped column exists, naming what is missing.
@@ -197,5 +254,8 @@ type Store interface {
 	// Quality counts rows, duplicate ids and missing score/prediction per (model, window), and nulls, out-of-range
 	// values and new categories per (model, window, feature).
 	Quality(ctx context.Context, scope Scope, w Windowing, features []QualityFeature) (Quality, error)
+	// Performance counts served and labelled rows, the confusion matrix at a threshold and the log-loss sum per
+	// (model, window), and per (model, window, label) a histogram of the score in 1/1000 buckets.
+	Performance(ctx context.Context, scope Scope, w Windowing, req PerformanceRequest) (Performance, error)
 	Close() error
 }

@@ -1,0 +1,348 @@
+package monitor
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"time"
+
+	"github.com/aiops/modelmonitor/pkg/query"
+	"github.com/aiops/modelmonitor/pkg/store"
+)
+
+// Binary-classification performance metrics, each its own series.
+const (
+	PerfAccuracy      = "accuracy"
+	PerfPrecision     = "precision"
+	PerfRecall        = "recall"
+	PerfF1            = "f1"
+	PerfROCAUC        = "roc_auc"
+	PerfLogLoss       = "log_loss"
+	PerfECE           = "ece"
+	PerfLabelCoverage = "label_coverage"
+	PerfMacroF1       = "macro_f1"
+	PerfMAE           = "mae"
+	PerfRMSE          = "rmse"
+	PerfMAPE          = "mape"
+)
+
+// PerformanceMetrics lists the metric series of a binary classifier in output order.
+var PerformanceMetrics = []string{PerfAccuracy, PerfPrecision, PerfRecall, PerfF1, PerfROCAUC, PerfLogLoss, PerfECE, PerfLabelCoverage}
+
+// MulticlassMetrics and RegressionMetrics are the series of the other tasks.
+var (
+	MulticlassMetrics = []string{PerfAccuracy, PerfMacroF1, PerfLabelCoverage}
+	RegressionMetrics = []string{PerfMAE, PerfRMSE, PerfMAPE, PerfLabelCoverage}
+)
+
+// Registry tasks; an empty task is taken as binary.
+const (
+	TaskBinary     = "binary"
+	TaskMulticlass = "multiclass"
+	TaskRegression = "regression"
+)
+
+// eceBins is the number of equal-width calibration bins of the expected calibration error.
+const eceBins = 10
+
+// PerformancePoint is one window's value of one metric; Value is nil when it has none (Notice says why).
+type PerformancePoint struct {
+	Start            time.Time
+	Value            *float64
+	Served, Labelled int64
+	Notice           string
+}
+
+// PerformanceSeries is one metric of one model.
+type PerformanceSeries struct {
+	Model, Metric string
+	Points        []PerformancePoint
+	Notice        string
+	Meta          map[string]any
+}
+
+// PerformanceResult is the answer to one performance request.
+type PerformanceResult struct {
+	Series    []PerformanceSeries
+	Window    time.Duration
+	Threshold float64
+	SQL       []string
+	Notices   []string
+}
+
+// Performance computes realized binary-classification performance per model and window (performance query),
+// from the store's confusion counts and score histograms; labels count only when known by the query's end.
+//   - accuracy (TP+TN)/n; precision TP/(TP+FP); recall TP/(TP+FN); F1 2TP/(2TP+FP+FN), at score >= threshold.
+//     A zero denominator gives a null point with a notice, never NaN (scikit-learn would return 0 with a warning).
+//   - roc_auc: Mann–Whitney over 1/1000 score buckets, pairs within one bucket counted half. Exact when the scores
+//     of a bucket are equal; otherwise |error| <= Σ_b pos_b·neg_b / (2·P·N), reported per series as
+//     meta aucBinningErrorBound (the largest over its windows).
+//   - log_loss: the pushed-down exact mean of −(y ln p + (1−y) ln(1−p)), p clipped to [1e-15, 1 − 1e-15].
+//   - ece: Σ_j n_j/n · |mean score_j − positive rate_j| over 10 equal-width score bins (exact: bucket score sums).
+//   - label_coverage: labelled / served (given below minSamples too).
+//
+// Multiclass models (registry task "multiclass"; label vs prediction column, numbers compared as numbers): accuracy
+// and macro F1 (unweighted mean of the one-vs-rest F1 over the classes seen as label or prediction, as
+// scikit-learn's f1_score(average="macro")). Regression models: MAE, RMSE and MAPE (|e| / max(|y|, ε), as
+// scikit-learn's mean_absolute_percentage_error), from pushed-down sums.
+//
+// Metrics of windows with fewer than minSamples labelled rows are null with a notice. Models of another task are
+// skipped with a notice; an empty task is binary.
+func (s *Service) Performance(ctx context.Context, req Request) (PerformanceResult, error) {
+	q := req.Query
+	res := PerformanceResult{Threshold: query.DefaultDecisionThreshold}
+	if q.DecisionThreshold != nil {
+		res.Threshold = *q.DecisionThreshold
+	}
+	if !req.To.After(req.From) {
+		return res, fmt.Errorf("time range ends before it starts")
+	}
+	if err := s.checkSegment(q.Segment); err != nil {
+		return res, err
+	}
+	w, widened, err := query.ResolveWindow(q.Window, req.Interval, req.To.Sub(req.From), req.MaxDataPoints)
+	if err != nil {
+		return res, err
+	}
+	if widened {
+		res.Notices = append(res.Notices, fmt.Sprintf("window %s widened to %s to keep the number of windows bounded", q.Window, w))
+	}
+	res.Window = w
+	origin := alignedOrigin(req.From, w)
+	windows := int((req.To.Sub(origin) + w - 1) / w)
+
+	all, err := s.store.Models(ctx)
+	if err != nil {
+		return res, err
+	}
+	var models []string
+	task := map[string]string{}
+	classes := false
+	for _, m := range all {
+		if q.Model != "" && m.ID != q.Model {
+			continue
+		}
+		t := m.Task
+		if t == "" {
+			t = TaskBinary
+		}
+		if t != TaskBinary && t != TaskMulticlass && t != TaskRegression {
+			res.Notices = append(res.Notices, fmt.Sprintf("model %s has task %q: performance knows binary, multiclass and regression", m.ID, m.Task))
+			continue
+		}
+		classes = classes || t == TaskMulticlass
+		task[m.ID] = t
+		models = append(models, m.ID)
+	}
+	if q.Model != "" && len(models) == 0 && len(res.Notices) == 0 {
+		return res, fmt.Errorf("unknown model %q", q.Model)
+	}
+	if len(models) == 0 {
+		return res, nil
+	}
+
+	scope := store.Scope{Model: q.Model, Segment: q.Segment, From: origin, To: req.To}
+	agg, err := s.store.Performance(ctx, scope, store.Windowing{Origin: origin, Width: w},
+		store.PerformanceRequest{Threshold: res.Threshold, LabelsUntil: req.To, Classes: classes})
+	if err != nil {
+		return res, err
+	}
+	res.SQL = agg.SQL
+	type mw struct {
+		m string
+		w int64
+	}
+	win := map[mw]store.WindowPerformance{}
+	for _, r := range agg.Windows {
+		win[mw{r.Model, r.Window}] = r
+	}
+	hist := map[mw][]store.ScoreBucket{}
+	for _, b := range agg.Buckets {
+		hist[mw{b.Model, b.Window}] = append(hist[mw{b.Model, b.Window}], b)
+	}
+	cls := map[mw][]store.ClassCount{}
+	for _, c := range agg.Classes {
+		cls[mw{c.Model, c.Window}] = append(cls[mw{c.Model, c.Window}], c)
+	}
+	minSamples := int64(s.cfg.MinSamples)
+	for _, m := range models {
+		metrics := PerformanceMetrics
+		switch task[m] {
+		case TaskMulticlass:
+			metrics = MulticlassMetrics
+		case TaskRegression:
+			metrics = RegressionMetrics
+		}
+		series := map[string]*PerformanceSeries{}
+		for _, metric := range metrics {
+			series[metric] = &PerformanceSeries{Model: m, Metric: metric, Meta: map[string]any{}}
+		}
+		var aucBound float64
+		for i := 0; i < windows; i++ {
+			r := win[mw{m, int64(i)}]
+			start := origin.Add(time.Duration(i) * w)
+			var vals map[string]*float64
+			var notices map[string]string
+			labelled := r.Labelled
+			switch task[m] {
+			case TaskMulticlass:
+				labelled = r.ClassLabelled
+				vals, notices = multiclassMetrics(r, cls[mw{m, int64(i)}], minSamples)
+			case TaskRegression:
+				labelled = r.RegLabelled
+				vals, notices = regressionMetrics(r, minSamples)
+			default:
+				var bound float64
+				vals, notices, bound = binaryMetrics(r, hist[mw{m, int64(i)}], minSamples)
+				aucBound = math.Max(aucBound, bound)
+			}
+			for _, metric := range metrics {
+				series[metric].Points = append(series[metric].Points, PerformancePoint{Start: start, Value: vals[metric],
+					Served: r.Served, Labelled: labelled, Notice: notices[metric]})
+			}
+		}
+		if task[m] == TaskBinary {
+			series[PerfROCAUC].Meta["aucBinningErrorBound"] = aucBound
+		}
+		for _, metric := range metrics {
+			series[metric].Meta["task"] = task[m]
+			if task[m] == TaskBinary {
+				series[metric].Meta["decisionThreshold"] = res.Threshold
+			}
+			res.Series = append(res.Series, *series[metric])
+		}
+	}
+	return res, nil
+}
+
+func v(x float64) *float64 { return &x }
+
+// coverage fills label_coverage and reports whether n labelled rows are enough for the other metrics (else every
+// metric of the list gets the notice).
+func coverage(served, n, minSamples int64, metrics []string, vals map[string]*float64, notices map[string]string) bool {
+	if served > 0 {
+		vals[PerfLabelCoverage] = v(float64(n) / float64(served))
+	} else {
+		notices[PerfLabelCoverage] = "no rows served in this window"
+	}
+	if n > 0 && n >= minSamples {
+		return true
+	}
+	why := fmt.Sprintf("%d labelled rows in this window, below the minimum of %d: no value", n, minSamples)
+	if n == 0 {
+		why = "no labels known for this window by the end of the query range"
+	}
+	for _, metric := range metrics {
+		if metric != PerfLabelCoverage {
+			notices[metric] = why
+		}
+	}
+	return false
+}
+
+// multiclassMetrics computes one window's accuracy and macro F1.
+func multiclassMetrics(r store.WindowPerformance, classes []store.ClassCount, minSamples int64) (map[string]*float64, map[string]string) {
+	vals, notices := map[string]*float64{}, map[string]string{}
+	if !coverage(r.Served, r.ClassLabelled, minSamples, MulticlassMetrics, vals, notices) {
+		return vals, notices
+	}
+	vals[PerfAccuracy] = v(float64(r.Correct) / float64(r.ClassLabelled))
+	var sum float64
+	for _, c := range classes {
+		if d := 2*c.TP + c.FP + c.FN; d > 0 {
+			sum += float64(2*c.TP) / float64(d)
+		}
+	}
+	vals[PerfMacroF1] = v(sum / float64(len(classes)))
+	return vals, notices
+}
+
+// regressionMetrics computes one window's MAE, RMSE and MAPE.
+func regressionMetrics(r store.WindowPerformance, minSamples int64) (map[string]*float64, map[string]string) {
+	vals, notices := map[string]*float64{}, map[string]string{}
+	if !coverage(r.Served, r.RegLabelled, minSamples, RegressionMetrics, vals, notices) {
+		return vals, notices
+	}
+	n := float64(r.RegLabelled)
+	vals[PerfMAE] = v(r.AbsErrSum / n)
+	vals[PerfRMSE] = v(math.Sqrt(r.SqErrSum / n))
+	vals[PerfMAPE] = v(r.APESum / n)
+	return vals, notices
+}
+
+// binaryMetrics computes one window's metrics; a nil value has its notice. bound is the AUC binning error bound.
+func binaryMetrics(r store.WindowPerformance, buckets []store.ScoreBucket, minSamples int64) (map[string]*float64, map[string]string, float64) {
+	vals, notices := map[string]*float64{}, map[string]string{}
+	if !coverage(r.Served, r.Labelled, minSamples, PerformanceMetrics, vals, notices) {
+		return vals, notices, 0
+	}
+	n := r.Labelled
+	ratio := func(metric string, num, den int64, why string) {
+		if den == 0 {
+			notices[metric] = why
+			return
+		}
+		vals[metric] = v(float64(num) / float64(den))
+	}
+	ratio(PerfAccuracy, r.TP+r.TN, n, "")
+	ratio(PerfPrecision, r.TP, r.TP+r.FP, "no positive predictions at this threshold: precision undefined")
+	ratio(PerfRecall, r.TP, r.TP+r.FN, "no positive labels: recall undefined")
+	ratio(PerfF1, 2*r.TP, 2*r.TP+r.FP+r.FN, "no positive labels and no positive predictions: F1 undefined")
+	vals[PerfLogLoss] = v(r.LogLossSum / float64(n))
+
+	// ROC AUC (Mann–Whitney) over the buckets in ascending order.
+	sort.Slice(buckets, func(i, j int) bool { return buckets[i].Bucket < buckets[j].Bucket })
+	pos, neg := map[int]int64{}, map[int]int64{}
+	var keys []int
+	var P, N int64
+	var binN [eceBins]int64
+	var binPos [eceBins]int64
+	var binSum [eceBins]float64
+	for _, b := range buckets {
+		if _, ok := pos[b.Bucket]; !ok {
+			if _, ok := neg[b.Bucket]; !ok {
+				keys = append(keys, b.Bucket)
+			}
+		}
+		if b.Label == 1 {
+			pos[b.Bucket] += b.Count
+			P += b.Count
+		} else {
+			neg[b.Bucket] += b.Count
+			N += b.Count
+		}
+		j := b.Bucket * eceBins / store.ScoreBuckets
+		binN[j] += b.Count
+		binSum[j] += b.ScoreSum
+		if b.Label == 1 {
+			binPos[j] += b.Count
+		}
+	}
+	var bound float64
+	if P == 0 || N == 0 {
+		notices[PerfROCAUC] = "only one label class in this window: ROC AUC undefined"
+	} else {
+		var negBelow int64
+		var num, ties float64
+		for _, k := range keys {
+			num += float64(pos[k])*float64(negBelow) + 0.5*float64(pos[k])*float64(neg[k])
+			ties += float64(pos[k]) * float64(neg[k])
+			negBelow += neg[k]
+		}
+		vals[PerfROCAUC] = v(num / (float64(P) * float64(N)))
+		bound = ties / (2 * float64(P) * float64(N))
+	}
+	var ece float64
+	var total int64
+	for j := 0; j < eceBins; j++ {
+		total += binN[j]
+	}
+	for j := 0; j < eceBins; j++ {
+		if binN[j] > 0 {
+			ece += float64(binN[j]) / float64(total) * math.Abs(binSum[j]/float64(binN[j])-float64(binPos[j])/float64(binN[j]))
+		}
+	}
+	vals[PerfECE] = v(ece)
+	return vals, notices, bound
+}
