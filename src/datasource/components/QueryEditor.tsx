@@ -51,6 +51,11 @@ export const QUERY_TYPE_OPTIONS: Array<SelectableValue<QueryType>> = [
     label: 'Data quality',
     description: 'Volume, duplicates, missing scores, null, out-of-range and new-category shares per window (the metric is not used)',
   },
+  {
+    value: 'performance',
+    label: 'Performance',
+    description: 'Realized metrics where labels have arrived (accuracy, F1, ROC AUC, log loss, …) and label coverage',
+  },
 ];
 
 export const METRIC_OPTIONS: Array<ComboboxOption<Metric>> = [
