@@ -24,26 +24,16 @@ type plan struct {
 func (s *Service) plan(ctx context.Context, req Request) (plan, error) {
 	var p plan
 	q := req.Query
-	if !req.To.After(req.From) {
-		return p, fmt.Errorf("time range ends before it starts")
-	}
-	if err := s.checkSegment(q.Segment); err != nil {
+	win, err := s.resolveWindowing(req)
+	if err != nil {
 		return p, err
 	}
 	features, err := s.resolveFeatures(ctx, q)
 	if err != nil {
 		return p, err
 	}
-	w, widened, err := query.ResolveWindow(q.Window, req.Interval, req.To.Sub(req.From), req.MaxDataPoints)
-	if err != nil {
-		return p, err
-	}
-	if widened {
-		p.notices = append(p.notices, fmt.Sprintf("window %s widened to %s to keep the number of windows bounded", q.Window, w))
-	}
-	p.features, p.window = features, w
-	p.origin = alignedOrigin(req.From, w)
-	p.windows = int((req.To.Sub(p.origin) + w - 1) / w)
+	w := win.width
+	p.features, p.window, p.origin, p.windows, p.notices = features, w, win.origin, win.count, win.notices
 	ref := q.Reference
 	p.refScope = store.Scope{Model: q.Model, Segment: q.Segment}
 	switch ref.Type {

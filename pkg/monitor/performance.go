@@ -95,22 +95,12 @@ func (s *Service) Performance(ctx context.Context, req Request) (PerformanceResu
 	if q.DecisionThreshold != nil {
 		res.Threshold = *q.DecisionThreshold
 	}
-	if !req.To.After(req.From) {
-		return res, fmt.Errorf("time range ends before it starts")
-	}
-	if err := s.checkSegment(q.Segment); err != nil {
-		return res, err
-	}
-	w, widened, err := query.ResolveWindow(q.Window, req.Interval, req.To.Sub(req.From), req.MaxDataPoints)
+	span, err := s.resolveWindowing(req)
 	if err != nil {
 		return res, err
 	}
-	if widened {
-		res.Notices = append(res.Notices, fmt.Sprintf("window %s widened to %s to keep the number of windows bounded", q.Window, w))
-	}
-	res.Window = w
-	origin := alignedOrigin(req.From, w)
-	windows := int((req.To.Sub(origin) + w - 1) / w)
+	w, origin, windows := span.width, span.origin, span.count
+	res.Window, res.Notices = w, append(res.Notices, span.notices...)
 
 	all, err := s.store.Models(ctx)
 	if err != nil {

@@ -152,3 +152,32 @@ func alignedOrigin(t time.Time, w time.Duration) time.Time {
 	}
 	return time.UnixMicro(o).UTC()
 }
+
+// windowing is how a request's range is cut into windows.
+type windowing struct {
+	width   time.Duration
+	origin  time.Time // start of the first window, aligned to the Unix epoch
+	count   int
+	notices []string
+}
+
+// resolveWindowing checks the range and segment of a request and resolves its windows (clamped, aligned).
+func (s *Service) resolveWindowing(req Request) (windowing, error) {
+	q := req.Query
+	if !req.To.After(req.From) {
+		return windowing{}, fmt.Errorf("time range ends before it starts")
+	}
+	if err := s.checkSegment(q.Segment); err != nil {
+		return windowing{}, err
+	}
+	w, widened, err := query.ResolveWindow(q.Window, req.Interval, req.To.Sub(req.From), req.MaxDataPoints)
+	if err != nil {
+		return windowing{}, err
+	}
+	out := windowing{width: w, origin: alignedOrigin(req.From, w)}
+	out.count = int((req.To.Sub(out.origin) + w - 1) / w)
+	if widened {
+		out.notices = append(out.notices, fmt.Sprintf("window %s widened to %s to keep the number of windows bounded", q.Window, w))
+	}
+	return out, nil
+}

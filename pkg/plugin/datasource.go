@@ -69,6 +69,7 @@ func New(cfg settings.Settings, cfgErr error) *Datasource {
 	d.mux.HandleFunc(query.TypeDistribution, d.concurrently)
 	d.mux.HandleFunc(query.TypeDataQuality, d.concurrently)
 	d.mux.HandleFunc(query.TypePerformance, d.concurrently)
+	d.mux.HandleFunc(query.TypeEstimatedPerformance, d.concurrently)
 	d.mux.HandleFunc("", d.concurrently) // queryType only in the JSON body, or unknown: parsed and reported per query
 	d.resources = httpadapter.New(d.resourceRoutes())
 	return d
@@ -122,6 +123,12 @@ func (d *Datasource) query(ctx context.Context, q concurrent.Query) backend.Data
 			return errorResponse(ctx, err)
 		}
 		frames = performanceFrames(res)
+	case query.TypeEstimatedPerformance:
+		res, err := d.svc.EstimatedPerformance(ctx, req)
+		if err != nil {
+			return errorResponse(ctx, err)
+		}
+		frames = estimatedFrames(res)
 	default:
 		res, err := d.svc.Drift(ctx, req)
 		if err != nil {

@@ -19,6 +19,8 @@ const (
 	TypeDistribution = "distribution"
 	TypeDataQuality  = "dataQuality"
 	TypePerformance  = "performance"
+	// TypeEstimatedPerformance is CBPE: performance estimated from calibrated scores, without current labels.
+	TypeEstimatedPerformance = "estimatedPerformance"
 )
 
 // Metric names; MetricAuto lets the engine choose by feature type and reference size.
@@ -106,9 +108,9 @@ func Parse(raw json.RawMessage, envelopeType string) (Model, error) {
 
 func (m *Model) normalise() error {
 	switch m.QueryType {
-	case TypeDrift, TypeDriftHeatmap, TypeDistribution, TypeDataQuality, TypePerformance:
+	case TypeDrift, TypeDriftHeatmap, TypeDistribution, TypeDataQuality, TypePerformance, TypeEstimatedPerformance:
 	default:
-		return fmt.Errorf("unknown queryType %q (expected drift, driftHeatmap, distribution, dataQuality or performance)", m.QueryType)
+		return fmt.Errorf("unknown queryType %q (expected drift, driftHeatmap, distribution, dataQuality, performance or estimatedPerformance)", m.QueryType)
 	}
 	if m.DecisionThreshold == nil {
 		t := DefaultDecisionThreshold

@@ -257,5 +257,8 @@ type Store interface {
 	// Performance counts served and labelled rows, the confusion matrix at a threshold and the log-loss sum per
 	// (model, window), and per (model, window, label) a histogram of the score in 1/1000 buckets.
 	Performance(ctx context.Context, scope Scope, w Windowing, req PerformanceRequest) (Performance, error)
+	// ScoreHistogram counts the rows with a score per (model, window, 1/1000 score bucket, score >= threshold);
+	// no labels are read (estimatedPerformance's current windows).
+	ScoreHistogram(ctx context.Context, scope Scope, w Windowing, threshold float64) (ScoreHistogram, error)
 	Close() error
 }
