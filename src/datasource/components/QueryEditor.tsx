@@ -56,6 +56,11 @@ export const QUERY_TYPE_OPTIONS: Array<SelectableValue<QueryType>> = [
     label: 'Performance',
     description: 'Realized metrics where labels have arrived (accuracy, F1, ROC AUC, log loss, …) and label coverage',
   },
+  {
+    value: 'estimatedPerformance',
+    label: 'Estimated performance',
+    description: 'CBPE: performance estimated from calibrated scores before labels arrive, with ±3σ bands',
+  },
 ];
 
 export const METRIC_OPTIONS: Array<ComboboxOption<Metric>> = [
