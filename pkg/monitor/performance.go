@@ -21,19 +21,23 @@ const (
 	PerfLogLoss       = "log_loss"
 	PerfECE           = "ece"
 	PerfLabelCoverage = "label_coverage"
-	PerfMacroF1       = "macro_f1"
-	PerfMAE           = "mae"
-	PerfRMSE          = "rmse"
-	PerfMAPE          = "mape"
+	// PerfLagP50 and PerfLagP90 are the label lag (label_ts − ts, hours) of the window's labels: how late truth
+	// arrives, which tells how far back realized performance can be trusted.
+	PerfLagP50  = "label_lag_p50_hours"
+	PerfLagP90  = "label_lag_p90_hours"
+	PerfMacroF1 = "macro_f1"
+	PerfMAE     = "mae"
+	PerfRMSE    = "rmse"
+	PerfMAPE    = "mape"
 )
 
 // PerformanceMetrics lists the metric series of a binary classifier in output order.
-var PerformanceMetrics = []string{PerfAccuracy, PerfPrecision, PerfRecall, PerfF1, PerfROCAUC, PerfLogLoss, PerfECE, PerfLabelCoverage}
+var PerformanceMetrics = []string{PerfAccuracy, PerfPrecision, PerfRecall, PerfF1, PerfROCAUC, PerfLogLoss, PerfECE, PerfLabelCoverage, PerfLagP50, PerfLagP90}
 
 // MulticlassMetrics and RegressionMetrics are the series of the other tasks.
 var (
-	MulticlassMetrics = []string{PerfAccuracy, PerfMacroF1, PerfLabelCoverage}
-	RegressionMetrics = []string{PerfMAE, PerfRMSE, PerfMAPE, PerfLabelCoverage}
+	MulticlassMetrics = []string{PerfAccuracy, PerfMacroF1, PerfLabelCoverage, PerfLagP50, PerfLagP90}
+	RegressionMetrics = []string{PerfMAE, PerfRMSE, PerfMAPE, PerfLabelCoverage, PerfLagP50, PerfLagP90}
 )
 
 // Registry tasks; an empty task is taken as binary.
@@ -187,6 +191,7 @@ func (s *Service) Performance(ctx context.Context, req Request) (PerformanceResu
 				vals, notices, bound = binaryMetrics(r, hist[mw{m, int64(i)}], minSamples)
 				aucBound = math.Max(aucBound, bound)
 			}
+			labelLag(r, vals, notices)
 			for _, metric := range metrics {
 				series[metric].Points = append(series[metric].Points, PerformancePoint{Start: start, Value: vals[metric],
 					Served: r.Served, Labelled: labelled, Notice: notices[metric]})
@@ -207,6 +212,17 @@ func (s *Service) Performance(ctx context.Context, req Request) (PerformanceResu
 }
 
 func v(x float64) *float64 { return &x }
+
+// labelLag fills the label-lag series of one window, whatever its labelled count: a few late labels are exactly
+// what the lag should show.
+func labelLag(r store.WindowPerformance, vals map[string]*float64, notices map[string]string) {
+	if r.LagP50Hours == nil {
+		why := "no label with a label_ts known for this window (labels from a label column carry no time)"
+		notices[PerfLagP50], notices[PerfLagP90] = why, why
+		return
+	}
+	vals[PerfLagP50], vals[PerfLagP90] = r.LagP50Hours, r.LagP90Hours
+}
 
 // coverage fills label_coverage and reports whether n labelled rows are enough for the other metrics (else every
 // metric of the list gets the notice).

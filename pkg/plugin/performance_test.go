@@ -42,14 +42,17 @@ func TestPerformanceMatchesScikitLearn(t *testing.T) {
 		{"", "day1_threshold_0.5"}, {`,"decisionThreshold":0.3`, "day1_threshold_0.3"}, {`,"decisionThreshold":0.9999`, "day1_threshold_0.9999"},
 	} {
 		frames := mustOK(t, run(t, ds, `{"queryType":"performance","model":"p1","window":"1d"`+c.threshold+`}`, day1, day4))
-		if len(frames) != 8 {
-			t.Fatalf("%s: want 8 frames (7 metrics + label_coverage), got %d", c.key, len(frames))
+		if len(frames) != 10 {
+			t.Fatalf("%s: want 10 frames (7 metrics, label_coverage, label lag p50 and p90), got %d", c.key, len(frames))
 		}
 		want := fx.Expected[c.key]
 		for _, m := range perfMetrics {
 			checkPerfPoint(t, frames, "p1 · "+m, 0, want[m])
 		}
 		checkPerfPoint(t, frames, "p1 · label_coverage", 0, fptr(240.0/300))
+		// Every label known by day 4 is an on-time one, written at ts + 2 h (late ones arrive on 2026-01-10).
+		checkPerfPoint(t, frames, "p1 · label_lag_p50_hours", 0, fptr(2))
+		checkPerfPoint(t, frames, "p1 · label_lag_p90_hours", 0, fptr(2))
 		if c.key == "day1_threshold_0.9999" {
 			p := frameByName(t, frames, "p1 · precision")
 			text := ""
@@ -147,8 +150,8 @@ func TestPerformanceMulticlassAndRegression(t *testing.T) {
 	ds := New(cfg, nil)
 	defer ds.Dispose()
 	frames := mustOK(t, run(t, ds, `{"queryType":"performance","model":"p2","window":"1d"}`, day1, day2))
-	if len(frames) != 3 {
-		t.Fatalf("multiclass: want accuracy, macro_f1, label_coverage; got %d frames", len(frames))
+	if len(frames) != 5 {
+		t.Fatalf("multiclass: want accuracy, macro_f1, label_coverage, label lag p50/p90; got %d frames", len(frames))
 	}
 	for m, want := range fx.Expected["p2_day1"] {
 		checkPerfPoint(t, frames, "p2 · "+m, 0, want)
@@ -156,8 +159,8 @@ func TestPerformanceMulticlassAndRegression(t *testing.T) {
 	checkSeries(t, frames, "p2 · label_coverage", 1.0)
 
 	frames = mustOK(t, run(t, ds, `{"queryType":"performance","model":"p3","window":"1d"}`, day1, day2))
-	if len(frames) != 4 {
-		t.Fatalf("regression: want mae, rmse, mape, label_coverage; got %d frames", len(frames))
+	if len(frames) != 6 {
+		t.Fatalf("regression: want mae, rmse, mape, label_coverage, label lag p50/p90; got %d frames", len(frames))
 	}
 	for m, want := range fx.Expected["p3_day1"] {
 		got := values(frameByName(t, frames, "p3 · "+m).Fields[1])

@@ -202,6 +202,9 @@ type WindowPerformance struct {
 	Labelled       int64   // rows with a 0/1 label known in time and a non-NULL score
 	TP, FP, TN, FN int64   // at the decision threshold, over the labelled rows
 	LogLossSum     float64 // Σ −(y ln p + (1−y) ln(1−p)), p clipped to [1e-15, 1−1e-15]
+	// LagHours are the median and 90th percentile of label_ts − ts over the window's labels from the labels table
+	// (nil where no label has a time: none known yet, or labels taken from a label column).
+	LagP50Hours, LagP90Hours *float64
 
 	// Multiclass: rows with a label and a prediction (compared as numbers when both are numeric, else as text).
 	ClassLabelled, Correct int64

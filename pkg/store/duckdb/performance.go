@@ -35,7 +35,8 @@ SELECT m, w, count(*) AS served,
   count(*) FILTER (WHERE yn IS NOT NULL AND pn IS NOT NULL) AS reg_n,
   coalesce(sum(abs(yn - pn)), 0) AS abs_sum,
   coalesce(sum((yn - pn) * (yn - pn)), 0) AS sq_sum,
-  coalesce(sum(abs(yn - pn) / greatest(abs(yn), 2.220446049250313e-16)), 0) AS ape_sum
+  coalesce(sum(abs(yn - pn) / greatest(abs(yn), 2.220446049250313e-16)), 0) AS ape_sum,
+  quantile_cont(lag_h, [0.5, 0.9]) FILTER (WHERE lag_h IS NOT NULL) AS lag_q
 FROM lab
 GROUP BY ALL`, src)
 	out.SQL = append(out.SQL, q)
@@ -45,10 +46,18 @@ GROUP BY ALL`, src)
 	}
 	for res.Next() {
 		var r store.WindowPerformance
+		var lag any
 		if err := res.Scan(&r.Model, &r.Window, &r.Served, &r.Labelled, &r.TP, &r.FP, &r.TN, &r.FN, &r.LogLossSum,
-			&r.ClassLabelled, &r.Correct, &r.RegLabelled, &r.AbsErrSum, &r.SqErrSum, &r.APESum); err != nil {
+			&r.ClassLabelled, &r.Correct, &r.RegLabelled, &r.AbsErrSum, &r.SqErrSum, &r.APESum, &lag); err != nil {
 			res.Close()
 			return out, err
+		}
+		if q, ok := lag.([]any); ok && len(q) == 2 {
+			p50, ok50 := q[0].(float64)
+			p90, ok90 := q[1].(float64)
+			if ok50 && ok90 {
+				r.LagP50Hours, r.LagP90Hours = &p50, &p90
+			}
 		}
 		out.Windows = append(out.Windows, r)
 	}
@@ -168,11 +177,11 @@ func (b *sqlBuilder) labelledSource(scope store.Scope, w store.Windowing, req st
 	if cfg.PredictionIDColumn != "" {
 		pid = fmt.Sprintf("CAST(%s AS VARCHAR)", quote(cfg.PredictionIDColumn))
 	}
-	scopedSelect := fmt.Sprintf("SELECT CAST(%s AS VARCHAR) AS m, %s AS w, TRY_CAST(%s AS DOUBLE) AS p, %s AS pid, %s AS lbl, %s AS pred",
-		quote(cfg.ModelColumn), windowExpr, col(cfg.ScoreColumn), pid, col(cfg.LabelColumn), col(cfg.PredictionColumn))
+	scopedSelect := fmt.Sprintf("SELECT CAST(%s AS VARCHAR) AS m, %s AS w, TRY_CAST(%s AS DOUBLE) AS p, %s AS pid, %s AS lbl, %s AS pred, epoch_us(%s) AS tus",
+		quote(cfg.ModelColumn), windowExpr, col(cfg.ScoreColumn), pid, col(cfg.LabelColumn), col(cfg.PredictionColumn), quote(cfg.TimeColumn))
 	table, whereSQL := b.scopeFilter(scope)
 	scoped := fmt.Sprintf("scoped AS (\n  %s\n  FROM %s%s\n)", scopedSelect, quote(table), whereSQL)
-	label := "s.lbl"
+	label, lag := "s.lbl", "CAST(NULL AS DOUBLE)"
 	joinSQL, labelsCTE := "", ""
 	if cfg.LabelColumn == "" {
 		until := req.LabelsUntil.UTC().Format("2006-01-02 15:04:05.999999")
@@ -184,20 +193,20 @@ func (b *sqlBuilder) labelledSource(scope store.Scope, w store.Windowing, req st
 		b.args = append(b.args, until)
 		labelsCTE = fmt.Sprintf(`,
 labels AS (
-  SELECT CAST(prediction_id AS VARCHAR) AS lid, arg_max(label, label_ts) AS ly
+  SELECT CAST(prediction_id AS VARCHAR) AS lid, arg_max(label, label_ts) AS ly, epoch_us(max(label_ts)) AS lus
   FROM %s
   WHERE label_ts <= CAST(? AS %s)
   GROUP BY ALL
 )`, quote(cfg.LabelsTable), tsType)
 		joinSQL = " LEFT JOIN labels l ON s.pid = l.lid"
-		label = "l.ly"
+		label, lag = "l.ly", "(l.lus - s.tus) / 3.6e9"
 	}
 	b.args = append(b.args, req.Threshold)
 	return fmt.Sprintf(`%s%s,
 lab AS (
   SELECT s.m, s.w, s.p,
     CASE WHEN TRY_CAST(%s AS DOUBLE) = 1 THEN 1 WHEN TRY_CAST(%s AS DOUBLE) = 0 THEN 0 END AS y, s.p >= ? AS yhat,
-    %s AS yc, %s AS pc, TRY_CAST(%s AS DOUBLE) AS yn, TRY_CAST(s.pred AS DOUBLE) AS pn
+    %s AS yc, %s AS pc, TRY_CAST(%s AS DOUBLE) AS yn, TRY_CAST(s.pred AS DOUBLE) AS pn, %s AS lag_h
   FROM scoped s%s
-)`, scoped, labelsCTE, label, label, canonical(label), canonical("s.pred"), label, joinSQL)
+)`, scoped, labelsCTE, label, label, canonical(label), canonical("s.pred"), label, lag, joinSQL)
 }
