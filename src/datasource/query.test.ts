@@ -54,6 +54,15 @@ describe('migrateQuery', () => {
     expect(hasErrors(validateQuery(q))).toBe(true);
   });
 
+  it('reads the decision threshold as a number and explains one outside [0, 1]', () => {
+    const q = migrateQuery({ ...base, queryType: 'performance', decisionThreshold: '0.7' as never });
+    expect(q.decisionThreshold).toBe(0.7);
+    expect(hasErrors(validateQuery(q))).toBe(false);
+    const bad = migrateQuery({ ...base, queryType: 'performance', decisionThreshold: 1.5 });
+    expect(validateQuery(bad).map((i) => i.field)).toContain('decisionThreshold');
+    expect('decisionThreshold' in migrateQuery({ ...base, decisionThreshold: '' as never })).toBe(false);
+  });
+
   it('drops a segment without column and unknown enum values', () => {
     const q = migrateQuery({
       ...base,

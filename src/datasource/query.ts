@@ -125,6 +125,12 @@ export function migrateQuery(input: Partial<MMQuery> & Record<string, unknown>):
   } else {
     q.threshold = Number(input.threshold);
   }
+  const dt = input.decisionThreshold as unknown;
+  if (dt === undefined || dt === null || dt === '') {
+    delete q.decisionThreshold;
+  } else {
+    q.decisionThreshold = Number(dt);
+  }
   return q;
 }
 
@@ -142,7 +148,8 @@ export type QueryField =
   | 'segmentColumn'
   | 'segmentValue'
   | 'bins'
-  | 'threshold';
+  | 'threshold'
+  | 'decisionThreshold';
 
 export interface QueryIssue {
   field: QueryField;
@@ -259,6 +266,12 @@ export function validateQuery(query: MMQuery, ctx: ValidationContext = {}): Quer
       add('threshold', 'The threshold must be a number of at least 0 (leave it empty for the metric default).');
     } else if ((query.metric === 'ks' || query.metric === 'chi2' || query.metric === 'ztest') && query.threshold > 1) {
       add('threshold', `${query.metric} is judged on its p-value: a threshold above 1 never flags drift.`);
+    }
+  }
+
+  if (query.decisionThreshold !== undefined) {
+    if (!Number.isFinite(query.decisionThreshold) || query.decisionThreshold < 0 || query.decisionThreshold > 1) {
+      add('decisionThreshold', 'The decision threshold is a score between 0 and 1 (leave it empty for 0.5).');
     }
   }
 

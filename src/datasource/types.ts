@@ -49,6 +49,8 @@ export interface MMQuery extends DataQuery {
   bins?: number;
   /** Overrides the metric's default threshold. */
   threshold?: number;
+  /** performance / estimatedPerformance: score >= this predicts the positive class (default 0.5). */
+  decisionThreshold?: number;
 }
 
 export const DEFAULT_BINS = 10;

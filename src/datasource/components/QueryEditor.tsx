@@ -301,6 +301,22 @@ export function QueryEditor(props: Props) {
             onBlur={runIfValid}
           />
         </InlineField>
+        {(query.queryType === 'performance' || query.queryType === 'estimatedPerformance') && (
+          <InlineField
+            {...field('Decision threshold', 18, 'decisionThreshold')}
+            tooltip="Score at or above which the positive class is predicted (binary classifiers)"
+          >
+            <OptionalNumberInput
+              id="mm-decision-threshold"
+              width={10}
+              step="any"
+              placeholder="0.5"
+              value={query.decisionThreshold}
+              onChange={(decisionThreshold) => change({ decisionThreshold }, false)}
+              onBlur={runIfValid}
+            />
+          </InlineField>
+        )}
       </InlineFieldRow>
 
       <InlineFieldRow>
