@@ -70,6 +70,7 @@ func New(cfg settings.Settings, cfgErr error) *Datasource {
 	d.mux.HandleFunc(query.TypeDataQuality, d.concurrently)
 	d.mux.HandleFunc(query.TypePerformance, d.concurrently)
 	d.mux.HandleFunc(query.TypeEstimatedPerformance, d.concurrently)
+	d.mux.HandleFunc(query.TypeDiagnosis, d.concurrently)
 	d.mux.HandleFunc("", d.concurrently) // queryType only in the JSON body, or unknown: parsed and reported per query
 	d.resources = httpadapter.New(d.resourceRoutes())
 	return d
@@ -129,6 +130,12 @@ func (d *Datasource) query(ctx context.Context, q concurrent.Query) backend.Data
 			return errorResponse(ctx, err)
 		}
 		frames = estimatedFrames(res)
+	case query.TypeDiagnosis:
+		res, err := d.svc.Diagnosis(ctx, req)
+		if err != nil {
+			return errorResponse(ctx, err)
+		}
+		frames = diagnosisFrames(res)
 	default:
 		res, err := d.svc.Drift(ctx, req)
 		if err != nil {

@@ -21,6 +21,8 @@ const (
 	TypePerformance  = "performance"
 	// TypeEstimatedPerformance is CBPE: performance estimated from calibrated scores, without current labels.
 	TypeEstimatedPerformance = "estimatedPerformance"
+	// TypeDiagnosis composes the other analyses into per-cause evidence and a verdict per model and window.
+	TypeDiagnosis = "diagnosis"
 )
 
 // Metric names; MetricAuto lets the engine choose by feature type and reference size.
@@ -108,9 +110,9 @@ func Parse(raw json.RawMessage, envelopeType string) (Model, error) {
 
 func (m *Model) normalise() error {
 	switch m.QueryType {
-	case TypeDrift, TypeDriftHeatmap, TypeDistribution, TypeDataQuality, TypePerformance, TypeEstimatedPerformance:
+	case TypeDrift, TypeDriftHeatmap, TypeDistribution, TypeDataQuality, TypePerformance, TypeEstimatedPerformance, TypeDiagnosis:
 	default:
-		return fmt.Errorf("unknown queryType %q (expected drift, driftHeatmap, distribution, dataQuality, performance or estimatedPerformance)", m.QueryType)
+		return fmt.Errorf("unknown queryType %q (expected drift, driftHeatmap, distribution, dataQuality, performance, estimatedPerformance or diagnosis)", m.QueryType)
 	}
 	if m.DecisionThreshold == nil {
 		t := DefaultDecisionThreshold

@@ -1,0 +1,62 @@
+package plugin
+
+import (
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/aiops/modelmonitor/pkg/monitor"
+)
+
+// diagnosisFrames returns, per model, one timeseries-multi frame per cause labelled model/cause (each evidence is
+// normalised so that >= 1 means the cause is present, so one alert rule "value >= 1" fits every cause), then one
+// table frame "verdicts" with a row per model × window: time, model, verdict and the numbers behind it.
+func diagnosisFrames(res monitor.DiagnosisResult) []*data.Frame {
+	var frames []*data.Frame
+	var tTime []time.Time
+	var tModel, tVerdict, tCheck []string
+	var tPipe, tCov, tConcept, tLabel, tEst, tReal, tRate, tRefRate []*float64
+	for _, m := range res.Models {
+		n := len(m.Windows)
+		times := make([]time.Time, n)
+		values := map[string][]*float64{}
+		for _, c := range monitor.DiagnosisCauses {
+			values[c] = make([]*float64, n)
+		}
+		for j, w := range m.Windows {
+			times[j] = w.Start
+			values[monitor.CausePipelineBreak][j] = w.PipelineBreak
+			values[monitor.CauseCovariateShift][j] = w.CovariateShift
+			values[monitor.CauseConceptDrift][j] = w.ConceptDrift
+			values[monitor.CauseLabelDrift][j] = w.LabelDrift
+			tTime, tModel, tVerdict, tCheck = append(tTime, w.Start), append(tModel, m.Model), append(tVerdict, w.Verdict), append(tCheck, w.PipelineCheck)
+			tPipe, tCov, tConcept, tLabel = append(tPipe, w.PipelineBreak), append(tCov, w.CovariateShift), append(tConcept, w.ConceptDrift), append(tLabel, w.LabelDrift)
+			tEst, tReal, tRate, tRefRate = append(tEst, w.EstimatedAUC), append(tReal, w.RealizedAUC), append(tRate, w.LabelRate), append(tRefRate, w.ReferenceLabelRate)
+		}
+		for _, c := range monitor.DiagnosisCauses {
+			name := m.Model + " · " + c
+			custom := map[string]any{"model": m.Model, "cause": c, "threshold": 1.0, "windowSeconds": res.Window.Seconds()}
+			frames = append(frames, seriesFrame(name, data.Labels{"model": m.Model, "cause": c}, times, values[c], custom, nil))
+		}
+	}
+	table := data.NewFrame("verdicts",
+		data.NewField("time", nil, tTime),
+		data.NewField("model", nil, tModel),
+		data.NewField("verdict", nil, tVerdict),
+		data.NewField(monitor.CausePipelineBreak, nil, tPipe),
+		data.NewField("pipeline_check", nil, tCheck),
+		data.NewField(monitor.CauseCovariateShift, nil, tCov),
+		data.NewField(monitor.CauseConceptDrift, nil, tConcept),
+		data.NewField("estimated_roc_auc", nil, tEst),
+		data.NewField("realized_roc_auc", nil, tReal),
+		data.NewField(monitor.CauseLabelDrift, nil, tLabel),
+		data.NewField("label_rate", nil, tRate),
+		data.NewField("reference_label_rate", nil, tRefRate),
+	)
+	table.Meta = &data.FrameMeta{Type: data.FrameTypeTable, Custom: map[string]any{"windowSeconds": res.Window.Seconds(),
+		"precedence": []string{monitor.CausePipelineBreak, monitor.CauseConceptDrift, monitor.CauseCovariateShift, monitor.VerdictPriorShift, monitor.VerdictOK}}}
+	if len(tTime) > 0 {
+		frames = append(frames, table)
+	}
+	return withResult(frames, res.SQL, res.Notices, "diagnosis")
+}
