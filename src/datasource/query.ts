@@ -180,7 +180,7 @@ export function validateQuery(query: MMQuery, ctx: ValidationContext = {}): Quer
     issues.push({ field, severity, message });
 
   if (!isQueryType(query.queryType)) {
-    add('queryType', `Unknown query type "${String(query.queryType)}": use drift, driftHeatmap, distribution, dataQuality, performance or estimatedPerformance.`);
+    add('queryType', `Unknown query type "${String(query.queryType)}": use drift, driftHeatmap, distribution, dataQuality, performance, estimatedPerformance or diagnosis.`);
   }
   if (query.metric !== undefined && !isMetric(query.metric)) {
     add('metric', `Unknown metric "${String(query.metric)}".`);

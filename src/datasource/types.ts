@@ -5,7 +5,7 @@
 import { DataSourceJsonData } from '@grafana/data';
 import { DataQuery } from '@grafana/schema';
 
-export const QUERY_TYPES = ['drift', 'driftHeatmap', 'distribution', 'dataQuality', 'performance', 'estimatedPerformance'] as const;
+export const QUERY_TYPES = ['drift', 'driftHeatmap', 'distribution', 'dataQuality', 'performance', 'estimatedPerformance', 'diagnosis'] as const;
 export type QueryType = (typeof QUERY_TYPES)[number];
 
 export const METRICS = ['auto', 'psi', 'js', 'kl', 'hellinger', 'linf', 'wasserstein', 'ks', 'chi2', 'ztest'] as const;

@@ -61,6 +61,11 @@ export const QUERY_TYPE_OPTIONS: Array<SelectableValue<QueryType>> = [
     label: 'Estimated performance',
     description: 'CBPE: performance estimated from calibrated scores before labels arrive, with ±3σ bands',
   },
+  {
+    value: 'diagnosis',
+    label: 'Diagnosis',
+    description: 'Evidence per cause (covariate shift, concept drift, label drift, pipeline break) and a verdict per window',
+  },
 ];
 
 export const METRIC_OPTIONS: Array<ComboboxOption<Metric>> = [
