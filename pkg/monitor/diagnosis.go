@@ -338,13 +338,13 @@ func (s *Service) diagnosisLabels(ctx context.Context, req Request, p plan, res 
 	}
 	auc := map[mt]*float64{}
 	labels := map[string]labelRates{}
-	all, err := s.store.Models(ctx)
+	all, err := s.queryModels(ctx, req.Query)
 	if err != nil {
 		return nil, nil, err
 	}
 	binary := map[string]bool{}
 	for _, m := range all {
-		if (req.Query.Model == "" || m.ID == req.Query.Model) && (m.Task == "" || m.Task == TaskBinary) {
+		if m.Task == TaskBinary {
 			binary[m.ID] = true
 		}
 	}
@@ -352,11 +352,7 @@ func (s *Service) diagnosisLabels(ctx context.Context, req Request, p plan, res 
 		res.Notices = append(res.Notices, "concept_drift and label_drift need a binary classifier: not diagnosed")
 		return auc, labels, nil
 	}
-	threshold := query.DefaultDecisionThreshold
-	if req.Query.DecisionThreshold != nil {
-		threshold = *req.Query.DecisionThreshold
-	}
-	preq := store.PerformanceRequest{Threshold: threshold, LabelsUntil: req.To}
+	preq := store.PerformanceRequest{Threshold: decisionThreshold(req.Query), LabelsUntil: req.To}
 	scope := store.Scope{Model: req.Query.Model, Segment: req.Query.Segment, From: p.origin, To: req.To}
 	cur, err := s.store.Performance(ctx, scope, store.Windowing{Origin: p.origin, Width: p.window}, preq)
 	if err != nil {
@@ -378,24 +374,20 @@ func (s *Service) diagnosisLabels(ctx context.Context, req Request, p plan, res 
 	} else {
 		res.Notices = append(res.Notices, "label_drift needs a time-based reference (range or trailing): not diagnosed")
 	}
-	type mw struct {
-		m string
-		w int64
-	}
-	hist := map[mw][]store.ScoreBucket{}
+	hist := map[modelWindow][]store.ScoreBucket{}
 	for _, b := range cur.Buckets {
-		hist[mw{b.Model, b.Window}] = append(hist[mw{b.Model, b.Window}], b)
+		hist[modelWindow{b.Model, b.Window}] = append(hist[modelWindow{b.Model, b.Window}], b)
 	}
-	win := map[mw]store.WindowPerformance{}
+	win := map[modelWindow]store.WindowPerformance{}
 	for _, r := range cur.Windows {
-		win[mw{r.Model, r.Window}] = r
+		win[modelWindow{r.Model, r.Window}] = r
 	}
 	minSamples := int64(s.cfg.MinSamples)
 	for m := range binary {
 		l := labelRates{rate: make([]*float64, p.windows), n: make([]int64, p.windows), ref: refRate[m]}
 		for i := 0; i < p.windows; i++ {
-			r := win[mw{m, int64(i)}]
-			vals, _, _ := binaryMetrics(r, hist[mw{m, int64(i)}], minSamples)
+			r := win[modelWindow{m, int64(i)}]
+			vals, _, _ := binaryMetrics(r, hist[modelWindow{m, int64(i)}], minSamples)
 			start := p.origin.Add(time.Duration(i) * p.window)
 			auc[mt{m, start.Unix()}] = vals[PerfROCAUC]
 			if r.Labelled > 0 && r.Labelled >= minSamples {

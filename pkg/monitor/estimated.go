@@ -297,10 +297,7 @@ func (e Expected) metrics(comp map[string]SamplingComponents) map[string]estimat
 // fewer than minSamples predictions. Models of another task are skipped with a notice.
 func (s *Service) EstimatedPerformance(ctx context.Context, req Request) (EstimatedResult, error) {
 	q := req.Query
-	res := EstimatedResult{Threshold: query.DefaultDecisionThreshold}
-	if q.DecisionThreshold != nil {
-		res.Threshold = *q.DecisionThreshold
-	}
+	res := EstimatedResult{Threshold: decisionThreshold(q)}
 	span, err := s.resolveWindowing(req)
 	if err != nil {
 		return res, err
@@ -308,23 +305,17 @@ func (s *Service) EstimatedPerformance(ctx context.Context, req Request) (Estima
 	w, origin, windows := span.width, span.origin, span.count
 	res.Window, res.Notices = w, append(res.Notices, span.notices...)
 
-	all, err := s.store.Models(ctx)
+	all, err := s.queryModels(ctx, q)
 	if err != nil {
 		return res, err
 	}
 	var models []string
 	for _, m := range all {
-		if q.Model != "" && m.ID != q.Model {
-			continue
-		}
-		if m.Task != "" && m.Task != TaskBinary {
+		if m.Task != TaskBinary {
 			res.Notices = append(res.Notices, fmt.Sprintf("model %s has task %q: estimatedPerformance (CBPE) knows binary classifiers", m.ID, m.Task))
 			continue
 		}
 		models = append(models, m.ID)
-	}
-	if q.Model != "" && len(models) == 0 && len(res.Notices) == 0 {
-		return res, fmt.Errorf("unknown model %q", q.Model)
 	}
 	if len(models) == 0 {
 		return res, nil
@@ -373,13 +364,9 @@ func (s *Service) EstimatedPerformance(ctx context.Context, req Request) (Estima
 			cb.Positives += b.Count
 		}
 	}
-	type mw struct {
-		m string
-		w int64
-	}
-	hist := map[mw][]store.PredictedBucket{}
+	hist := map[modelWindow][]store.PredictedBucket{}
 	for _, b := range cur.Buckets {
-		hist[mw{b.Model, b.Window}] = append(hist[mw{b.Model, b.Window}], b)
+		hist[modelWindow{b.Model, b.Window}] = append(hist[modelWindow{b.Model, b.Window}], b)
 	}
 	minSamples := int64(s.cfg.MinSamples)
 	for _, m := range models {
@@ -406,7 +393,7 @@ func (s *Service) EstimatedPerformance(ctx context.Context, req Request) (Estima
 			var ests map[string]estimate
 			why := seriesNotice
 			if why == "" {
-				e = Expect(cal, hist[mw{m, int64(i)}])
+				e = Expect(cal, hist[modelWindow{m, int64(i)}])
 				if e.N == 0 {
 					why = "no predictions with a score in this window"
 				} else if e.N < minSamples {

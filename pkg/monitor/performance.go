@@ -7,7 +7,6 @@ import (
 	"sort"
 	"time"
 
-	"github.com/aiops/modelmonitor/pkg/query"
 	"github.com/aiops/modelmonitor/pkg/store"
 )
 
@@ -95,10 +94,7 @@ type PerformanceResult struct {
 // skipped with a notice; an empty task is binary.
 func (s *Service) Performance(ctx context.Context, req Request) (PerformanceResult, error) {
 	q := req.Query
-	res := PerformanceResult{Threshold: query.DefaultDecisionThreshold}
-	if q.DecisionThreshold != nil {
-		res.Threshold = *q.DecisionThreshold
-	}
+	res := PerformanceResult{Threshold: decisionThreshold(q)}
 	span, err := s.resolveWindowing(req)
 	if err != nil {
 		return res, err
@@ -106,7 +102,7 @@ func (s *Service) Performance(ctx context.Context, req Request) (PerformanceResu
 	w, origin, windows := span.width, span.origin, span.count
 	res.Window, res.Notices = w, append(res.Notices, span.notices...)
 
-	all, err := s.store.Models(ctx)
+	all, err := s.queryModels(ctx, q)
 	if err != nil {
 		return res, err
 	}
@@ -114,13 +110,7 @@ func (s *Service) Performance(ctx context.Context, req Request) (PerformanceResu
 	task := map[string]string{}
 	classes := false
 	for _, m := range all {
-		if q.Model != "" && m.ID != q.Model {
-			continue
-		}
 		t := m.Task
-		if t == "" {
-			t = TaskBinary
-		}
 		if t != TaskBinary && t != TaskMulticlass && t != TaskRegression {
 			res.Notices = append(res.Notices, fmt.Sprintf("model %s has task %q: performance knows binary, multiclass and regression", m.ID, m.Task))
 			continue
@@ -128,9 +118,6 @@ func (s *Service) Performance(ctx context.Context, req Request) (PerformanceResu
 		classes = classes || t == TaskMulticlass
 		task[m.ID] = t
 		models = append(models, m.ID)
-	}
-	if q.Model != "" && len(models) == 0 && len(res.Notices) == 0 {
-		return res, fmt.Errorf("unknown model %q", q.Model)
 	}
 	if len(models) == 0 {
 		return res, nil
@@ -143,21 +130,17 @@ func (s *Service) Performance(ctx context.Context, req Request) (PerformanceResu
 		return res, err
 	}
 	res.SQL = agg.SQL
-	type mw struct {
-		m string
-		w int64
-	}
-	win := map[mw]store.WindowPerformance{}
+	win := map[modelWindow]store.WindowPerformance{}
 	for _, r := range agg.Windows {
-		win[mw{r.Model, r.Window}] = r
+		win[modelWindow{r.Model, r.Window}] = r
 	}
-	hist := map[mw][]store.ScoreBucket{}
+	hist := map[modelWindow][]store.ScoreBucket{}
 	for _, b := range agg.Buckets {
-		hist[mw{b.Model, b.Window}] = append(hist[mw{b.Model, b.Window}], b)
+		hist[modelWindow{b.Model, b.Window}] = append(hist[modelWindow{b.Model, b.Window}], b)
 	}
-	cls := map[mw][]store.ClassCount{}
+	cls := map[modelWindow][]store.ClassCount{}
 	for _, c := range agg.Classes {
-		cls[mw{c.Model, c.Window}] = append(cls[mw{c.Model, c.Window}], c)
+		cls[modelWindow{c.Model, c.Window}] = append(cls[modelWindow{c.Model, c.Window}], c)
 	}
 	minSamples := int64(s.cfg.MinSamples)
 	for _, m := range models {
@@ -174,7 +157,7 @@ func (s *Service) Performance(ctx context.Context, req Request) (PerformanceResu
 		}
 		var aucBound float64
 		for i := 0; i < windows; i++ {
-			r := win[mw{m, int64(i)}]
+			r := win[modelWindow{m, int64(i)}]
 			start := origin.Add(time.Duration(i) * w)
 			var vals map[string]*float64
 			var notices map[string]string
@@ -182,13 +165,13 @@ func (s *Service) Performance(ctx context.Context, req Request) (PerformanceResu
 			switch task[m] {
 			case TaskMulticlass:
 				labelled = r.ClassLabelled
-				vals, notices = multiclassMetrics(r, cls[mw{m, int64(i)}], minSamples)
+				vals, notices = multiclassMetrics(r, cls[modelWindow{m, int64(i)}], minSamples)
 			case TaskRegression:
 				labelled = r.RegLabelled
 				vals, notices = regressionMetrics(r, minSamples)
 			default:
 				var bound float64
-				vals, notices, bound = binaryMetrics(r, hist[mw{m, int64(i)}], minSamples)
+				vals, notices, bound = binaryMetrics(r, hist[modelWindow{m, int64(i)}], minSamples)
 				aucBound = math.Max(aucBound, bound)
 			}
 			labelLag(r, vals, notices)

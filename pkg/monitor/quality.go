@@ -115,13 +115,9 @@ func (s *Service) Quality(ctx context.Context, req Request) (QualityResult, erro
 		return res, err
 	}
 	res.SQL = append(res.SQL, cur.SQL...)
-	type mw struct {
-		m string
-		w int64
-	}
-	win := map[mw]store.WindowQuality{}
+	win := map[modelWindow]store.WindowQuality{}
 	for _, r := range cur.Windows {
-		win[mw{r.Model, r.Window}] = r
+		win[modelWindow{r.Model, r.Window}] = r
 	}
 	type mwf struct {
 		m string
@@ -147,7 +143,7 @@ func (s *Service) Quality(ctx context.Context, req Request) (QualityResult, erro
 		qs := QualitySeries{Model: m, Check: check, Feature: feature, Meta: map[string]any{}}
 		for i := 0; i < p.windows; i++ {
 			idx := int64(i + p.trailing)
-			n := win[mw{m, idx}].Rows
+			n := win[modelWindow{m, idx}].Rows
 			pt := QualityPoint{Start: p.origin.Add(time.Duration(i) * p.window), Rows: n}
 			if n < minSamples || n == 0 {
 				pt.Notice = fmt.Sprintf("%d rows in this window, below the minimum of %d: no value", n, minSamples)
@@ -160,7 +156,7 @@ func (s *Service) Quality(ctx context.Context, req Request) (QualityResult, erro
 		return qs
 	}
 	for _, m := range models {
-		res.Series = append(res.Series, s.volumeSeries(req, p, m, refRows[m], func(idx int64) int64 { return win[mw{m, idx}].Rows }))
+		res.Series = append(res.Series, s.volumeSeries(req, p, m, refRows[m], func(idx int64) int64 { return win[modelWindow{m, idx}].Rows }))
 		rowChecks := []struct {
 			check, column string
 			num           func(store.WindowQuality) int64
@@ -176,7 +172,7 @@ func (s *Service) Quality(ctx context.Context, req Request) (QualityResult, erro
 				continue
 			}
 			num := rc.num
-			qs := share(m, rc.check, "", func(idx int64) int64 { return num(win[mw{m, idx}]) })
+			qs := share(m, rc.check, "", func(idx int64) int64 { return num(win[modelWindow{m, idx}]) })
 			qs.Meta["column"] = rc.column
 			res.Series = append(res.Series, qs)
 		}

@@ -181,3 +181,40 @@ func (s *Service) resolveWindowing(req Request) (windowing, error) {
 	}
 	return out, nil
 }
+
+// modelWindow keys per-(model, window) aggregates.
+type modelWindow struct {
+	m string
+	w int64
+}
+
+// decisionThreshold is the query's decision threshold, or the default.
+func decisionThreshold(q query.Model) float64 {
+	if q.DecisionThreshold != nil {
+		return *q.DecisionThreshold
+	}
+	return query.DefaultDecisionThreshold
+}
+
+// queryModels lists the models a label-based analysis covers: the one the query names (an unknown name is an
+// error), or every model. An empty registry task is taken as binary.
+func (s *Service) queryModels(ctx context.Context, q query.Model) ([]store.Model, error) {
+	all, err := s.store.Models(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []store.Model
+	for _, m := range all {
+		if q.Model != "" && m.ID != q.Model {
+			continue
+		}
+		if m.Task == "" {
+			m.Task = TaskBinary
+		}
+		out = append(out, m)
+	}
+	if q.Model != "" && len(out) == 0 {
+		return nil, fmt.Errorf("unknown model %q", q.Model)
+	}
+	return out, nil
+}
