@@ -182,6 +182,13 @@ func (s *Service) resolveWindowing(req Request) (windowing, error) {
 	return out, nil
 }
 
+// Windows is the width and aligned origin of a request's windows, as every analysis cuts them: callers that run
+// a request again over another range (dynamic thresholds) pin the width so both runs share window bounds.
+func (s *Service) Windows(req Request) (time.Duration, time.Time, error) {
+	w, err := s.resolveWindowing(req)
+	return w.width, w.origin, err
+}
+
 // modelWindow keys per-(model, window) aggregates.
 type modelWindow struct {
 	m string

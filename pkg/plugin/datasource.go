@@ -104,50 +104,45 @@ func (d *Datasource) query(ctx context.Context, q concurrent.Query) backend.Data
 	defer cancel()
 	req := monitor.Request{Query: m, From: q.DataQuery.TimeRange.From.UTC(), To: q.DataQuery.TimeRange.To.UTC(),
 		Interval: q.DataQuery.Interval, MaxDataPoints: q.DataQuery.MaxDataPoints}
-	var frames []*dataFrame
-	switch m.QueryType {
-	case query.TypeDistribution:
-		res, err := d.svc.Distribution(ctx, req)
-		if err != nil {
-			return errorResponse(ctx, err)
-		}
-		frames = distributionFrames(res)
-	case query.TypeDataQuality:
-		res, err := d.svc.Quality(ctx, req)
-		if err != nil {
-			return errorResponse(ctx, err)
-		}
-		frames = qualityFrames(res)
-	case query.TypePerformance:
-		res, err := d.svc.Performance(ctx, req)
-		if err != nil {
-			return errorResponse(ctx, err)
-		}
-		frames = performanceFrames(res)
-	case query.TypeEstimatedPerformance:
-		res, err := d.svc.EstimatedPerformance(ctx, req)
-		if err != nil {
-			return errorResponse(ctx, err)
-		}
-		frames = estimatedFrames(res)
-	case query.TypeDiagnosis:
-		res, err := d.svc.Diagnosis(ctx, req)
-		if err != nil {
-			return errorResponse(ctx, err)
-		}
-		frames = diagnosisFrames(res)
-	default:
-		res, err := d.svc.Drift(ctx, req)
-		if err != nil {
-			return errorResponse(ctx, err)
-		}
-		if m.QueryType == query.TypeDriftHeatmap {
-			frames = []*dataFrame{heatmapFrame(res)}
-		} else {
-			frames = driftFrames(res)
-		}
+	frames, err := d.splitBySegment(ctx, req)
+	if err != nil {
+		return errorResponse(ctx, err)
 	}
 	return backend.DataResponse{Frames: frames}
+}
+
+// run answers one request with its query type's frames.
+func (d *Datasource) run(ctx context.Context, req monitor.Request) ([]*dataFrame, error) {
+	switch req.Query.QueryType {
+	case query.TypeDistribution:
+		res, err := d.svc.Distribution(ctx, req)
+		return framesOf(res, err, distributionFrames)
+	case query.TypeDataQuality:
+		res, err := d.svc.Quality(ctx, req)
+		return framesOf(res, err, qualityFrames)
+	case query.TypePerformance:
+		res, err := d.svc.Performance(ctx, req)
+		return framesOf(res, err, performanceFrames)
+	case query.TypeEstimatedPerformance:
+		res, err := d.svc.EstimatedPerformance(ctx, req)
+		return framesOf(res, err, estimatedFrames)
+	case query.TypeDiagnosis:
+		res, err := d.svc.Diagnosis(ctx, req)
+		return framesOf(res, err, diagnosisFrames)
+	case query.TypeDriftHeatmap:
+		res, err := d.svc.Drift(ctx, req)
+		return framesOf(res, err, func(r monitor.Result) []*dataFrame { return []*dataFrame{heatmapFrame(r)} })
+	}
+	res, err := d.svc.Drift(ctx, req)
+	return framesOf(res, err, driftFrames)
+}
+
+// framesOf builds a result's frames, unless the analysis failed.
+func framesOf[R any](res R, err error, build func(R) []*dataFrame) ([]*dataFrame, error) {
+	if err != nil {
+		return nil, err
+	}
+	return build(res), nil
 }
 
 func errorResponse(ctx context.Context, err error) backend.DataResponse {

@@ -58,9 +58,22 @@ func withResult(frames []*data.Frame, sql []string, notices []string, what strin
 		frames[0].Meta = &data.FrameMeta{Notices: []data.Notice{{Severity: data.NoticeSeverityInfo, Text: "no " + what + " series for this query"}}}
 	}
 	frames[0].Meta.ExecutedQueryString = strings.Join(sql, ";\n\n")
-	for i := len(notices) - 1; i >= 0; i-- {
-		frames[0].Meta.Notices = append([]data.Notice{{Severity: data.NoticeSeverityInfo, Text: notices[i]}}, frames[0].Meta.Notices...)
+	return prependNotices(frames, notices)
+}
+
+// prependNotices puts query-level notices first on the first frame (which has one: every result has a frame).
+func prependNotices(frames []*data.Frame, notices []string) []*data.Frame {
+	if len(frames) == 0 || len(notices) == 0 {
+		return frames
 	}
+	if frames[0].Meta == nil {
+		frames[0].Meta = &data.FrameMeta{}
+	}
+	head := make([]data.Notice, 0, len(notices)+len(frames[0].Meta.Notices))
+	for _, n := range notices {
+		head = append(head, data.Notice{Severity: data.NoticeSeverityInfo, Text: n})
+	}
+	frames[0].Meta.Notices = append(head, frames[0].Meta.Notices...)
 	return frames
 }
 

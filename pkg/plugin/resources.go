@@ -28,7 +28,12 @@ func (d *Datasource) resourceRoutes() *http.ServeMux {
 		if col == "" {
 			return append([]string{}, d.cfg.SegmentColumns...), nil
 		}
-		return d.svc.Store().SegmentValues(ctx, col, segmentValueLimit)
+		counts, err := d.svc.Store().SegmentValues(ctx, store.Scope{Model: r.URL.Query().Get("model")}, col, segmentValueLimit)
+		values := make([]string, len(counts))
+		for i, c := range counts {
+			values[i] = c.Value
+		}
+		return values, err
 	}))
 	return mux
 }

@@ -59,10 +59,40 @@ type Reference struct {
 	Table   string    `json:"table,omitempty"`
 }
 
-// Segment filters the logs to one value of a segment column.
+// Segment filters the logs to one value of a segment column, or (Split) runs the query once per value of the
+// column — the Top values with the most rows in the query's model and time range — and labels every series
+// with its value.
 type Segment struct {
 	Column string `json:"column"`
 	Value  string `json:"value"`
+	Split  bool   `json:"split,omitempty"`
+	Top    int    `json:"top,omitempty"`
+}
+
+// Threshold modes.
+const (
+	ThresholdStatic    = "static"
+	ThresholdReference = "reference"
+	ThresholdTrailing  = "trailing"
+)
+
+// Threshold outputs.
+const (
+	// OutputBand adds an upper and a lower frame next to each series (panels draw the band).
+	OutputBand = "band"
+	// OutputBreach replaces each series by its 0/1 breach signal after hysteresis (alert rules: last > 0).
+	OutputBreach = "breach"
+)
+
+// Thresholds asks for a threshold on every time series of the query: the static one, or mean ± K·σ of the series
+// over the reference windows or over the History windows before each window; Hysteresis consecutive windows
+// outside (inside) the band turn the breach signal on (off).
+type Thresholds struct {
+	Mode       string  `json:"mode"`
+	K          float64 `json:"k,omitempty"`
+	History    int     `json:"history,omitempty"`
+	Hysteresis int     `json:"hysteresis,omitempty"`
+	Output     string  `json:"output,omitempty"`
 }
 
 // Model is one parsed, shape-validated query.
@@ -79,6 +109,8 @@ type Model struct {
 	Threshold *float64   `json:"threshold"`
 	// DecisionThreshold is the score at or above which a binary prediction is positive (performance queries).
 	DecisionThreshold *float64 `json:"decisionThreshold"`
+	// Thresholds (optional) adds dynamic thresholds and breach signals to the query's time series.
+	Thresholds *Thresholds `json:"thresholds"`
 }
 
 // Defaults used where the query is silent.
@@ -90,6 +122,14 @@ const (
 	DefaultRefWindow = 7 * 24 * time.Hour
 	// DefaultDecisionThreshold is the binary decision threshold of performance queries.
 	DefaultDecisionThreshold = 0.5
+	// DefaultSegmentTop and MaxSegmentTop bound a segment split: each value is one more run of the query.
+	DefaultSegmentTop = 5
+	MaxSegmentTop     = 50
+	// DefaultK is the band's half-width in σ (DESIGN §4: WhyLabs' stddev factor 3; Fiddler's critical level).
+	DefaultK = 3.0
+	// DefaultHistory is the trailing history of a band, in windows (two weeks of daily windows).
+	DefaultHistory = 14
+	MaxHistory     = 365
 )
 
 // Parse decodes and validates a query's JSON. queryType from the envelope (Grafana's DataQuery.QueryType) wins
@@ -155,17 +195,17 @@ func (m *Model) normalise() error {
 			return err
 		}
 	}
-	if m.Segment != nil {
-		if m.Segment.Column == "" {
-			m.Segment = nil
-		} else if !settings.ValidIdentifier(m.Segment.Column) {
-			return fmt.Errorf("segment column %q is not a valid identifier", m.Segment.Column)
-		}
+	if err := m.normaliseSegment(); err != nil {
+		return err
 	}
+
 	if m.Threshold != nil && (*m.Threshold != *m.Threshold || *m.Threshold < 0) {
 		return fmt.Errorf("threshold must be a non-negative number")
 	}
-	return m.normaliseReference()
+	if err := m.normaliseReference(); err != nil {
+		return err
+	}
+	return m.normaliseThresholds()
 }
 
 func (m *Model) normaliseReference() error {
@@ -194,6 +234,74 @@ func (m *Model) normaliseReference() error {
 		}
 	default:
 		return fmt.Errorf("unknown reference type %q (expected range, trailing or table)", r.Type)
+	}
+	return nil
+}
+
+func (m *Model) normaliseSegment() error {
+	sg := m.Segment
+	if sg == nil {
+		return nil
+	}
+	if sg.Column == "" {
+		m.Segment = nil
+		return nil
+	}
+	if !settings.ValidIdentifier(sg.Column) {
+		return fmt.Errorf("segment column %q is not a valid identifier", sg.Column)
+	}
+	if !sg.Split {
+		return nil
+	}
+	if sg.Value != "" {
+		return fmt.Errorf("segment: give either a value (filter) or split, not both")
+	}
+	if sg.Top == 0 {
+		sg.Top = DefaultSegmentTop
+	}
+	if sg.Top < 1 || sg.Top > MaxSegmentTop {
+		return fmt.Errorf("segment split needs top between 1 and %d, got %d", MaxSegmentTop, sg.Top)
+	}
+	return nil
+}
+
+func (m *Model) normaliseThresholds() error {
+	t := m.Thresholds
+	if t == nil {
+		return nil
+	}
+	if t.Mode == "" {
+		t.Mode = ThresholdStatic
+	}
+	if !contains([]string{ThresholdStatic, ThresholdReference, ThresholdTrailing}, t.Mode) {
+		return fmt.Errorf("unknown thresholds mode %q (expected static, reference or trailing)", t.Mode)
+	}
+	if t.K == 0 {
+		t.K = DefaultK
+	}
+	if t.K != t.K || t.K < 0 || t.K > 100 {
+		return fmt.Errorf("thresholds k must be a number in (0, 100]")
+	}
+	if t.History == 0 {
+		t.History = DefaultHistory
+	}
+	if t.History < 3 || t.History > MaxHistory {
+		return fmt.Errorf("thresholds history must be between 3 and %d windows, got %d", MaxHistory, t.History)
+	}
+	if t.Hysteresis == 0 {
+		t.Hysteresis = 1
+	}
+	if t.Hysteresis < 1 || t.Hysteresis > 100 {
+		return fmt.Errorf("thresholds hysteresis must be between 1 and 100 windows, got %d", t.Hysteresis)
+	}
+	if t.Output == "" {
+		t.Output = OutputBand
+	}
+	if t.Output != OutputBand && t.Output != OutputBreach {
+		return fmt.Errorf("unknown thresholds output %q (expected band or breach)", t.Output)
+	}
+	if t.Mode == ThresholdReference && m.Reference.Type == RefTable {
+		return fmt.Errorf("reference thresholds need a time-based reference (range or trailing): a reference table has no windows")
 	}
 	return nil
 }

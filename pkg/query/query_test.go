@@ -68,3 +68,31 @@ func TestParseDataQuality(t *testing.T) {
 		t.Fatalf("dataQuality not accepted: %+v %v", m, err)
 	}
 }
+
+func TestParseSegmentSplitAndThresholds(t *testing.T) {
+	m, err := Parse([]byte(`{"segment":{"column":"region","split":true},"thresholds":{"mode":"trailing"}}`), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !m.Segment.Split || m.Segment.Top != DefaultSegmentTop {
+		t.Errorf("segment split defaults: %+v", m.Segment)
+	}
+	if th := m.Thresholds; th.K != DefaultK || th.History != DefaultHistory || th.Hysteresis != 1 || th.Output != OutputBand {
+		t.Errorf("thresholds defaults: %+v", th)
+	}
+	bad := map[string]string{
+		`{"segment":{"column":"region","value":"EU","split":true}}`:                        "either a value",
+		`{"segment":{"column":"region","split":true,"top":51}}`:                            "top between 1 and 50",
+		`{"thresholds":{"mode":"sometimes"}}`:                                              "unknown thresholds mode",
+		`{"thresholds":{"mode":"trailing","history":2}}`:                                   "history must be between 3",
+		`{"thresholds":{"k":-1}}`:                                                          "k must be",
+		`{"thresholds":{"hysteresis":-2}}`:                                                 "hysteresis must be",
+		`{"thresholds":{"output":"both"}}`:                                                 "unknown thresholds output",
+		`{"thresholds":{"mode":"reference"},"reference":{"type":"table","table":"train"}}`: "time-based reference",
+	}
+	for raw, want := range bad {
+		if _, err := Parse([]byte(raw), ""); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: err %v, want %q", raw, err, want)
+		}
+	}
+}

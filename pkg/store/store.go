@@ -47,6 +47,12 @@ type Scope struct {
 	Segment *query.Segment
 }
 
+// SegmentCount is one value of a segment column and its rows.
+type SegmentCount struct {
+	Value string
+	Rows  int64
+}
+
 // Windowing maps timestamps to window indexes: floor((ts − Origin) / Width). Width 0 puts every row in window 0.
 type Windowing struct {
 	Origin time.Time
@@ -249,7 +255,8 @@ type Store interface {
 	Models(ctx context.Context) ([]Model, error)
 	// Features lists the features of one model ("" = every model), from the registry or inferred from types.
 	Features(ctx context.Context, model string) ([]Feature, error)
-	SegmentValues(ctx context.Context, column string, limit int) ([]string, error)
+	// SegmentValues lists a segment column's values in a scope (zero scope: the whole log), most rows first.
+	SegmentValues(ctx context.Context, scope Scope, column string, limit int) ([]SegmentCount, error)
 	// ValidateTable checks that a reference table exists and has the mapped columns the features need.
 	ValidateTable(ctx context.Context, table string, features []Feature) error
 	Profile(ctx context.Context, scope Scope, features []Feature, probs []float64, categoryCap int) (Profile, error)

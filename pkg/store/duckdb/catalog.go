@@ -280,25 +280,34 @@ type mapKeyList struct {
 	perModel map[string][]string
 }
 
-// SegmentValues lists the values of a configured segment column, most frequent first.
-func (s *Store) SegmentValues(ctx context.Context, column string, limit int) ([]string, error) {
+// SegmentValues lists the values of a configured segment column within a scope (the zero scope: the whole log),
+// most rows first, ties by value.
+func (s *Store) SegmentValues(ctx context.Context, scope store.Scope, column string, limit int) ([]store.SegmentCount, error) {
 	if !s.isSegmentColumn(column) {
 		return nil, fmt.Errorf("%q is not a configured segment column (configured: %s)", column, strings.Join(s.cfg.SegmentColumns, ", "))
 	}
-	q := fmt.Sprintf(`SELECT CAST(%[1]s AS VARCHAR) FROM %[2]s WHERE %[1]s IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT ?`,
-		quote(column), quote(s.cfg.Table))
-	rows, err := s.queryRows(ctx, q, limit)
+	b := &sqlBuilder{s: s}
+	table, whereSQL := b.scopeFilter(scope)
+	notNull := fmt.Sprintf("%s IS NOT NULL", quote(column))
+	if whereSQL == "" {
+		whereSQL = "\n  WHERE " + notNull
+	} else {
+		whereSQL += " AND " + notNull
+	}
+	q := fmt.Sprintf(`SELECT CAST(%s AS VARCHAR) AS v, count(*) AS n FROM %s%s GROUP BY 1 ORDER BY n DESC, v LIMIT ?`,
+		quote(column), quote(table), whereSQL)
+	rows, err := s.queryRows(ctx, q, append(b.args, limit)...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []string
+	var out []store.SegmentCount
 	for rows.Next() {
-		var v string
-		if err := rows.Scan(&v); err != nil {
+		var c store.SegmentCount
+		if err := rows.Scan(&c.Value, &c.Rows); err != nil {
 			return nil, err
 		}
-		out = append(out, v)
+		out = append(out, c)
 	}
 	return out, rows.Err()
 }
