@@ -9,8 +9,8 @@ export MODELMON_BENCH_ROWS="$ROWS"
 STORE="${TMPDIR:-/tmp}/modelmon-bench-$ROWS.duckdb"
 
 stage "go test -bench (store: $STORE)"
-for b in 'BenchmarkFloorSQL' 'BenchmarkHeatmapChurn' 'BenchmarkFleetDrift'; do
-  go test -run '^$' -bench "^$b\$" -benchtime "${BENCHTIME:-3x}" -timeout 60m ./test/bench | grep -E '^Benchmark'
+for b in 'BenchmarkFloorSQL' 'BenchmarkHeatmapChurn' 'BenchmarkFleetDrift' 'BenchmarkFloorLabelsSQL' 'BenchmarkFleetPerformance' 'BenchmarkFleetEstimatedPerformance' 'BenchmarkFleetDiagnosis' 'BenchmarkFleetDataQuality'; do
+  go test -run '^$' -bench "^$b\$" -benchtime "${BENCHTIME:-3x}" -timeout 60m ./test/bench | grep -E '^(Benchmark|--- FAIL|FAIL|\s+\w+_test\.go:)'
 done
 
 stage "end to end through the CLI (fleet drift, cold process)"
