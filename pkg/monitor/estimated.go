@@ -294,7 +294,8 @@ func (e Expected) metrics(comp map[string]SamplingComponents) map[string]estimat
 // query's range or table, or for a trailing reference the N windows before the first one (one calibration for
 // the whole range); its labels are read as the performance query reads them, known by the query's end. A
 // reference with fewer than minSamples labelled rows gives null series with a notice; so does a window with
-// fewer than minSamples predictions. Models of another task are skipped with a notice.
+// fewer than minSamples predictions. Multiclass models get estimatedMulticlass (accuracy and macro F1 from the
+// top-class confidence); models of another task are skipped with a notice.
 func (s *Service) EstimatedPerformance(ctx context.Context, req Request) (EstimatedResult, error) {
 	q := req.Query
 	res := EstimatedResult{Threshold: decisionThreshold(q)}
@@ -309,16 +310,20 @@ func (s *Service) EstimatedPerformance(ctx context.Context, req Request) (Estima
 	if err != nil {
 		return res, err
 	}
-	var models []string
+	var models, multi []string
 	for _, m := range all {
+		if m.Task == TaskMulticlass { // estimated_multiclass.go
+			multi = append(multi, m.ID)
+			continue
+		}
 		if m.Task != TaskBinary {
-			res.Notices = append(res.Notices, fmt.Sprintf("model %s has task %q: estimatedPerformance (CBPE) knows binary classifiers", m.ID, m.Task))
+			res.Notices = append(res.Notices, fmt.Sprintf("model %s has task %q: estimatedPerformance (CBPE) knows binary and multiclass classifiers", m.ID, m.Task))
 			continue
 		}
 		models = append(models, m.ID)
 	}
 	if len(models) == 0 {
-		return res, nil
+		return s.estimatedMulticlass(ctx, req, span, multi, res)
 	}
 
 	refScope := store.Scope{Model: q.Model, Segment: q.Segment}
@@ -422,5 +427,5 @@ func (s *Service) EstimatedPerformance(ctx context.Context, req Request) (Estima
 			res.Series = append(res.Series, *series[metric])
 		}
 	}
-	return res, nil
+	return s.estimatedMulticlass(ctx, req, span, multi, res)
 }

@@ -109,13 +109,13 @@ func TestEstimatedReferenceTooSmall(t *testing.T) {
 	}
 }
 
-// Multiclass and regression models are skipped with a notice (CBPE here is binary only).
+// Regression models are skipped with a notice (CBPE knows binary and multiclass classifiers).
 func TestEstimatedSkipsOtherTasks(t *testing.T) {
 	cfg, _ := performanceFixtureStore(t)
 	ds := New(cfg, nil)
 	defer ds.Dispose()
-	frames := mustOK(t, run(t, ds, `{"queryType":"estimatedPerformance","model":"p2","window":"1d",`+refDay1+`}`, day2, day4))
-	if len(frames) != 1 || !strings.Contains(frames[0].Meta.Notices[0].Text, "knows binary classifiers") {
+	frames := mustOK(t, run(t, ds, `{"queryType":"estimatedPerformance","model":"p3","window":"1d",`+refDay1+`}`, day2, day4))
+	if len(frames) != 1 || !strings.Contains(frames[0].Meta.Notices[0].Text, "knows binary and multiclass classifiers") {
 		t.Fatalf("frames %d, notices %+v", len(frames), frames[0].Meta.Notices)
 	}
 }

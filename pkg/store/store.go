@@ -271,4 +271,5 @@ type Store interface {
 	// no labels are read (estimatedPerformance's current windows).
 	ScoreHistogram(ctx context.Context, scope Scope, w Windowing, threshold float64) (ScoreHistogram, error)
 	Close() error
+	MulticlassHistograms(ctx context.Context, req MulticlassRequest) (MulticlassHistograms, error)
 }
