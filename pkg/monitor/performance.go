@@ -108,14 +108,16 @@ func (s *Service) Performance(ctx context.Context, req Request) (PerformanceResu
 	}
 	var models []string
 	task := map[string]string{}
-	classes := false
+	var classes []string
 	for _, m := range all {
 		t := m.Task
 		if t != TaskBinary && t != TaskMulticlass && t != TaskRegression {
 			res.Notices = append(res.Notices, fmt.Sprintf("model %s has task %q: performance knows binary, multiclass and regression", m.ID, m.Task))
 			continue
 		}
-		classes = classes || t == TaskMulticlass
+		if t == TaskMulticlass {
+			classes = append(classes, m.ID)
+		}
 		task[m.ID] = t
 		models = append(models, m.ID)
 	}
@@ -125,7 +127,7 @@ func (s *Service) Performance(ctx context.Context, req Request) (PerformanceResu
 
 	scope := store.Scope{Model: q.Model, Segment: q.Segment, From: origin, To: req.To}
 	agg, err := s.store.Performance(ctx, scope, store.Windowing{Origin: origin, Width: w},
-		store.PerformanceRequest{Threshold: res.Threshold, LabelsUntil: req.To, Classes: classes})
+		store.PerformanceRequest{Threshold: res.Threshold, LabelsUntil: req.To, ClassModels: classes})
 	if err != nil {
 		return res, err
 	}

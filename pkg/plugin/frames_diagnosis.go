@@ -11,11 +11,13 @@ import (
 // diagnosisFrames returns, per model, one timeseries-multi frame per cause labelled model/cause (each evidence is
 // normalised so that >= 1 means the cause is present, so one alert rule "value >= 1" fits every cause), then one
 // table frame "verdicts" with a row per model × window: time, model, verdict and the numbers behind it.
+// prediction_drift is evidence only (it never decides the verdict; see monitor.Verdict).
 func diagnosisFrames(res monitor.DiagnosisResult) []*data.Frame {
 	var frames []*data.Frame
 	var tTime []time.Time
 	var tModel, tVerdict, tCheck []string
-	var tPipe, tCov, tConcept, tLabel, tEst, tReal, tRate, tRefRate []*float64
+	var tPipe, tCov, tPred, tConcept, tLabel, tEst, tReal, tGap, tRate, tRefRate []*float64
+	var tLabelled []int64
 	for _, m := range res.Models {
 		n := len(m.Windows)
 		times := make([]time.Time, n)
@@ -27,11 +29,13 @@ func diagnosisFrames(res monitor.DiagnosisResult) []*data.Frame {
 			times[j] = w.Start
 			values[monitor.CausePipelineBreak][j] = w.PipelineBreak
 			values[monitor.CauseCovariateShift][j] = w.CovariateShift
+			values[monitor.CausePredictionDrift][j] = w.PredictionDrift
 			values[monitor.CauseConceptDrift][j] = w.ConceptDrift
 			values[monitor.CauseLabelDrift][j] = w.LabelDrift
 			tTime, tModel, tVerdict, tCheck = append(tTime, w.Start), append(tModel, m.Model), append(tVerdict, w.Verdict), append(tCheck, w.PipelineCheck)
 			tPipe, tCov, tConcept, tLabel = append(tPipe, w.PipelineBreak), append(tCov, w.CovariateShift), append(tConcept, w.ConceptDrift), append(tLabel, w.LabelDrift)
 			tEst, tReal, tRate, tRefRate = append(tEst, w.EstimatedAUC), append(tReal, w.RealizedAUC), append(tRate, w.LabelRate), append(tRefRate, w.ReferenceLabelRate)
+			tPred, tGap, tLabelled = append(tPred, w.PredictionDrift), append(tGap, w.ReferenceGap), append(tLabelled, w.Labelled)
 		}
 		for _, c := range monitor.DiagnosisCauses {
 			name := m.Model + " · " + c
@@ -46,9 +50,12 @@ func diagnosisFrames(res monitor.DiagnosisResult) []*data.Frame {
 		data.NewField(monitor.CausePipelineBreak, nil, tPipe),
 		data.NewField("pipeline_check", nil, tCheck),
 		data.NewField(monitor.CauseCovariateShift, nil, tCov),
+		data.NewField(monitor.CausePredictionDrift, nil, tPred),
 		data.NewField(monitor.CauseConceptDrift, nil, tConcept),
 		data.NewField("estimated_roc_auc", nil, tEst),
 		data.NewField("realized_roc_auc", nil, tReal),
+		data.NewField("reference_gap", nil, tGap),
+		data.NewField("labelled", nil, tLabelled),
 		data.NewField(monitor.CauseLabelDrift, nil, tLabel),
 		data.NewField("label_rate", nil, tRate),
 		data.NewField("reference_label_rate", nil, tRefRate),

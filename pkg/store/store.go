@@ -194,7 +194,9 @@ type Quality struct {
 type PerformanceRequest struct {
 	Threshold   float64   // score >= Threshold predicts the positive class
 	LabelsUntil time.Time // labels known by then count (labels table only)
-	Classes     bool      // also count per-class confusion (multiclass)
+	// ClassModels are the models whose per-class confusion is counted too (the multiclass ones: counting it for
+	// every model would turn regression values and binary labels into thousands of discarded "classes").
+	ClassModels []string
 }
 
 // ScoreBuckets is the number of equal-width score buckets of [0, 1] in the performance histograms.

@@ -66,7 +66,7 @@ GROUP BY ALL`, src)
 		return out, err
 	}
 
-	if req.Classes {
+	if len(req.ClassModels) > 0 {
 		if err := s.classCounts(ctx, scope, w, req, tsType, &out); err != nil {
 			return out, err
 		}
@@ -95,18 +95,22 @@ GROUP BY ALL`, src, store.ScoreBuckets-1, store.ScoreBuckets)
 	return out, res.Err()
 }
 
-// classCounts adds the per-(model, window, class) one-vs-rest confusion counts (multiclass).
+// classCounts adds the per-(model, window, class) one-vs-rest confusion counts of the multiclass models.
 func (s *Store) classCounts(ctx context.Context, scope store.Scope, w store.Windowing, req store.PerformanceRequest, tsType string, out *store.Performance) error {
 	b := &sqlBuilder{s: s}
 	src := b.labelledSource(scope, w, req, tsType)
+	models, err := b.jsonRelation(req.ClassModels, `"VARCHAR"`)
+	if err != nil {
+		return err
+	}
 	q := fmt.Sprintf(`WITH %s,
-pairs AS (SELECT m, w, yc, pc FROM lab WHERE yc IS NOT NULL AND pc IS NOT NULL)
+pairs AS (SELECT m, w, yc, pc FROM lab WHERE yc IS NOT NULL AND pc IS NOT NULL AND m IN (%s))
 SELECT m, w, c, CAST(sum(tp) AS BIGINT), CAST(sum(fp) AS BIGINT), CAST(sum(fn) AS BIGINT) FROM (
   SELECT m, w, yc AS c, CAST(yc = pc AS INTEGER) AS tp, 0 AS fp, CAST(yc <> pc AS INTEGER) AS fn FROM pairs
   UNION ALL
   SELECT m, w, pc AS c, 0 AS tp, CAST(yc <> pc AS INTEGER) AS fp, 0 AS fn FROM pairs
 )
-GROUP BY ALL`, src)
+GROUP BY ALL`, src, models)
 	out.SQL = append(out.SQL, q)
 	res, err := s.queryRows(ctx, q, b.args...)
 	if err != nil {
