@@ -76,6 +76,43 @@ describe('migrateQuery', () => {
   });
 });
 
+describe('migrateQuery: segment split and thresholds', () => {
+  it('reads top as a number, drops an empty top, and drops split: false with its top', () => {
+    expect(
+      migrateQuery({ ...base, segment: { column: 'region', value: '', split: true, top: '10' as never } }).segment
+    ).toEqual({ column: 'region', value: '', split: true, top: 10 });
+    expect(
+      migrateQuery({ ...base, segment: { column: 'region', value: '', split: true, top: '' as never } }).segment
+    ).toEqual({ column: 'region', value: '', split: true });
+    expect(migrateQuery({ ...base, segment: { column: 'region', value: 'EU', split: false, top: 3 } }).segment).toEqual(
+      {
+        column: 'region',
+        value: 'EU',
+      }
+    );
+  });
+
+  it('keeps a value stored next to split, for validation to explain', () => {
+    const q = migrateQuery({ ...base, segment: { column: 'region', value: 'EU', split: true } });
+    expect(q.segment).toEqual({ column: 'region', value: 'EU', split: true });
+    expect(messages(q)).toEqual([
+      'segmentValue: Give either a value (filter) or split, not both: clear the value to split.',
+    ]);
+  });
+
+  it('reads the thresholds numbers, drops empty ones, and makes a missing mode static', () => {
+    expect(
+      migrateQuery({
+        ...base,
+        thresholds: { mode: 'trailing', k: '2.5', history: '30', hysteresis: '', output: 'breach' } as never,
+      }).thresholds
+    ).toEqual({ mode: 'trailing', k: 2.5, history: 30, output: 'breach' });
+    expect(migrateQuery({ ...base, thresholds: { output: '' } as never }).thresholds).toEqual({ mode: 'static' });
+    expect('thresholds' in migrateQuery({ ...base, thresholds: null as never })).toBe(false);
+    expect('thresholds' in migrateQuery({ ...base, thresholds: 'band' as never })).toBe(false);
+  });
+});
+
 describe('parseDurationSeconds', () => {
   it.each([
     ['15m', 900],
@@ -159,6 +196,90 @@ describe('validateQuery', () => {
     ]);
   });
 
+  it('accepts a split without a value, with or without top', () => {
+    expect(messages({ ...base, segment: { column: 'region', value: '', split: true } })).toEqual([]);
+    expect(messages({ ...base, segment: { column: 'region', value: '', split: true, top: 1 } })).toEqual([]);
+    expect(messages({ ...base, segment: { column: 'region', value: '', split: true, top: 50 } })).toEqual([]);
+    expect(messages({ ...base, segment: { column: '$segment', value: '', split: true } })).toEqual([]);
+  });
+
+  it('rejects a split top outside 1..50 and non-integers', () => {
+    for (const top of [0, -1, 51, 2.5, NaN]) {
+      expect(messages({ ...base, segment: { column: 'region', value: '', split: true, top } })).toEqual([
+        'segmentTop: Top must be a whole number from 1 to 50 (leave it empty for 5).',
+      ]);
+    }
+  });
+
+  it('rejects a split without column or with an invalid column', () => {
+    expect(messages({ ...base, segment: { column: '', value: '', split: true } })).toEqual([
+      'segmentColumn: Choose the segment column to split by.',
+    ]);
+    expect(messages({ ...base, segment: { column: 're gion', value: '', split: true } })).toEqual([
+      'segmentColumn: "re gion" is not a valid column name.',
+    ]);
+  });
+
+  it('accepts thresholds at the limits of every option', () => {
+    for (const thresholds of [
+      { mode: 'static' as const },
+      { mode: 'reference' as const, k: 0.5, hysteresis: 1, output: 'band' as const },
+      { mode: 'trailing' as const, k: 100, history: 3, hysteresis: 100, output: 'breach' as const },
+      { mode: 'trailing' as const, history: 365 },
+    ]) {
+      expect(messages({ ...base, thresholds })).toEqual([]);
+    }
+  });
+
+  it('explains each thresholds option outside its range', () => {
+    expect(messages({ ...base, thresholds: { mode: 'trailing', k: 0 } })).toEqual([
+      'thresholdsK: k must be a number above 0 and at most 100 (leave it empty for 3).',
+    ]);
+    expect(messages({ ...base, thresholds: { mode: 'trailing', k: 100.5 } })).toEqual([
+      'thresholdsK: k must be a number above 0 and at most 100 (leave it empty for 3).',
+    ]);
+    for (const history of [2, 366, 7.5]) {
+      expect(messages({ ...base, thresholds: { mode: 'trailing', history } })).toEqual([
+        'thresholdsHistory: History must be a whole number of windows from 3 to 365 (leave it empty for 14).',
+      ]);
+    }
+    for (const hysteresis of [0, 101, 1.5]) {
+      expect(messages({ ...base, thresholds: { mode: 'static', hysteresis } })).toEqual([
+        'thresholdsHysteresis: Hysteresis must be a whole number of windows from 1 to 100 (leave it empty for 1).',
+      ]);
+    }
+    expect(messages({ ...base, thresholds: { mode: 'rolling' as never, output: 'line' as never } })).toEqual([
+      'thresholdsMode: Unknown thresholds mode "rolling": use static, reference or trailing.',
+      'thresholdsOutput: Unknown thresholds output "line": use band or breach.',
+    ]);
+  });
+
+  it('refuses reference thresholds with a reference table, not with a range or trailing reference', () => {
+    const q: MMQuery = {
+      ...base,
+      reference: { type: 'table', table: 'training_set' },
+      thresholds: { mode: 'reference' },
+    };
+    expect(messages(q)).toEqual([
+      'thresholdsMode: Reference thresholds need a time-based reference (range or trailing): a reference table has no windows.',
+    ]);
+    expect(messages({ ...q, thresholds: { mode: 'trailing' } })).toEqual([]);
+    expect(messages({ ...q, reference: { type: 'trailing', windows: 7 } })).toEqual([]);
+  });
+
+  it('warns (does not block) that tables ignore thresholds', () => {
+    for (const queryType of ['distribution', 'driftHeatmap'] as const) {
+      const issues = validateQuery({ ...base, queryType, thresholds: { mode: 'static' } }, { features: FEATURES });
+      expect(issues).toEqual([
+        {
+          field: 'thresholdsMode',
+          severity: 'warning',
+          message: `Thresholds apply to time series: a ${queryType} query returns a table and ignores them.`,
+        },
+      ]);
+    }
+  });
+
   it('flags features the model does not have', () => {
     expect(messages({ ...base, features: ['nope'] })[0]).toMatch(/^features: nope is not a feature of churn/);
   });
@@ -205,6 +326,20 @@ describe('interpolation', () => {
     expect(q.features).toEqual(['monthly_charges', 'contract_type']);
     expect(q.segment).toEqual({ column: 'region', value: 'EU' });
     expect(q.reference).toEqual({ type: 'range', from: '2026-10-01T00:00:00Z', to: '2026-10-08T00:00:00Z' });
+  });
+
+  it('leaves a split without value: only the column is interpolated, split and top are kept', () => {
+    vars.segcol = 'region';
+    const q = interpolateQuery(
+      {
+        ...base,
+        segment: { column: '$segcol', value: '', split: true, top: 8 },
+        thresholds: { mode: 'trailing', k: 2 },
+      },
+      interpolate
+    );
+    expect(q.segment).toEqual({ column: 'region', value: '', split: true, top: 8 });
+    expect(q.thresholds).toEqual({ mode: 'trailing', k: 2 });
   });
 
   it('interpolates the reference table', () => {

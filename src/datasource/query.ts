@@ -7,12 +7,23 @@ import {
   DEFAULT_QUERY,
   DEFAULT_TRAILING_WINDOWS,
   FeatureInfo,
+  MAX_HYSTERESIS,
+  MAX_SEGMENT_TOP,
+  MAX_THRESHOLD_HISTORY,
+  MAX_THRESHOLD_K,
   METRICS,
+  MIN_THRESHOLD_HISTORY,
   Metric,
   MMQuery,
   QUERY_TYPES,
   QueryType,
   Reference,
+  Segment,
+  THRESHOLD_MODES,
+  THRESHOLD_OUTPUTS,
+  ThresholdMode,
+  ThresholdOutput,
+  Thresholds,
 } from './types';
 
 export const IDENTIFIER_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -72,6 +83,54 @@ function toFeatureList(v: unknown): string[] {
   return [];
 }
 
+/** A number field as stored: undefined / null / "" → not set; anything else → Number (NaN for validation to explain). */
+function optionalNumber(v: unknown): number | undefined {
+  if (v === undefined || v === null || (typeof v === 'string' && v.trim() === '')) {
+    return undefined;
+  }
+  return Number(v);
+}
+
+/** Segment: a column is needed; `split` is kept only when true and `top` only with it (a filter has no top). */
+function migrateSegment(v: unknown): Segment | undefined {
+  if (!v || typeof v !== 'object' || !(v as { column?: unknown }).column) {
+    return undefined;
+  }
+  const s = v as Record<string, unknown>;
+  const out: Segment = {
+    column: String(s.column),
+    value: s.value === undefined || s.value === null ? '' : String(s.value),
+  };
+  if (s.split === true || s.split === 'true') {
+    out.split = true;
+    const top = optionalNumber(s.top);
+    if (top !== undefined) {
+      out.top = top;
+    }
+  }
+  return out;
+}
+
+/** Thresholds: an object (a missing mode is static, as in the backend); empty numbers and output are dropped. */
+function migrateThresholds(v: unknown): Thresholds | undefined {
+  if (!v || typeof v !== 'object') {
+    return undefined;
+  }
+  const t = v as Record<string, unknown>;
+  const mode = t.mode === undefined || t.mode === null || t.mode === '' ? 'static' : String(t.mode);
+  const out: Thresholds = { mode: mode as ThresholdMode };
+  for (const key of ['k', 'history', 'hysteresis'] as const) {
+    const n = optionalNumber(t[key]);
+    if (n !== undefined) {
+      out[key] = n;
+    }
+  }
+  if (t.output !== undefined && t.output !== null && t.output !== '') {
+    out.output = String(t.output) as ThresholdOutput;
+  }
+  return out;
+}
+
 function migrateReference(v: unknown): Reference {
   if (v && typeof v === 'object') {
     const r = v as Record<string, unknown>;
@@ -92,7 +151,8 @@ function migrateReference(v: unknown): Reference {
 /**
  * Brings any stored query (older shapes, partial queries from dashboards or the API) to the current model.
  * Migrations: `feature: "x"` or `features: "a,b"` → `features: [...]`; unknown query types / metrics → defaults;
- * `bins` / `threshold` as strings → numbers; a segment without column is dropped.
+ * `bins` / `threshold` / `segment.top` / `thresholds.k|history|hysteresis` as strings → numbers, empty ones dropped;
+ * a segment without column is dropped, `split: false` and a filter's `top` too; thresholds without mode are static.
  * Values the user typed are kept, even invalid ones: validateQuery() explains them, nothing is silently fixed.
  */
 export function migrateQuery(input: Partial<MMQuery> & Record<string, unknown>): MMQuery {
@@ -109,11 +169,17 @@ export function migrateQuery(input: Partial<MMQuery> & Record<string, unknown>):
   q.window =
     typeof input.window === 'string' && input.window.trim() !== '' ? input.window.trim() : DEFAULT_QUERY.window;
   q.reference = migrateReference(input.reference);
-  if (input.segment && typeof input.segment === 'object' && (input.segment as { column?: string }).column) {
-    const s = input.segment as { column: string; value?: unknown };
-    q.segment = { column: String(s.column), value: s.value === undefined || s.value === null ? '' : String(s.value) };
+  const segment = migrateSegment(input.segment);
+  if (segment) {
+    q.segment = segment;
   } else {
     delete q.segment;
+  }
+  const thresholds = migrateThresholds(input.thresholds);
+  if (thresholds) {
+    q.thresholds = thresholds;
+  } else {
+    delete q.thresholds;
   }
   if (input.bins === undefined || input.bins === null || (input.bins as unknown) === '') {
     delete q.bins;
@@ -147,9 +213,18 @@ export type QueryField =
   | 'referenceTable'
   | 'segmentColumn'
   | 'segmentValue'
+  | 'segmentTop'
   | 'bins'
   | 'threshold'
-  | 'decisionThreshold';
+  | 'decisionThreshold'
+  | 'thresholdsMode'
+  | 'thresholdsK'
+  | 'thresholdsHistory'
+  | 'thresholdsHysteresis'
+  | 'thresholdsOutput';
+
+/** Query types that return tables: thresholds do not apply to them. */
+export const TABLE_QUERY_TYPES: QueryType[] = ['distribution', 'driftHeatmap'];
 
 export interface QueryIssue {
   field: QueryField;
@@ -243,14 +318,24 @@ export function validateQuery(query: MMQuery, ctx: ValidationContext = {}): Quer
   }
 
   if (query.segment) {
-    const { column, value } = query.segment;
-    if (!column && value) {
-      add('segmentColumn', 'Choose the segment column the value belongs to.');
+    const { column, value, split, top } = query.segment;
+    if (!column && (value || split)) {
+      add(
+        'segmentColumn',
+        split ? 'Choose the segment column to split by.' : 'Choose the segment column the value belongs to.'
+      );
     }
     if (column && !hasVariable(column) && !IDENTIFIER_RE.test(column)) {
       add('segmentColumn', `"${column}" is not a valid column name.`);
     }
-    if (column && !value) {
+    if (split) {
+      if (value) {
+        add('segmentValue', 'Give either a value (filter) or split, not both: clear the value to split.');
+      }
+      if (top !== undefined && (!Number.isInteger(top) || top < 1 || top > MAX_SEGMENT_TOP)) {
+        add('segmentTop', `Top must be a whole number from 1 to ${MAX_SEGMENT_TOP} (leave it empty for 5).`);
+      }
+    } else if (column && !value) {
       add('segmentValue', `Choose a value of ${column}, or clear the segment.`);
     }
   }
@@ -273,6 +358,10 @@ export function validateQuery(query: MMQuery, ctx: ValidationContext = {}): Quer
     if (!Number.isFinite(query.decisionThreshold) || query.decisionThreshold < 0 || query.decisionThreshold > 1) {
       add('decisionThreshold', 'The decision threshold is a score between 0 and 1 (leave it empty for 0.5).');
     }
+  }
+
+  if (query.thresholds) {
+    validateThresholds(query, add);
   }
 
   // Metric × feature-type combinations, when the feature types are known.
@@ -326,6 +415,49 @@ export function validateQuery(query: MMQuery, ctx: ValidationContext = {}): Quer
   return issues;
 }
 
+function validateThresholds(
+  query: MMQuery,
+  add: (field: QueryField, message: string, severity?: 'error' | 'warning') => void
+) {
+  const { mode, k, history, hysteresis, output } = query.thresholds!;
+  if (!(THRESHOLD_MODES as readonly string[]).includes(mode)) {
+    add('thresholdsMode', `Unknown thresholds mode "${String(mode)}": use static, reference or trailing.`);
+  } else if (mode === 'reference' && query.reference?.type === 'table') {
+    add(
+      'thresholdsMode',
+      'Reference thresholds need a time-based reference (range or trailing): a reference table has no windows.'
+    );
+  }
+  if (k !== undefined && (!Number.isFinite(k) || k <= 0 || k > MAX_THRESHOLD_K)) {
+    add('thresholdsK', `k must be a number above 0 and at most ${MAX_THRESHOLD_K} (leave it empty for 3).`);
+  }
+  if (
+    history !== undefined &&
+    (!Number.isInteger(history) || history < MIN_THRESHOLD_HISTORY || history > MAX_THRESHOLD_HISTORY)
+  ) {
+    add(
+      'thresholdsHistory',
+      `History must be a whole number of windows from ${MIN_THRESHOLD_HISTORY} to ${MAX_THRESHOLD_HISTORY} (leave it empty for 14).`
+    );
+  }
+  if (hysteresis !== undefined && (!Number.isInteger(hysteresis) || hysteresis < 1 || hysteresis > MAX_HYSTERESIS)) {
+    add(
+      'thresholdsHysteresis',
+      `Hysteresis must be a whole number of windows from 1 to ${MAX_HYSTERESIS} (leave it empty for 1).`
+    );
+  }
+  if (output !== undefined && !(THRESHOLD_OUTPUTS as readonly string[]).includes(output)) {
+    add('thresholdsOutput', `Unknown thresholds output "${String(output)}": use band or breach.`);
+  }
+  if (query.queryType && TABLE_QUERY_TYPES.includes(query.queryType)) {
+    add(
+      'thresholdsMode',
+      `Thresholds apply to time series: a ${query.queryType} query returns a table and ignores them.`,
+      'warning'
+    );
+  }
+}
+
 function listNames(names: string[]): string {
   const shown = names.slice(0, 3).join(', ');
   return names.length > 3 ? `${shown} and ${names.length - 3} more` : shown;
@@ -372,7 +504,10 @@ export function interpolateQuery(query: MMQuery, interpolate: Interpolate): MMQu
   } else if (ref.type === 'table') {
     q.reference = { type: 'table', table: interpolate(ref.table) };
   }
-  if (q.segment) {
+  if (q.segment?.split) {
+    // A split has no value: the backend lists the column's values itself.
+    q.segment = { ...q.segment, column: interpolate(q.segment.column) };
+  } else if (q.segment) {
     q.segment = {
       column: interpolate(q.segment.column),
       value: interpolate(q.segment.value, joinMulti).split(MULTI_SEP)[0] ?? '',

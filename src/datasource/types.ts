@@ -29,10 +29,54 @@ export interface TableReference {
 export type Reference = RangeReference | TrailingReference | TableReference;
 export type ReferenceType = Reference['type'];
 
+/**
+ * Filter (`value`) or split (`split: true`): a split runs the query once per value of the column, the `top` values by
+ * rows (default 5, 1..50), one labelled series each (label segment=<value>). `value` and `split` exclude each other.
+ */
 export interface Segment {
   column: string;
+  /** Filter: the one value kept; "" when split. */
   value: string;
+  split?: boolean;
+  /** Split only: how many values (by rows), default 5, 1..50. */
+  top?: number;
 }
+
+export const DEFAULT_SEGMENT_TOP = 5;
+export const MAX_SEGMENT_TOP = 50;
+
+export const THRESHOLD_MODES = ['static', 'reference', 'trailing'] as const;
+/**
+ * static: the metric's own threshold; reference: mean ± k·σ over the reference windows; trailing: mean ± k·σ over
+ * the `history` windows before each window.
+ */
+export type ThresholdMode = (typeof THRESHOLD_MODES)[number];
+export const THRESHOLD_OUTPUTS = ['band', 'breach'] as const;
+/**
+ * band: "<name> · upper" / "<name> · lower" frames next to each series; breach: each series replaced by its 0/1
+ * breach signal after hysteresis.
+ */
+export type ThresholdOutput = (typeof THRESHOLD_OUTPUTS)[number];
+
+/** Dynamic thresholds on every time series of the query (not distribution / driftHeatmap, which return tables). */
+export interface Thresholds {
+  mode: ThresholdMode;
+  /** Half-width of the band in σ (reference, trailing): default 3, in (0, 100]. */
+  k?: number;
+  /** trailing: windows of history before each window, default 14, 3..365. */
+  history?: number;
+  /** breach: consecutive windows outside (inside) the band that turn the signal on (off), default 1, 1..100. */
+  hysteresis?: number;
+  output?: ThresholdOutput;
+}
+
+export const DEFAULT_THRESHOLD_K = 3;
+export const MAX_THRESHOLD_K = 100;
+export const DEFAULT_THRESHOLD_HISTORY = 14;
+export const MIN_THRESHOLD_HISTORY = 3;
+export const MAX_THRESHOLD_HISTORY = 365;
+export const DEFAULT_HYSTERESIS = 1;
+export const MAX_HYSTERESIS = 100;
 
 export interface MMQuery extends DataQuery {
   queryType?: QueryType;
@@ -51,6 +95,8 @@ export interface MMQuery extends DataQuery {
   threshold?: number;
   /** performance / estimatedPerformance: score >= this predicts the positive class (default 0.5). */
   decisionThreshold?: number;
+  /** Dynamic thresholds: band frames (panels) or breach signals (alert rules). */
+  thresholds?: Thresholds;
 }
 
 export const DEFAULT_BINS = 10;

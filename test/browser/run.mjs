@@ -280,6 +280,31 @@ async function main() {
         }
         await expectText(qe, 'monthly_charges is numeric');
         await expectText(qe, 'The range ends before it starts');
+        // two editors on one page (queries A and B) keep their own radio choices
+        const firstChecked = await qe.locator('input[type="radio"]:checked + label').allInnerTexts();
+        for (const label of ['Drift series', 'Fixed range', 'Filter']) {
+          expect(
+            firstChecked.some((t) => t.trim() === label),
+            `query A: ${label} is not checked (checked: ${firstChecked.join(', ')})`
+          );
+        }
+        // segment split and dynamic thresholds: Top instead of Value; history (trailing) and hysteresis (breach)
+        const sq = page.getByTestId('scene-query-editor-split');
+        for (const label of ['Use', 'Top', 'Thresholds', 'Output', 'k (σ)', 'History', 'Hysteresis']) {
+          await expectText(sq, label);
+        }
+        expect((await sq.locator('#mm-segment-value').count()) === 0, 'a split shows no segment value');
+        expect((await sq.locator('#mm-segment-top').inputValue()) === '8', 'segment top 8');
+        expect((await sq.locator('#mm-thresholds-mode').inputValue()) === 'trailing', 'thresholds mode trailing');
+        expect((await sq.locator('#mm-thresholds-hysteresis').inputValue()) === '2', 'hysteresis 2');
+        const checked = await sq.locator('input[type="radio"]:checked + label').allInnerTexts();
+        for (const label of ['Drift series', 'Trailing windows', 'Split', 'Breach']) {
+          expect(
+            checked.some((t) => t.trim() === label),
+            `${label} is not checked (checked: ${checked.join(', ')})`
+          );
+        }
+        await sq.screenshot({ path: path.join(SHOTS, `query-editor-split-thresholds-${theme}.png`) });
         const ce = page.getByTestId('scene-config-editor');
         await expectText(ce, '"served at" is not a plain identifier');
         await expectText(ce, 'PostgreSQL (coming)');

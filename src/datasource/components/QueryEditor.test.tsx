@@ -5,7 +5,7 @@ import userEvent from '@testing-library/user-event';
 import { DataSource } from '../datasource';
 import { MMQuery } from '../types';
 import { SELECTORS } from '../../shared/selectors';
-import { QueryEditor } from './QueryEditor';
+import { QueryEditor, withMode } from './QueryEditor';
 
 jest.mock('@grafana/runtime', () => ({
   ...jest.requireActual('@grafana/runtime'),
@@ -158,5 +158,177 @@ describe('QueryEditor', () => {
     }
     // the radio groups are reachable too (their inputs have generated ids)
     expect(screen.getAllByRole('radio').length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('switches the segment from filter to split: the value goes, the query runs', async () => {
+    const { onChange, onRunQuery } = await setup({ segment: { column: 'region', value: 'EU' } });
+    expect(screen.getByRole('radio', { name: 'Filter' })).toBeChecked();
+    await userEvent.click(screen.getByRole('radio', { name: 'Split' }));
+    expect(onChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ segment: { column: 'region', value: '', split: true } })
+    );
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
+  });
+
+  it('shows Top instead of Value for a split and reads it as a number', async () => {
+    const { onChange, onRunQuery } = await setup({ segment: { column: 'region', value: '', split: true } });
+    expect(screen.getByRole('radio', { name: 'Split' })).toBeChecked();
+    expect(screen.queryByLabelText('Value')).not.toBeInTheDocument();
+    const top = screen.getByLabelText('Top');
+    expect(top).toHaveAttribute('placeholder', '5');
+    await userEvent.type(top, '8');
+    expect(onChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ segment: { column: 'region', value: '', split: true, top: 8 } })
+    );
+    // typing does not run the query; leaving the field does
+    expect(onRunQuery).not.toHaveBeenCalled();
+  });
+
+  it('switches a split back to a filter without top', async () => {
+    const { onChange, onRunQuery } = await setup({ segment: { column: 'region', value: '', split: true, top: 8 } });
+    await userEvent.click(screen.getByRole('radio', { name: 'Filter' }));
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ segment: { column: 'region', value: '' } }));
+    // a filter without value is incomplete: not run
+    expect(onRunQuery).not.toHaveBeenCalled();
+  });
+
+  it('explains a split top above 50 inline', async () => {
+    await setup({ segment: { column: 'region', value: '', split: true, top: 51 } });
+    expect(screen.getByText('Top must be a whole number from 1 to 50 (leave it empty for 5).')).toBeInTheDocument();
+    expect(screen.getByLabelText('Top')).toHaveValue(51);
+  });
+
+  it('explains a stored query with both a value and split, next to the value', async () => {
+    await setup({ segment: { column: 'region', value: 'EU', split: true } });
+    expect(
+      screen.getByText('Give either a value (filter) or split, not both: clear the value to split.')
+    ).toBeInTheDocument();
+    expect(screen.getByLabelText('Value')).toHaveValue('EU');
+  });
+
+  it('shows the thresholds row with mode none, and only the mode', async () => {
+    await setup();
+    expect(screen.getByText('Thresholds')).toBeInTheDocument();
+    expect(screen.getByLabelText('Thresholds')).toHaveValue('none');
+    for (const label of ['Output', 'k (σ)', 'History', 'Hysteresis']) {
+      expect(screen.queryByLabelText(label)).not.toBeInTheDocument();
+    }
+  });
+
+  it('picks a thresholds mode from the select', async () => {
+    const { onChange, onRunQuery } = await setup();
+    // the option list is virtualised (no layout in jsdom): pick with the keyboard
+    await userEvent.click(screen.getByLabelText('Thresholds'));
+    await userEvent.keyboard('trailing{ArrowDown}{Enter}');
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ thresholds: { mode: 'trailing' } }));
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
+  });
+
+  it('shows k and history for trailing, hysteresis only for breach output', async () => {
+    await setup({ thresholds: { mode: 'trailing', k: 2.5 } });
+    expect(screen.getByLabelText('Thresholds')).toHaveValue('trailing');
+    expect(screen.getByRole('radio', { name: 'Band' })).toBeChecked();
+    expect(screen.getByLabelText('k (σ)')).toHaveValue(2.5);
+    expect(screen.getByLabelText('History')).toHaveAttribute('placeholder', '14');
+    expect(screen.queryByLabelText('Hysteresis')).not.toBeInTheDocument();
+  });
+
+  it('shows no k and no history for static thresholds, and hysteresis for breach', async () => {
+    await setup({ thresholds: { mode: 'static', output: 'breach', hysteresis: 3 } });
+    expect(screen.queryByLabelText('k (σ)')).not.toBeInTheDocument();
+    expect(screen.queryByLabelText('History')).not.toBeInTheDocument();
+    expect(screen.getByRole('radio', { name: 'Breach' })).toBeChecked();
+    expect(screen.getByLabelText('Hysteresis')).toHaveValue(3);
+  });
+
+  it('switches the output to breach and runs the query', async () => {
+    const { onChange, onRunQuery } = await setup({ thresholds: { mode: 'reference', k: 2 } });
+    await userEvent.click(screen.getByRole('radio', { name: 'Breach' }));
+    expect(onChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ thresholds: { mode: 'reference', k: 2, output: 'breach' } })
+    );
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
+  });
+
+  it('drops the hysteresis when the output goes back to band', async () => {
+    const { onChange } = await setup({ thresholds: { mode: 'static', output: 'breach', hysteresis: 2 } });
+    await userEvent.click(screen.getByRole('radio', { name: 'Band' }));
+    expect(onChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ thresholds: { mode: 'static', output: 'band', hysteresis: undefined } })
+    );
+  });
+
+  it('explains reference thresholds with a reference table inline, and does not run the query', async () => {
+    const { onRunQuery } = await setup({
+      reference: { type: 'table', table: 'training_set' },
+      thresholds: { mode: 'reference' },
+    });
+    expect(
+      screen.getByText(
+        'Reference thresholds need a time-based reference (range or trailing): a reference table has no windows.'
+      )
+    ).toBeInTheDocument();
+    expect(onRunQuery).not.toHaveBeenCalled();
+  });
+
+  it('hides the thresholds row for distribution and drift heatmap queries', async () => {
+    for (const queryType of ['distribution', 'driftHeatmap'] as const) {
+      const { unmount } = await setup({ queryType });
+      expect(screen.queryByText('Thresholds')).not.toBeInTheDocument();
+      unmount();
+    }
+  });
+
+  it('shows the thresholds a stored table query carries, with a warning, so they can be cleared', async () => {
+    await setup({ queryType: 'distribution', thresholds: { mode: 'static' } });
+    expect(screen.getByLabelText('Thresholds')).toHaveValue('static');
+    expect(screen.getByTestId(SELECTORS.queryEditor.warnings)).toHaveTextContent(
+      'Thresholds apply to time series: a distribution query returns a table and ignores them.'
+    );
+  });
+
+  it('drops the thresholds when the query type becomes a table', async () => {
+    const { onChange } = await setup({ thresholds: { mode: 'trailing', output: 'breach' } });
+    await userEvent.click(screen.getByRole('radio', { name: 'Distribution' }));
+    const last = onChange.mock.calls[onChange.mock.calls.length - 1][0] as MMQuery;
+    expect(last.queryType).toBe('distribution');
+    expect(last.thresholds).toBeUndefined();
+  });
+
+  it('reaches the split and thresholds fields with the keyboard', async () => {
+    await setup({
+      segment: { column: 'region', value: '', split: true },
+      thresholds: { mode: 'trailing', output: 'breach' },
+    });
+    const order: string[] = [];
+    const container = screen.getByTestId(SELECTORS.queryEditor.container);
+    for (let i = 0; i < 50; i++) {
+      await userEvent.tab();
+      const el = document.activeElement as HTMLElement;
+      if (!container.contains(el)) {
+        break;
+      }
+      if (el.id && !order.includes(el.id)) {
+        order.push(el.id);
+      }
+    }
+    const wanted = [
+      'mm-segment-column',
+      'mm-segment-top',
+      'mm-thresholds-mode',
+      'mm-thresholds-k',
+      'mm-thresholds-history',
+      'mm-thresholds-hysteresis',
+    ];
+    expect(order.filter((id) => wanted.includes(id))).toEqual(wanted);
+  });
+});
+
+describe('withMode', () => {
+  it('keeps only the options the new mode uses', () => {
+    const t = { mode: 'trailing' as const, k: 2, history: 30, hysteresis: 2, output: 'breach' as const };
+    expect(withMode(t, 'reference')).toEqual({ mode: 'reference', k: 2, hysteresis: 2, output: 'breach' });
+    expect(withMode(t, 'static')).toEqual({ mode: 'static', hysteresis: 2, output: 'breach' });
+    expect(withMode(undefined, 'trailing')).toEqual({ mode: 'trailing' });
   });
 });

@@ -1,4 +1,4 @@
-import React, { ChangeEvent, useMemo } from 'react';
+import React, { ChangeEvent, useId, useMemo } from 'react';
 import { css } from '@emotion/css';
 import { GrafanaTheme2, QueryEditorProps, SelectableValue } from '@grafana/data';
 import {
@@ -15,9 +15,13 @@ import {
 } from '@grafana/ui';
 
 import { DataSource } from '../datasource';
-import { hasErrors, issuesFor, migrateQuery, QueryField, QueryIssue, validateQuery } from '../query';
+import { hasErrors, issuesFor, migrateQuery, QueryField, QueryIssue, TABLE_QUERY_TYPES, validateQuery } from '../query';
 import {
   DEFAULT_BINS,
+  DEFAULT_HYSTERESIS,
+  DEFAULT_SEGMENT_TOP,
+  DEFAULT_THRESHOLD_HISTORY,
+  DEFAULT_THRESHOLD_K,
   DEFAULT_TRAILING_WINDOWS,
   FeatureInfo,
   Metric,
@@ -27,6 +31,9 @@ import {
   QueryType,
   Reference,
   ReferenceType,
+  ThresholdMode,
+  ThresholdOutput,
+  Thresholds,
 } from '../types';
 import { SELECTORS } from '../../shared/selectors';
 import { featureOptions, listOptions, modelOptions } from './options';
@@ -105,6 +112,30 @@ const REFERENCE_OPTIONS: Array<SelectableValue<ReferenceType>> = [
   { value: 'table', label: 'Table', description: 'A separate table with the same columns, e.g. the training set' },
 ];
 
+type SegmentUse = 'filter' | 'split';
+
+const SEGMENT_USE_OPTIONS: Array<SelectableValue<SegmentUse>> = [
+  { value: 'filter', label: 'Filter', description: 'Keep only the rows of one value of the column' },
+  { value: 'split', label: 'Split', description: 'One labelled series per value of the column (the top N by rows)' },
+];
+
+/** '' = no thresholds (the field is left out of the query). */
+export const THRESHOLD_MODE_OPTIONS: Array<ComboboxOption<ThresholdMode | ''>> = [
+  { value: '', label: 'none', description: 'No threshold series' },
+  { value: 'static', label: 'static', description: "The metric's own threshold (or the Threshold field)" },
+  { value: 'reference', label: 'reference', description: 'Mean ± k·σ of the series over the reference windows' },
+  { value: 'trailing', label: 'trailing', description: 'Mean ± k·σ over the history windows before each window' },
+];
+
+const THRESHOLD_OUTPUT_OPTIONS: Array<SelectableValue<ThresholdOutput>> = [
+  { value: 'band', label: 'Band', description: 'Adds "<name> · upper" and "<name> · lower" series for panels' },
+  {
+    value: 'breach',
+    label: 'Breach',
+    description: 'Replaces each series by a 0/1 breach signal for alert rules (condition: last > 0)',
+  },
+];
+
 const LABEL_WIDTH = 16;
 
 /**
@@ -133,11 +164,30 @@ function OptionalNumberInput(props: {
   );
 }
 
+/**
+ * Thresholds with another mode; the options the new mode does not use (k for static, history unless trailing) are
+ * dropped with their fields, so no hidden value can hold the query back.
+ */
+export function withMode(current: Thresholds | undefined, mode: ThresholdMode): Thresholds {
+  const next: Thresholds = { ...current, mode };
+  if (mode === 'static') {
+    delete next.k;
+  }
+  if (mode !== 'trailing') {
+    delete next.history;
+  }
+  return next;
+}
+
 export function QueryEditor(props: Props) {
   const { datasource, onChange, onRunQuery } = props;
   const styles = useStyles2(getStyles);
   const query = useMemo(() => migrateQuery(props.query as MMQuery & Record<string, unknown>), [props.query]);
   const variables = useMemo(() => templateVariableNames(), []);
+  // A radio group's id is also the name of its inputs: unique per editor, or the queries of one panel (A, B, …)
+  // would share radio groups and uncheck each other's options.
+  const instance = useId();
+  const radioId = (name: string) => `${name}-${instance}`;
 
   const models = useResource<ModelInfo[]>(() => datasource.getModels(), 'models', []);
   const features = useResource<FeatureInfo[]>(
@@ -163,6 +213,7 @@ export function QueryEditor(props: Props) {
     }
   };
   const changeReference = (reference: Reference, run = true) => change({ reference }, run);
+  const changeThresholds = (next: Thresholds | undefined, run = true) => change({ thresholds: next }, run);
 
   const fieldError = (...fields: QueryField[]) => {
     const errs = issuesFor(issues, ...fields).filter((i) => i.severity === 'error');
@@ -190,6 +241,12 @@ export function QueryEditor(props: Props) {
   const allFeatures = (query.features ?? []).length === 0;
   const segmentColumnOptions = listOptions(segmentColumns.value, variables, segmentColumn);
   const segmentValueOptions = listOptions(segmentValues.value, variables, query.segment?.value ?? '');
+  const segment = query.segment;
+  const split = segment?.split === true;
+  const thresholds = query.thresholds;
+  // Tables (distribution, driftHeatmap) take no thresholds: the row is hidden, unless a stored query has some, so
+  // that they can be seen (a warning says they are ignored) and cleared.
+  const showThresholds = !TABLE_QUERY_TYPES.includes(query.queryType ?? 'drift') || thresholds !== undefined;
 
   const ref = query.reference!;
   const warnings = issues.filter((i) => i.severity === 'warning');
@@ -200,10 +257,13 @@ export function QueryEditor(props: Props) {
       <InlineFieldRow>
         <InlineField {...leadField('Query type', 'queryType')}>
           <RadioButtonGroup<QueryType>
-            id="mm-query-type"
+            id={radioId('mm-query-type')}
             options={QUERY_TYPE_OPTIONS}
             value={query.queryType}
-            onChange={(v) => change({ queryType: v })}
+            onChange={(v) =>
+              // distribution and driftHeatmap return tables: thresholds do not apply (and their row is hidden)
+              change(TABLE_QUERY_TYPES.includes(v) ? { queryType: v, thresholds: undefined } : { queryType: v })
+            }
           />
         </InlineField>
       </InlineFieldRow>
@@ -327,7 +387,7 @@ export function QueryEditor(props: Props) {
       <InlineFieldRow>
         <InlineField {...leadField('Reference', 'reference')}>
           <RadioButtonGroup<ReferenceType>
-            id="mm-reference-type"
+            id={radioId('mm-reference-type')}
             options={REFERENCE_OPTIONS}
             value={ref.type}
             onChange={(t) => {
@@ -405,7 +465,7 @@ export function QueryEditor(props: Props) {
       <InlineFieldRow>
         <InlineField
           {...leadField('Segment', 'segmentColumn')}
-          tooltip="Optional: filter the log to one value of a segment column"
+          tooltip="Optional: filter the log to one value of a segment column, or split the query by its values"
         >
           <Combobox<string>
             id="mm-segment-column"
@@ -417,17 +477,44 @@ export function QueryEditor(props: Props) {
             createCustomValue
             placeholder="(whole log)"
             onChange={(o) =>
-              o ? change({ segment: { column: String(o.value), value: '' } }, false) : change({ segment: undefined })
+              o
+                ? change(
+                    {
+                      segment: split
+                        ? { ...segment!, column: String(o.value) }
+                        : { column: String(o.value), value: '' },
+                    },
+                    split
+                  )
+                : change({ segment: undefined })
             }
           />
         </InlineField>
         {segmentColumn !== '' && (
+          <InlineField
+            label="Use"
+            labelWidth={6}
+            tooltip="Filter keeps the rows of one value; Split runs the query once per value, one labelled series each."
+          >
+            <RadioButtonGroup<SegmentUse>
+              id={radioId('mm-segment-use')}
+              options={SEGMENT_USE_OPTIONS}
+              value={split ? 'split' : 'filter'}
+              onChange={(v) =>
+                v === 'split'
+                  ? change({ segment: { column: segmentColumn, value: '', split: true } })
+                  : change({ segment: { column: segmentColumn, value: '' } }, false)
+              }
+            />
+          </InlineField>
+        )}
+        {segmentColumn !== '' && !split && (
           <InlineField {...field('Value', 8, 'segmentValue')}>
             <Combobox<string>
               id="mm-segment-value"
               width={20}
               options={segmentValueOptions}
-              value={query.segment?.value || null}
+              value={segment?.value || null}
               loading={segmentValues.loading}
               createCustomValue
               placeholder="Choose a value"
@@ -435,7 +522,118 @@ export function QueryEditor(props: Props) {
             />
           </InlineField>
         )}
+        {segmentColumn !== '' && split && (
+          <>
+            <InlineField
+              {...field('Top', 6, 'segmentTop')}
+              tooltip={`How many values of ${segmentColumn} get a series: those with the most rows (1 to 50, default ${DEFAULT_SEGMENT_TOP}).`}
+            >
+              <OptionalNumberInput
+                id="mm-segment-top"
+                width={8}
+                placeholder={String(DEFAULT_SEGMENT_TOP)}
+                value={segment?.top}
+                onChange={(top) => change({ segment: { ...segment!, top } }, false)}
+                onBlur={runIfValid}
+              />
+            </InlineField>
+            {issuesFor(issues, 'segmentValue').length > 0 && (
+              // a stored query may carry both a value and split: say so where the value would be
+              <InlineField {...field('Value', 8, 'segmentValue')}>
+                <Input
+                  id="mm-segment-value"
+                  width={20}
+                  value={segment?.value ?? ''}
+                  onChange={(e: ChangeEvent<HTMLInputElement>) =>
+                    change({ segment: { ...segment!, value: e.currentTarget.value } }, false)
+                  }
+                  onBlur={runIfValid}
+                />
+              </InlineField>
+            )}
+          </>
+        )}
       </InlineFieldRow>
+
+      {showThresholds && (
+        <InlineFieldRow>
+          <InlineField
+            {...leadField('Thresholds', 'thresholdsMode')}
+            tooltip="Adds a threshold to every series: static, or mean ± k·σ over the reference or the trailing history."
+          >
+            <Combobox<ThresholdMode | ''>
+              id="mm-thresholds-mode"
+              width={16}
+              options={THRESHOLD_MODE_OPTIONS}
+              value={thresholds?.mode ?? ''}
+              onChange={(o) => changeThresholds(o.value === '' ? undefined : withMode(thresholds, o.value))}
+            />
+          </InlineField>
+          {thresholds && (
+            <InlineField
+              {...field('Output', 9, 'thresholdsOutput')}
+              tooltip="Band draws upper and lower series next to each series; Breach replaces each series by a 0/1 signal for alert rules."
+            >
+              <RadioButtonGroup<ThresholdOutput>
+                id={radioId('mm-thresholds-output')}
+                options={THRESHOLD_OUTPUT_OPTIONS}
+                value={thresholds.output ?? 'band'}
+                onChange={(output) =>
+                  changeThresholds(
+                    output === 'breach' ? { ...thresholds, output } : { ...thresholds, output, hysteresis: undefined }
+                  )
+                }
+              />
+            </InlineField>
+          )}
+          {thresholds && thresholds.mode !== 'static' && (
+            <InlineField
+              {...field('k (σ)', 7, 'thresholdsK')}
+              tooltip={`Half-width of the band in standard deviations of the baseline (above 0, at most 100, default ${DEFAULT_THRESHOLD_K}).`}
+            >
+              <OptionalNumberInput
+                id="mm-thresholds-k"
+                width={8}
+                step="any"
+                placeholder={String(DEFAULT_THRESHOLD_K)}
+                value={thresholds.k}
+                onChange={(k) => changeThresholds({ ...thresholds, k }, false)}
+                onBlur={runIfValid}
+              />
+            </InlineField>
+          )}
+          {thresholds?.mode === 'trailing' && (
+            <InlineField
+              {...field('History', 9, 'thresholdsHistory')}
+              tooltip={`How many windows before each window form its baseline (3 to 365, default ${DEFAULT_THRESHOLD_HISTORY}).`}
+            >
+              <OptionalNumberInput
+                id="mm-thresholds-history"
+                width={8}
+                placeholder={String(DEFAULT_THRESHOLD_HISTORY)}
+                value={thresholds.history}
+                onChange={(history) => changeThresholds({ ...thresholds, history }, false)}
+                onBlur={runIfValid}
+              />
+            </InlineField>
+          )}
+          {thresholds?.output === 'breach' && (
+            <InlineField
+              {...field('Hysteresis', 12, 'thresholdsHysteresis')}
+              tooltip={`Consecutive windows outside the band that turn the breach on, and inside that turn it off (1 to 100, default ${DEFAULT_HYSTERESIS}).`}
+            >
+              <OptionalNumberInput
+                id="mm-thresholds-hysteresis"
+                width={8}
+                placeholder={String(DEFAULT_HYSTERESIS)}
+                value={thresholds.hysteresis}
+                onChange={(hysteresis) => changeThresholds({ ...thresholds, hysteresis }, false)}
+                onBlur={runIfValid}
+              />
+            </InlineField>
+          )}
+        </InlineFieldRow>
+      )}
 
       {warnings.length > 0 && (
         <Alert severity="warning" title="Check the query" data-testid={SELECTORS.queryEditor.warnings}>

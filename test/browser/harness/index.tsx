@@ -213,6 +213,18 @@ function Editors() {
     reference: { type: 'range', from: '2026-10-08T00:00:00Z', to: '2026-10-01T00:00:00Z' },
     segment: { column: 'region', value: 'EU' },
   });
+  // The segment split and dynamic thresholds controls: split by region (top 8), trailing thresholds as breach signals.
+  const [splitQuery, setSplitQuery] = useState<MMQuery>({
+    refId: 'B',
+    queryType: 'drift',
+    model: 'churn',
+    features: [],
+    metric: 'psi',
+    window: '1d',
+    reference: { type: 'trailing', windows: 7 },
+    segment: { column: 'region', value: '', split: true, top: 8 },
+    thresholds: { mode: 'trailing', k: 3, history: 14, hysteresis: 2, output: 'breach' },
+  });
   const [settings, setSettings] = useState({
     id: 1,
     uid: 'mm',
@@ -229,6 +241,16 @@ function Editors() {
       <PanelFrame title="Query editor" width={1100} height={430} testId="scene-query-editor">
         <div className={s.pad}>
           <QueryEditor datasource={datasource} query={query} onChange={setQuery} onRunQuery={() => {}} />
+        </div>
+      </PanelFrame>
+      <PanelFrame
+        title="Query editor — segment split and thresholds"
+        width={1100}
+        height={260}
+        testId="scene-query-editor-split"
+      >
+        <div className={s.pad}>
+          <QueryEditor datasource={datasource} query={splitQuery} onChange={setSplitQuery} onRunQuery={() => {}} />
         </div>
       </PanelFrame>
       <PanelFrame title="Data source settings" width={1100} height={1900} testId="scene-config-editor">
