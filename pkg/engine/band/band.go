@@ -34,6 +34,9 @@ type Band struct {
 	Upper, Lower *float64
 	// Baseline is how many values the band was computed from (0 = static or none).
 	Baseline int
+	// Static marks a static threshold, whose bound itself is on the breach side (drift when score ≥ threshold,
+	// DESIGN §4); a dynamic band's bounds are inside it.
+	Static bool
 }
 
 // FromBaseline is mean ± k·σ of xs (σ the sample standard deviation, n − 1), clipped to r; ok is false with
@@ -58,13 +61,10 @@ func FromBaseline(xs []float64, k float64, r Range) (Band, bool) {
 
 // Static is the band of a static threshold t: only the side the direction watches is set.
 func Static(t float64, dir Direction) Band {
-	switch dir {
-	case Below:
-		return Band{Lower: &t}
-	case Above:
-		return Band{Upper: &t}
+	if dir == Below {
+		return Band{Lower: &t, Static: true}
 	}
-	return Band{Upper: &t} // a static threshold without a direction is an upper limit, as every drift default is
+	return Band{Upper: &t, Static: true} // without a direction: an upper limit, as every drift default is
 }
 
 // Point is one window's value; nil = no value.
@@ -121,9 +121,10 @@ func Trailing(history, current []Point, size int, k float64, r Range, fallback B
 	return out
 }
 
-// Outside says whether x is outside b on the side dir watches; a missing bound never breaches.
+// Outside says whether x is outside b on the side dir watches; a missing bound never breaches. A static upper
+// threshold is reached at equality (score ≥ threshold); a p-value breaches strictly below (p < threshold).
 func Outside(x float64, b Band, dir Direction) bool {
-	above := b.Upper != nil && x > *b.Upper
+	above := b.Upper != nil && (x > *b.Upper || (b.Static && x == *b.Upper))
 	below := b.Lower != nil && x < *b.Lower
 	switch dir {
 	case Above:

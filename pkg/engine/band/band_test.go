@@ -103,6 +103,10 @@ func TestBreachesHysteresis(t *testing.T) {
 	if Outside(0.5, two, Above) || !Outside(0.5, two, Below) || !Outside(3, two, Both) || Outside(1.5, two, Both) {
 		t.Error("Outside sides")
 	}
+	// a static threshold is reached at equality above, strictly below; a dynamic band's bounds are inside it
+	if !Outside(1, Static(1, Above), Above) || Outside(0.05, Static(0.05, Below), Below) || Outside(2, two, Both) {
+		t.Error("bounds at equality")
+	}
 	if got := Breaches([]*float64{f(5)}, []Band{{}}, Both, 1); got[0] != nil {
 		t.Error("a window without a band gave a signal")
 	}
