@@ -404,8 +404,15 @@ func PredictionEvidence(ref, cur []float64, minSamples int64) *float64 {
 
 // Diagnosis composes the drift (auto metric, every feature), dataQuality, estimatedPerformance and realized
 // performance analyses, and the score histograms of the reference and of each window, into per-window evidence
-// for each cause and a verdict (diagnosis query).
+// for each cause and a verdict (diagnosis query). The analyses share one request-scoped memo of the store, so an
+// aggregate two of them need is read once.
 func (s *Service) Diagnosis(ctx context.Context, req Request) (DiagnosisResult, error) {
+	memo := *s
+	memo.store = newMemoStore(s.store)
+	return memo.diagnosis(ctx, req)
+}
+
+func (s *Service) diagnosis(ctx context.Context, req Request) (DiagnosisResult, error) {
 	var res DiagnosisResult
 	dreq := req
 	dreq.Query.Metric, dreq.Query.Threshold, dreq.Query.Features = query.MetricAuto, nil, nil

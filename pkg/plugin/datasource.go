@@ -128,6 +128,9 @@ func (d *Datasource) run(ctx context.Context, req monitor.Request) ([]*dataFrame
 		return framesOf(res, err, estimatedFrames)
 	case query.TypeDiagnosis:
 		res, err := d.svc.Diagnosis(ctx, req)
+		if req.Query.DiagnosisOutput == query.DiagnosisVerdicts {
+			return framesOf(res, err, verdictFrames)
+		}
 		return framesOf(res, err, diagnosisFrames)
 	case query.TypeDriftHeatmap:
 		res, err := d.svc.Drift(ctx, req)

@@ -67,3 +67,35 @@ func diagnosisFrames(res monitor.DiagnosisResult) []*data.Frame {
 	}
 	return withResult(frames, res.SQL, res.Notices, "diagnosis")
 }
+
+// verdictCauses are the verdicts that name a cause, in precedence order.
+var verdictCauses = []string{monitor.CausePipelineBreak, monitor.CauseConceptDrift, monitor.CauseCovariateShift, monitor.VerdictPriorShift}
+
+// verdictFrames returns, per model, one timeseries-multi frame per verdict cause labelled model/cause: 1 where the
+// window's verdict is that cause, else 0 (diagnosisOutput "verdicts"). Unlike the evidence series, at most one is
+// 1 per model and window — a logging break that also moves a feature fires pipeline_break, not covariate_shift —
+// so an alert rule over them raises one alert per model, for the cause that explains the others.
+func verdictFrames(res monitor.DiagnosisResult) []*data.Frame {
+	var frames []*data.Frame
+	for _, m := range res.Models {
+		times := make([]time.Time, len(m.Windows))
+		for j, w := range m.Windows {
+			times[j] = w.Start
+		}
+		for _, c := range verdictCauses {
+			values := make([]*float64, len(m.Windows))
+			for j, w := range m.Windows {
+				x := 0.0
+				if w.Verdict == c {
+					x = 1
+				}
+				values[j] = &x
+			}
+			name := m.Model + " · verdict · " + c
+			custom := map[string]any{"model": m.Model, "cause": c, "threshold": 1.0, "windowSeconds": res.Window.Seconds(),
+				"precedence": append(append([]string{}, verdictCauses...), monitor.VerdictOK)}
+			frames = append(frames, seriesFrame(name, data.Labels{"model": m.Model, "cause": c}, times, values, custom, nil))
+		}
+	}
+	return withResult(frames, res.SQL, res.Notices, "verdict")
+}

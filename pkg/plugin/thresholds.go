@@ -18,7 +18,8 @@ var unitMetrics = map[string]bool{monitor.PerfAccuracy: true, monitor.PerfPrecis
 
 // withThresholds runs a request and, when it asks for thresholds, gives each of its time series a threshold
 // (static, or mean ± k·σ over baseline windows — see package band) and either the band as two more frames
-// (output band) or, in place of the series, its breach signal after hysteresis (output breach, for alert rules).
+// (output band) or, in place of the series, its breach signal after hysteresis (output breach, for alert rules:
+// then only the breach signals are returned).
 // The baseline is the same query run again, with the same window width, over the reference range (mode
 // reference) or over the history windows before the first window (mode trailing); tables pass through.
 func (d *Datasource) withThresholds(ctx context.Context, req monitor.Request) ([]*data.Frame, error) {
@@ -40,13 +41,27 @@ func (d *Datasource) withThresholds(ctx context.Context, req monitor.Request) ([
 		}
 		notices = append(notices, note)
 	}
-	var out []*data.Frame
+	var out, dropped []*data.Frame
 	for _, f := range frames {
-		if !isSeries(f) {
+		switch {
+		case isSeries(f):
+			out = append(out, thresholdFrames(f, req.Query, baseline[seriesKey(f)])...)
+		case th.Output == query.OutputBreach:
+			dropped = append(dropped, f)
+		default:
 			out = append(out, f)
-			continue
 		}
-		out = append(out, thresholdFrames(f, req.Query, baseline[seriesKey(f)])...)
+	}
+	if len(out) == 0 {
+		out, dropped = dropped, nil
+	}
+	if len(dropped) > 0 {
+		// An alert rule reads every frame of the response as a series: a table (diagnosis verdicts) or a CBPE band
+		// beside the breach signals would become instances of their own, or fail the rule's evaluation.
+		notices = append(notices, fmt.Sprintf("breach output: %d frames that are not thresholded series (tables, CBPE bands) are left out", len(dropped)))
+		if out[0].Meta != nil && out[0].Meta.ExecutedQueryString == "" && dropped[0].Meta != nil {
+			out[0].Meta.ExecutedQueryString = dropped[0].Meta.ExecutedQueryString
+		}
 	}
 	return prependNotices(out, notices), nil
 }

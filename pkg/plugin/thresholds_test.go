@@ -159,3 +159,23 @@ func hasNotice(frames data.Frames, text string) bool {
 	}
 	return false
 }
+
+// Breach output is for alert rules, which read every frame as a series: the CBPE band frames are left out (with a
+// notice) and only the thresholded estimates remain, one breach signal per (model, metric).
+func TestBreachOutputKeepsOnlyTheSignals(t *testing.T) {
+	ds := New(cbpeFixtureStore(t), nil)
+	defer ds.Dispose()
+	q := `{"queryType":"estimatedPerformance","model":"e1","window":"1d",` + refDay1 + `,"thresholds":{"mode":"trailing","history":3,"output":"breach"}}`
+	frames := mustOK(t, run(t, ds, q, day2, day2.AddDate(0, 0, 8)))
+	if len(frames) != len(estMetrics) {
+		t.Fatalf("%d frames, want %d (one breach signal per metric)", len(frames), len(estMetrics))
+	}
+	for _, f := range frames {
+		if _, bound := f.Fields[1].Labels["bound"]; bound || custom(f)["breach"] != true {
+			t.Errorf("%s: labels %v, breach %v", f.Name, f.Fields[1].Labels, custom(f)["breach"])
+		}
+	}
+	if !hasNotice(frames, "breach output: 10 frames that are not thresholded series") {
+		t.Error("no notice about the frames left out")
+	}
+}

@@ -111,7 +111,18 @@ type Model struct {
 	DecisionThreshold *float64 `json:"decisionThreshold"`
 	// Thresholds (optional) adds dynamic thresholds and breach signals to the query's time series.
 	Thresholds *Thresholds `json:"thresholds"`
+	// DiagnosisOutput (diagnosis only): DiagnosisEvidence or DiagnosisVerdicts.
+	DiagnosisOutput string `json:"diagnosisOutput,omitempty"`
 }
+
+// Diagnosis outputs.
+const (
+	// DiagnosisEvidence: one evidence series per (model, cause) and the verdicts table (panels).
+	DiagnosisEvidence = "evidence"
+	// DiagnosisVerdicts: one 0/1 series per (model, verdict cause), 1 where the window's verdict is that cause —
+	// at most one cause per model and window, the precedence applied (alert rules: one alert per cause).
+	DiagnosisVerdicts = "verdicts"
+)
 
 // Defaults used where the query is silent.
 const (
@@ -194,6 +205,12 @@ func (m *Model) normalise() error {
 		if _, err := ParseWindow(m.Window); err != nil {
 			return err
 		}
+	}
+	if m.DiagnosisOutput == "" {
+		m.DiagnosisOutput = DiagnosisEvidence
+	}
+	if m.DiagnosisOutput != DiagnosisEvidence && m.DiagnosisOutput != DiagnosisVerdicts {
+		return fmt.Errorf("unknown diagnosisOutput %q (expected evidence or verdicts)", m.DiagnosisOutput)
 	}
 	if err := m.normaliseSegment(); err != nil {
 		return err

@@ -61,6 +61,14 @@ describe('migrateQuery', () => {
     const bad = migrateQuery({ ...base, queryType: 'performance', decisionThreshold: 1.5 });
     expect(validateQuery(bad).map((i) => i.field)).toContain('decisionThreshold');
     expect('decisionThreshold' in migrateQuery({ ...base, decisionThreshold: '' as never })).toBe(false);
+    expect(validateQuery({ ...base, queryType: 'diagnosis', diagnosisOutput: 'verdicts' })).toEqual([]);
+    expect(validateQuery({ ...base, queryType: 'diagnosis', diagnosisOutput: 'both' as never })).toEqual([
+      {
+        field: 'diagnosisOutput',
+        severity: 'error',
+        message: 'Unknown diagnosis output "both": use evidence or verdicts.',
+      },
+    ]);
   });
 
   it('drops a segment without column and unknown enum values', () => {

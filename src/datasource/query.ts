@@ -21,6 +21,7 @@ import {
   Segment,
   THRESHOLD_MODES,
   THRESHOLD_OUTPUTS,
+  DIAGNOSIS_OUTPUTS,
   ThresholdMode,
   ThresholdOutput,
   Thresholds,
@@ -221,7 +222,8 @@ export type QueryField =
   | 'thresholdsK'
   | 'thresholdsHistory'
   | 'thresholdsHysteresis'
-  | 'thresholdsOutput';
+  | 'thresholdsOutput'
+  | 'diagnosisOutput';
 
 /** Query types that return tables: thresholds do not apply to them. */
 export const TABLE_QUERY_TYPES: QueryType[] = ['distribution', 'driftHeatmap'];
@@ -255,7 +257,10 @@ export function validateQuery(query: MMQuery, ctx: ValidationContext = {}): Quer
     issues.push({ field, severity, message });
 
   if (!isQueryType(query.queryType)) {
-    add('queryType', `Unknown query type "${String(query.queryType)}": use drift, driftHeatmap, distribution, dataQuality, performance, estimatedPerformance or diagnosis.`);
+    add(
+      'queryType',
+      `Unknown query type "${String(query.queryType)}": use drift, driftHeatmap, distribution, dataQuality, performance, estimatedPerformance or diagnosis.`
+    );
   }
   if (query.metric !== undefined && !isMetric(query.metric)) {
     add('metric', `Unknown metric "${String(query.metric)}".`);
@@ -354,6 +359,12 @@ export function validateQuery(query: MMQuery, ctx: ValidationContext = {}): Quer
     }
   }
 
+  if (
+    query.diagnosisOutput !== undefined &&
+    !(DIAGNOSIS_OUTPUTS as readonly string[]).includes(query.diagnosisOutput)
+  ) {
+    add('diagnosisOutput', `Unknown diagnosis output "${String(query.diagnosisOutput)}": use evidence or verdicts.`);
+  }
   if (query.decisionThreshold !== undefined) {
     if (!Number.isFinite(query.decisionThreshold) || query.decisionThreshold < 0 || query.decisionThreshold > 1) {
       add('decisionThreshold', 'The decision threshold is a score between 0 and 1 (leave it empty for 0.5).');

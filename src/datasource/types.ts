@@ -5,7 +5,15 @@
 import { DataSourceJsonData } from '@grafana/data';
 import { DataQuery } from '@grafana/schema';
 
-export const QUERY_TYPES = ['drift', 'driftHeatmap', 'distribution', 'dataQuality', 'performance', 'estimatedPerformance', 'diagnosis'] as const;
+export const QUERY_TYPES = [
+  'drift',
+  'driftHeatmap',
+  'distribution',
+  'dataQuality',
+  'performance',
+  'estimatedPerformance',
+  'diagnosis',
+] as const;
 export type QueryType = (typeof QUERY_TYPES)[number];
 
 export const METRICS = ['auto', 'psi', 'js', 'kl', 'hellinger', 'linf', 'wasserstein', 'ks', 'chi2', 'ztest'] as const;
@@ -58,6 +66,10 @@ export const THRESHOLD_OUTPUTS = ['band', 'breach'] as const;
  */
 export type ThresholdOutput = (typeof THRESHOLD_OUTPUTS)[number];
 
+/** diagnosis: evidence series + verdicts table (panels), or one 0/1 series per verdict cause (alert rules). */
+export const DIAGNOSIS_OUTPUTS = ['evidence', 'verdicts'] as const;
+export type DiagnosisOutput = (typeof DIAGNOSIS_OUTPUTS)[number];
+
 /** Dynamic thresholds on every time series of the query (not distribution / driftHeatmap, which return tables). */
 export interface Thresholds {
   mode: ThresholdMode;
@@ -97,6 +109,8 @@ export interface MMQuery extends DataQuery {
   decisionThreshold?: number;
   /** Dynamic thresholds: band frames (panels) or breach signals (alert rules). */
   thresholds?: Thresholds;
+  /** diagnosis only (default evidence). */
+  diagnosisOutput?: DiagnosisOutput;
 }
 
 export const DEFAULT_BINS = 10;

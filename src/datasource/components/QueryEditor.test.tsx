@@ -250,6 +250,17 @@ describe('QueryEditor', () => {
     expect(onRunQuery).toHaveBeenCalledTimes(1);
   });
 
+  it('offers the diagnosis output for diagnosis queries only, and switches it to verdicts', async () => {
+    const { onChange, onRunQuery, unmount } = await setup({ queryType: 'diagnosis' });
+    expect(screen.getByRole('radio', { name: 'Evidence' })).toBeChecked();
+    await userEvent.click(screen.getByRole('radio', { name: 'Verdicts' }));
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ diagnosisOutput: 'verdicts' }));
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
+    unmount();
+    await setup({ queryType: 'performance' });
+    expect(screen.queryByRole('radio', { name: 'Verdicts' })).not.toBeInTheDocument();
+  });
+
   it('drops the hysteresis when the output goes back to band', async () => {
     const { onChange } = await setup({ thresholds: { mode: 'static', output: 'breach', hysteresis: 2 } });
     await userEvent.click(screen.getByRole('radio', { name: 'Band' }));

@@ -31,6 +31,7 @@ import {
   QueryType,
   Reference,
   ReferenceType,
+  DiagnosisOutput,
   ThresholdMode,
   ThresholdOutput,
   Thresholds,
@@ -56,7 +57,8 @@ export const QUERY_TYPE_OPTIONS: Array<SelectableValue<QueryType>> = [
   {
     value: 'dataQuality',
     label: 'Data quality',
-    description: 'Volume, duplicates, missing scores, null, out-of-range and new-category shares per window (the metric is not used)',
+    description:
+      'Volume, duplicates, missing scores, null, out-of-range and new-category shares per window (the metric is not used)',
   },
   {
     value: 'performance',
@@ -71,7 +73,8 @@ export const QUERY_TYPE_OPTIONS: Array<SelectableValue<QueryType>> = [
   {
     value: 'diagnosis',
     label: 'Diagnosis',
-    description: 'Evidence per cause (covariate shift, concept drift, label drift, pipeline break) and a verdict per window',
+    description:
+      'Evidence per cause (covariate shift, concept drift, label drift, pipeline break) and a verdict per window',
   },
 ];
 
@@ -125,6 +128,20 @@ export const THRESHOLD_MODE_OPTIONS: Array<ComboboxOption<ThresholdMode | ''>> =
   { value: 'static', label: 'static', description: "The metric's own threshold (or the Threshold field)" },
   { value: 'reference', label: 'reference', description: 'Mean ± k·σ of the series over the reference windows' },
   { value: 'trailing', label: 'trailing', description: 'Mean ± k·σ over the history windows before each window' },
+];
+
+const DIAGNOSIS_OUTPUT_OPTIONS: Array<SelectableValue<DiagnosisOutput>> = [
+  {
+    value: 'evidence',
+    label: 'Evidence',
+    description: 'One evidence series per cause (≥ 1 = present) and the verdicts table',
+  },
+  {
+    value: 'verdicts',
+    label: 'Verdicts',
+    description:
+      'One 0/1 series per verdict cause, at most one per window: one alert per model, for the cause that explains the others',
+  },
 ];
 
 const THRESHOLD_OUTPUT_OPTIONS: Array<SelectableValue<ThresholdOutput>> = [
@@ -366,6 +383,21 @@ export function QueryEditor(props: Props) {
             onBlur={runIfValid}
           />
         </InlineField>
+        {query.queryType === 'diagnosis' && (
+          <InlineField
+            {...field('Output', 9, 'diagnosisOutput')}
+            tooltip="Evidence for panels; Verdicts for alert rules (one alert per model, for the cause that explains the others)."
+          >
+            <RadioButtonGroup<DiagnosisOutput>
+              id={radioId('mm-diagnosis-output')}
+              options={DIAGNOSIS_OUTPUT_OPTIONS}
+              value={query.diagnosisOutput ?? 'evidence'}
+              onChange={(diagnosisOutput) =>
+                change({ diagnosisOutput: diagnosisOutput === 'evidence' ? undefined : diagnosisOutput })
+              }
+            />
+          </InlineField>
+        )}
         {(query.queryType === 'performance' || query.queryType === 'estimatedPerformance') && (
           <InlineField
             {...field('Decision threshold', 18, 'decisionThreshold')}
