@@ -287,6 +287,37 @@ func (e Expected) metrics(comp map[string]SamplingComponents) map[string]estimat
 	return out
 }
 
+// windowTooSmall says why a window of n predictions gets no estimate (none: the none text; fewer than minSamples),
+// or "" when it gets one.
+func windowTooSmall(n, minSamples int64, none string) string {
+	if n == 0 {
+		return none
+	}
+	if n < minSamples {
+		return fmt.Sprintf("%d rows in this window, below the minimum of %d: no value", n, minSamples)
+	}
+	return ""
+}
+
+// estimatedPoint is one window's point of one metric: the estimate and its ±BandSigmas·σ band clipped to [0, 1],
+// or a null value with why (the window's reason, or the metric's own when it is undefined there).
+func estimatedPoint(start time.Time, n int64, why string, ests map[string]estimate, metric string) EstimatedPoint {
+	p := EstimatedPoint{Start: start, Predictions: n, Notice: why}
+	est, ok := ests[metric]
+	switch {
+	case !ok:
+	case math.IsNaN(est.value):
+		p.Notice = est.why
+	default:
+		p.Value = v(est.value)
+		if !math.IsNaN(est.sigma) {
+			p.Upper = v(math.Min(1, est.value+BandSigmas*est.sigma))
+			p.Lower = v(math.Max(0, est.value-BandSigmas*est.sigma))
+		}
+	}
+	return p
+}
+
 // EstimatedPerformance estimates binary-classification performance per model and window without labels (CBPE,
 // as NannyML defines it): scores are calibrated on the labelled reference (CalibrationMethod), each window's
 // score histogram gives the expected confusion matrix at the decision threshold, and accuracy, precision, recall,
@@ -399,28 +430,12 @@ func (s *Service) EstimatedPerformance(ctx context.Context, req Request) (Estima
 			why := seriesNotice
 			if why == "" {
 				e = Expect(cal, hist[modelWindow{m, int64(i)}])
-				if e.N == 0 {
-					why = "no predictions with a score in this window"
-				} else if e.N < minSamples {
-					why = fmt.Sprintf("%d rows in this window, below the minimum of %d: no value", e.N, minSamples)
-				} else {
+				if why = windowTooSmall(e.N, minSamples, "no predictions with a score in this window"); why == "" {
 					ests = e.metrics(comp)
 				}
 			}
 			for _, metric := range EstimatedMetrics {
-				p := EstimatedPoint{Start: start, Predictions: e.N, Notice: why}
-				if est, ok := ests[metric]; ok {
-					if math.IsNaN(est.value) {
-						p.Notice = est.why
-					} else {
-						p.Value = v(est.value)
-						if !math.IsNaN(est.sigma) {
-							p.Upper = v(math.Min(1, est.value+BandSigmas*est.sigma))
-							p.Lower = v(math.Max(0, est.value-BandSigmas*est.sigma))
-						}
-					}
-				}
-				series[metric].Points = append(series[metric].Points, p)
+				series[metric].Points = append(series[metric].Points, estimatedPoint(start, e.N, why, ests, metric))
 			}
 		}
 		for _, metric := range EstimatedMetrics {

@@ -372,28 +372,12 @@ func (s *Service) estimatedMulticlass(ctx context.Context, req Request, span win
 			why := seriesNotice
 			if why == "" {
 				e = mc.Expect(hist[modelWindow{m, int64(i)}])
-				if e.N == 0 {
-					why = "no predictions with a score and a class in this window"
-				} else if e.N < minSamples {
-					why = fmt.Sprintf("%d rows in this window, below the minimum of %d: no value", e.N, minSamples)
-				} else {
+				if why = windowTooSmall(e.N, minSamples, "no predictions with a score and a class in this window"); why == "" {
 					ests = e.metrics(mc.Components)
 				}
 			}
 			for _, metric := range EstimatedMulticlassMetrics {
-				p := EstimatedPoint{Start: start, Predictions: e.N, Notice: why}
-				if est, ok := ests[metric]; ok {
-					if math.IsNaN(est.value) {
-						p.Notice = est.why
-					} else {
-						p.Value = v(est.value)
-						if !math.IsNaN(est.sigma) {
-							p.Upper = v(math.Min(1, est.value+BandSigmas*est.sigma))
-							p.Lower = v(math.Max(0, est.value-BandSigmas*est.sigma))
-						}
-					}
-				}
-				series[metric].Points = append(series[metric].Points, p)
+				series[metric].Points = append(series[metric].Points, estimatedPoint(start, e.N, why, ests, metric))
 			}
 		}
 		for _, metric := range EstimatedMulticlassMetrics {

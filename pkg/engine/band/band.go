@@ -79,17 +79,7 @@ type Point struct {
 func Reference(baseline, current []Point, k float64, r Range, fallback Band) []Band {
 	out := make([]Band, len(current))
 	for i, c := range current {
-		var xs []float64
-		for _, b := range baseline {
-			if b.Value != nil && b.Key != c.Key {
-				xs = append(xs, *b.Value)
-			}
-		}
-		if bd, ok := FromBaseline(xs, k, r); ok {
-			out[i] = bd
-		} else {
-			out[i] = fallback
-		}
+		out[i] = orFallback(values(baseline, c.Key), k, r, fallback)
 	}
 	return out
 }
@@ -106,19 +96,31 @@ func Trailing(history, current []Point, size int, k float64, r Range, fallback B
 		if start < 0 {
 			start = 0
 		}
-		var xs []float64
-		for _, p := range all[start:end] {
-			if p.Value != nil {
-				xs = append(xs, *p.Value)
-			}
-		}
-		if bd, ok := FromBaseline(xs, k, r); ok {
-			out[i] = bd
-		} else {
-			out[i] = fallback
-		}
+		out[i] = orFallback(values(all[start:end], noKey), k, r, fallback)
 	}
 	return out
+}
+
+// noKey matches no window: nothing is left out.
+const noKey = math.MinInt64
+
+// values are the non-null values of ps, leaving out the window with key skip.
+func values(ps []Point, skip int64) []float64 {
+	var xs []float64
+	for _, p := range ps {
+		if p.Value != nil && p.Key != skip {
+			xs = append(xs, *p.Value)
+		}
+	}
+	return xs
+}
+
+// orFallback is the band of xs, or fallback when xs are too few.
+func orFallback(xs []float64, k float64, r Range, fallback Band) Band {
+	if b, ok := FromBaseline(xs, k, r); ok {
+		return b
+	}
+	return fallback
 }
 
 // Outside says whether x is outside b on the side dir watches; a missing bound never breaches. A static upper
