@@ -37,6 +37,8 @@ const (
 	OutOfRangeShare = 0.05
 	// NewCategoryShare: share of rows with a category unseen in the reference (5 %).
 	NewCategoryShare = 0.05
+	// TypeErrorShare: share of rows whose numeric feature holds text that is not a number (5 %, as out of range).
+	TypeErrorShare = 0.05
 	// VolumeDeviation: |volume_ratio − 1| (half or one and a half times the reference volume).
 	VolumeDeviation = 0.5
 )
@@ -89,8 +91,8 @@ const (
 type DiagnosisWindow struct {
 	Start time.Time
 	// PipelineBreak = max over the dataQuality checks of: (null_share − reference null_share) / NullShareJump,
-	// out_of_range_share / OutOfRangeShare, new_category_share / NewCategoryShare, |volume_ratio − 1| /
-	// VolumeDeviation. PipelineCheck names the check (and feature) that gave the maximum.
+	// out_of_range_share / OutOfRangeShare, new_category_share / NewCategoryShare, type_error_share /
+	// TypeErrorShare, |volume_ratio − 1| / VolumeDeviation. PipelineCheck names the check (and feature) that gave the maximum.
 	PipelineBreak *float64
 	PipelineCheck string
 	// CovariateShift: see CovariateEvidence (auto metric's score over its threshold, importance-weighted over
@@ -544,6 +546,8 @@ func pipelineEvidence(series []QualitySeries, m string, i int, refNull map[key]f
 			e = x / OutOfRangeShare
 		case CheckNewCategoryShare:
 			e = x / NewCategoryShare
+		case CheckTypeErrorShare:
+			e = x / TypeErrorShare
 		case CheckVolumeRatio:
 			e = math.Abs(x-1) / VolumeDeviation
 		default:

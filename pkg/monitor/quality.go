@@ -19,6 +19,8 @@ const (
 	CheckNullShare              = "null_share"
 	CheckOutOfRangeShare        = "out_of_range_share"
 	CheckNewCategoryShare       = "new_category_share"
+	// CheckTypeErrorShare: numeric features of a text-valued feature map only (typed columns cannot have them).
+	CheckTypeErrorShare = "type_error_share"
 )
 
 // QualityPoint is one window's value of one check; Value is nil when the check has no value there (Notice says
@@ -55,7 +57,8 @@ type QualityResult struct {
 //   - missing_score_share, missing_prediction_share: rows with a NULL score / prediction, over rows.
 //   - per feature: null_share (NULL or absent values / rows); numeric out_of_range_share (values outside the
 //     reference's finite [min, max], plus NaN and ±Inf, / rows); categorical new_category_share (values not among
-//     the reference categories / rows).
+//     the reference categories / rows); numeric type_error_share when the store can hold text in a numeric
+//     feature (a text-valued feature map): values present but not numbers / rows, not counted as nulls.
 //
 // Shares are null, with a notice, in windows with fewer than minSamples rows. The ranges and categories come from
 // the query's reference (for a trailing reference: the N windows before the range, as one range).
@@ -183,6 +186,9 @@ func (s *Service) Quality(ctx context.Context, req Request) (QualityResult, erro
 			name := f.Name
 			res.Series = append(res.Series, share(m, CheckNullShare, name, func(idx int64) int64 { return feat[mwf{m, idx, name}].Nulls }))
 			c := checks[i]
+			if f.Type == store.Numeric && cur.TypeChecked {
+				res.Series = append(res.Series, share(m, CheckTypeErrorShare, name, func(idx int64) int64 { return feat[mwf{m, idx, name}].TypeErrors }))
+			}
 			if f.Type == store.Numeric {
 				if c.Min == nil {
 					res.Series = append(res.Series, QualitySeries{Model: m, Check: CheckOutOfRangeShare, Feature: name, Meta: map[string]any{},

@@ -179,10 +179,16 @@ type FeatureQuality struct {
 	Nulls       int64
 	OutOfRange  int64 // numeric: outside [Min, Max] or non-finite
 	NewCategory int64 // categorical: not among Known
+	// TypeErrors (numeric features of a text-valued feature map): values present but not numbers. They are not in
+	// Nulls, though the drift analyses, which cannot bin them, count them in the (null) bin.
+	TypeErrors int64
 }
 
 // Quality is the result of the data-quality aggregates.
 type Quality struct {
+	// TypeChecked says whether numeric features can hold values that are not numbers (a text-valued feature
+	// map), so that TypeErrors are counted; typed columns cannot.
+	TypeChecked bool
 	Windows  []WindowQuality
 	Features []FeatureQuality
 	SQL      []string

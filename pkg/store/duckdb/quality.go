@@ -26,6 +26,7 @@ func (s *Store) Quality(ctx context.Context, scope store.Scope, w store.Windowin
 			cat = append(cat, f)
 		}
 	}
+	out.TypeChecked = s.cfg.FeatureMapColumn != ""
 	if len(num) > 0 {
 		rows, q, err := s.numericQuality(ctx, scope, w, num)
 		if err != nil {
@@ -103,6 +104,7 @@ func (s *Store) numericQuality(ctx context.Context, scope store.Scope, w store.W
 	}
 	names := featureNames(pairsList)
 	src := b.longSource(scope, w, names, true, false)
+	typeErrs := s.typeErrors()
 	q := fmt.Sprintf(`WITH feats AS (%s),
 %s,
 vals AS (SELECT m, w, feature, v, count(*) AS c FROM long GROUP BY ALL),
@@ -114,10 +116,36 @@ checked AS (
 ),
 missing AS (
   SELECT z.m, z.w, z.feature, z.c FROM nulls z JOIN feats f ON z.m = f.m AND z.feature = f.f
-)
-SELECT coalesce(o.m, z.m), coalesce(o.w, z.w), coalesce(o.feature, z.feature), coalesce(z.c, 0), coalesce(o.o, 0)
-FROM checked o FULL JOIN missing z ON o.m = z.m AND o.w = z.w AND o.feature = z.feature`, featsSQL, src, b.nullCounts(names))
+)%s
+SELECT coalesce(o.m, z.m), coalesce(o.w, z.w), coalesce(o.feature, z.feature), %s, coalesce(o.o, 0), %s
+FROM checked o FULL JOIN missing z ON o.m = z.m AND o.w = z.w AND o.feature = z.feature%s`, featsSQL, src, b.nullCounts(names),
+		typeErrs.cte, typeErrs.nulls, typeErrs.count, typeErrs.join)
 	return s.scanFeatureQuality(ctx, q, b.args, false)
+}
+
+// typeErrorSQL is how numericQuality counts type errors: a CTE, the per-(m, w, feature) null and type-error count
+// expressions and the join that brings the CTE in (none for typed columns, which cannot hold them).
+type typeErrorSQL struct{ cte, nulls, count, join string }
+
+// typeErrors counts, in a text-valued feature map, the entries present but not numbers (TRY_CAST fails): the
+// map source reads them as missing, so they are in the nulls CTE and numericQuality moves them out of it.
+func (s *Store) typeErrors() typeErrorSQL {
+	if s.cfg.FeatureMapColumn == "" {
+		return typeErrorSQL{nulls: "coalesce(z.c, 0)", count: "CAST(0 AS BIGINT)"}
+	}
+	return typeErrorSQL{
+		cte: `,
+typeerr AS (
+  SELECT m, w, e.key AS feature, count(*) AS c
+  FROM (SELECT m, w, unnest(map_entries(fm)) AS e FROM src)
+  WHERE e.value IS NOT NULL AND TRY_CAST(e.value AS DOUBLE) IS NULL
+  GROUP BY ALL
+)`,
+		nulls: "coalesce(z.c, 0) - coalesce(t.c, 0)",
+		count: "coalesce(t.c, 0)",
+		join: `
+LEFT JOIN typeerr t ON t.m = coalesce(o.m, z.m) AND t.w = coalesce(o.w, z.w) AND t.feature = coalesce(o.feature, z.feature)`,
+	}
 }
 
 type knownRow struct {
@@ -166,7 +194,7 @@ checked AS (
 missing AS (
   SELECT z.m, z.w, z.feature, z.c FROM nulls z JOIN feats f ON z.m = f.m AND z.feature = f.f
 )
-SELECT coalesce(o.m, z.m), coalesce(o.w, z.w), coalesce(o.feature, z.feature), coalesce(z.c, 0), coalesce(o.o, 0)
+SELECT coalesce(o.m, z.m), coalesce(o.w, z.w), coalesce(o.feature, z.feature), coalesce(z.c, 0), coalesce(o.o, 0), CAST(0 AS BIGINT)
 FROM checked o FULL JOIN missing z ON o.m = z.m AND o.w = z.w AND o.feature = z.feature`, featsSQL, catsSQL, src, b.nullCounts(names))
 	return s.scanFeatureQuality(ctx, q, b.args, true)
 }
@@ -181,7 +209,7 @@ func (s *Store) scanFeatureQuality(ctx context.Context, q string, args []any, ca
 	for res.Next() {
 		var r store.FeatureQuality
 		var o int64
-		if err := res.Scan(&r.Model, &r.Window, &r.Feature, &r.Nulls, &o); err != nil {
+		if err := res.Scan(&r.Model, &r.Window, &r.Feature, &r.Nulls, &o, &r.TypeErrors); err != nil {
 			return nil, q, err
 		}
 		if categorical {
