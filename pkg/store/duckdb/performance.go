@@ -165,6 +165,16 @@ func canonical(expr string) string {
 	return fmt.Sprintf("coalesce(CAST(TRY_CAST(%s AS DOUBLE) AS VARCHAR), CAST(%s AS VARCHAR))", expr, expr)
 }
 
+// scopedLabels restricts the labels aggregated to the prediction ids in scope when the scope is one model or one
+// segment: a semi-join, measured on the 10 M-row benchmark store at 3× faster for one model's performance (1.1 s
+// against 3.5 s) but 35 % slower for the whole fleet, where nearly every label is in scope anyway.
+func scopedLabels(scope store.Scope) string {
+	if scope.Model == "" && scope.Segment == nil {
+		return ""
+	}
+	return " AND CAST(prediction_id AS VARCHAR) IN (SELECT pid FROM scoped)"
+}
+
 // labelledSource renders the scoped, labels and lab CTEs: the scoped rows with p = score, y = 0/1 label (else
 // NULL), yhat = p >= threshold, yc/pc = label/prediction as class text, yn/pn = label/prediction as numbers.
 // Table labels are the latest per prediction id among those with label_ts <= the bound LabelsUntil.
@@ -199,9 +209,9 @@ func (b *sqlBuilder) labelledSource(scope store.Scope, w store.Windowing, req st
 labels AS (
   SELECT CAST(prediction_id AS VARCHAR) AS lid, arg_max(label, label_ts) AS ly, epoch_us(max(label_ts)) AS lus
   FROM %s
-  WHERE label_ts <= CAST(? AS %s)
+  WHERE label_ts <= CAST(? AS %s)%s
   GROUP BY ALL
-)`, quote(cfg.LabelsTable), tsType)
+)`, quote(cfg.LabelsTable), tsType, scopedLabels(scope))
 		joinSQL = " LEFT JOIN labels l ON s.pid = l.lid"
 		label, lag = "l.ly", "(l.lus - s.tus) / 3.6e9"
 	}
