@@ -97,6 +97,11 @@ GROUP BY ALL`, src, store.ScoreBuckets-1, store.ScoreBuckets)
 
 // classCounts adds the per-(model, window, class) one-vs-rest confusion counts of the multiclass models.
 func (s *Store) classCounts(ctx context.Context, scope store.Scope, w store.Windowing, req store.PerformanceRequest, tsType string, out *store.Performance) error {
+	if len(req.ClassModels) == 1 {
+		// One multiclass model in a fleet (the common case): scope the statement to it, so that it reads that
+		// model's rows and only their labels (scopedLabels) instead of joining the whole fleet's.
+		scope.Model = req.ClassModels[0]
+	}
 	b := &sqlBuilder{s: s}
 	src := b.labelledSource(scope, w, req, tsType)
 	models, err := b.jsonRelation(req.ClassModels, `"VARCHAR"`)
