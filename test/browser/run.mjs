@@ -293,10 +293,18 @@ async function main() {
         for (const label of ['Use', 'Top', 'Thresholds', 'Output', 'k (σ)', 'History', 'Hysteresis']) {
           await expectText(sq, label);
         }
-        expect((await sq.locator('#mm-segment-value').count()) === 0, 'a split shows no segment value');
-        expect((await sq.locator('#mm-segment-top').inputValue()) === '8', 'segment top 8');
-        expect((await sq.locator('#mm-thresholds-mode').inputValue()) === 'trailing', 'thresholds mode trailing');
-        expect((await sq.locator('#mm-thresholds-hysteresis').inputValue()) === '2', 'hysteresis 2');
+        // by label (the ids are unique per editor): also checks that each label points at its own editor's field
+        const field = (label) => sq.getByLabel(label, { exact: true });
+        expect((await field('Value').count()) === 0, 'a split shows no segment value');
+        expect((await field('Top').inputValue()) === '8', 'segment top 8');
+        expect((await field('Thresholds').inputValue()) === 'trailing', 'thresholds mode trailing');
+        expect((await field('Hysteresis').inputValue()) === '2', 'hysteresis 2');
+        // two editors on one page: no id repeats, and query B's labels point at query B's fields
+        const duplicates = await page.evaluate(() => {
+          const ids = [...document.querySelectorAll('[id]')].map((el) => el.id);
+          return ids.filter((id, i) => ids.indexOf(id) !== i);
+        });
+        expect(duplicates.length === 0, `duplicate ids: ${[...new Set(duplicates)].join(', ')}`);
         const checked = await sq.locator('input[type="radio"]:checked + label').allInnerTexts();
         for (const label of ['Drift series', 'Trailing windows', 'Split', 'Breach']) {
           expect(
@@ -310,15 +318,29 @@ async function main() {
         await expectText(ce, 'PostgreSQL (coming)');
         await page.screenshot({ path: path.join(SHOTS, `editors-${theme}.png`), fullPage: true });
         await qe.screenshot({ path: path.join(SHOTS, `query-editor-${theme}.png`) });
+        // after the screenshots (the click may open the field's menu): query B's label focuses query B's field
+        await sq.getByText('Window', { exact: true }).click();
+        expect(
+          await field('Window').evaluate((el) => el === document.activeElement),
+          "clicking query B's Window label focuses query B's field"
+        );
         // keyboard: Tab from the page start reaches the query type, model and metric fields
         await page.locator('body').click({ position: { x: 5, y: 5 } });
+        // (the focused field is named by its label: the ids are generated, unique per editor)
         const seen = new Set();
         for (let i = 0; i < 30; i++) {
           await page.keyboard.press('Tab');
-          seen.add(await page.evaluate(() => document.activeElement?.id ?? ''));
+          seen.add(
+            await page.evaluate(() =>
+              [...(document.activeElement?.labels ?? [])]
+                .map((l) => l.textContent.trim())
+                .filter(Boolean)
+                .join(' / ')
+            )
+          );
         }
-        for (const id of ['mm-model', 'mm-metric', 'mm-window', 'mm-bins']) {
-          expect(seen.has(id), `Tab never reached #${id} (saw ${[...seen].join(', ')})`);
+        for (const label of ['Model', 'Metric', 'Window', 'Bins']) {
+          expect(seen.has(label), `Tab never reached the ${label} field (saw ${[...seen].join(', ')})`);
         }
       });
 

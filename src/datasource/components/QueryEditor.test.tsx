@@ -1,5 +1,5 @@
 import React from 'react';
-import { act, render, screen, waitFor } from '@testing-library/react';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 
 import { DataSource } from '../datasource';
@@ -51,6 +51,22 @@ async function setup(q: Partial<MMQuery> = {}) {
     await new Promise((r) => setTimeout(r, 0));
   });
   return { ds, onChange, onRunQuery, ...utils };
+}
+
+/** Tabs from the start of the page while the focus stays in the container; the fields it reached, in order. */
+async function tabThrough(container: HTMLElement, max: number): Promise<HTMLElement[]> {
+  const order: HTMLElement[] = [];
+  for (let i = 0; i < max; i++) {
+    await userEvent.tab();
+    const el = document.activeElement as HTMLElement;
+    if (!container.contains(el)) {
+      break;
+    }
+    if (!order.includes(el)) {
+      order.push(el);
+    }
+  }
+  return order;
 }
 
 describe('QueryEditor', () => {
@@ -129,32 +145,21 @@ describe('QueryEditor', () => {
 
   it('reaches every field with the keyboard, in order', async () => {
     await setup({ segment: { column: 'region', value: 'EU' } });
-    const order: string[] = [];
-    const container = screen.getByTestId(SELECTORS.queryEditor.container);
-    for (let i = 0; i < 40; i++) {
-      await userEvent.tab();
-      const el = document.activeElement as HTMLElement;
-      if (!container.contains(el)) {
-        break;
-      }
-      if (el.id && !order.includes(el.id)) {
-        order.push(el.id);
-      }
-    }
-    for (const id of [
-      'mm-model',
-      'mm-all-features',
-      'mm-features',
-      'mm-metric',
-      'mm-window',
-      'mm-bins',
-      'mm-threshold',
-      'mm-reference-from',
-      'mm-reference-to',
-      'mm-segment-column',
-      'mm-segment-value',
+    const order = await tabThrough(screen.getByTestId(SELECTORS.queryEditor.container), 40);
+    for (const label of [
+      'Model',
+      'All features',
+      'Features',
+      'Metric',
+      'Window',
+      'Bins',
+      'Threshold',
+      'From',
+      'To',
+      'Segment',
+      'Value',
     ]) {
-      expect(order).toContain(id);
+      expect(order).toContain(screen.getByLabelText(label));
     }
     // the radio groups are reachable too (their inputs have generated ids)
     expect(screen.getAllByRole('radio').length).toBeGreaterThanOrEqual(6);
@@ -311,27 +316,61 @@ describe('QueryEditor', () => {
       segment: { column: 'region', value: '', split: true },
       thresholds: { mode: 'trailing', output: 'breach' },
     });
-    const order: string[] = [];
-    const container = screen.getByTestId(SELECTORS.queryEditor.container);
-    for (let i = 0; i < 50; i++) {
-      await userEvent.tab();
-      const el = document.activeElement as HTMLElement;
-      if (!container.contains(el)) {
-        break;
+    const order = await tabThrough(screen.getByTestId(SELECTORS.queryEditor.container), 50);
+    const wanted = ['Segment', 'Top', 'Thresholds', 'k (σ)', 'History', 'Hysteresis'].map((label) =>
+      screen.getByLabelText(label)
+    );
+    expect(order.filter((el) => wanted.includes(el))).toEqual(wanted);
+  });
+
+  it('gives each editor of a panel its own ids, and its labels point at its own fields', async () => {
+    const ds = fakeDatasource();
+    render(
+      <>
+        <QueryEditor datasource={ds} query={query} onChange={jest.fn()} onRunQuery={jest.fn()} />
+        <QueryEditor
+          datasource={ds}
+          query={{ ...query, refId: 'B', window: '1h', segment: { column: 'region', value: 'EU' } }}
+          onChange={jest.fn()}
+          onRunQuery={jest.fn()}
+        />
+      </>
+    );
+    await act(async () => {
+      await new Promise((r) => setTimeout(r, 0));
+    });
+
+    const ids = Array.from(document.querySelectorAll('[id]'), (el) => el.id);
+    expect(ids.length).toBeGreaterThan(20);
+    expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
+
+    const [first, second] = screen.getAllByTestId(SELECTORS.queryEditor.container);
+    const windows = screen.getAllByLabelText('Window');
+    expect(windows).toHaveLength(2);
+    expect(first).toContainElement(windows[0]);
+    expect(second).toContainElement(windows[1]);
+    expect(windows[1]).toHaveValue('1h');
+    expect(within(second).getByLabelText('Window')).toBe(windows[1]);
+
+    // clicking the label of query B focuses query B's field
+    await userEvent.click(within(second).getByText('Bins'));
+    expect(second).toContainElement(document.activeElement as HTMLElement);
+    expect(document.activeElement).toBe(within(second).getByLabelText('Bins'));
+
+    // every label of either editor points at a field of the same editor, never at one of the other editor (the
+    // labels of the radio groups name the group's id, which no element carries: they point nowhere, but not across)
+    const targets = [first, second].map((editor) => {
+      const labels = Array.from(editor.querySelectorAll('label[for]')) as HTMLLabelElement[];
+      expect(labels.length).toBeGreaterThan(10);
+      for (const label of labels) {
+        const target = document.getElementById(label.htmlFor);
+        if (target) {
+          expect(editor).toContainElement(target);
+        }
       }
-      if (el.id && !order.includes(el.id)) {
-        order.push(el.id);
-      }
-    }
-    const wanted = [
-      'mm-segment-column',
-      'mm-segment-top',
-      'mm-thresholds-mode',
-      'mm-thresholds-k',
-      'mm-thresholds-history',
-      'mm-thresholds-hysteresis',
-    ];
-    expect(order.filter((id) => wanted.includes(id))).toEqual(wanted);
+      return labels.map((l) => l.htmlFor);
+    });
+    expect(targets[1].filter((id) => targets[0].includes(id))).toEqual([]);
   });
 });
 

@@ -201,10 +201,11 @@ export function QueryEditor(props: Props) {
   const styles = useStyles2(getStyles);
   const query = useMemo(() => migrateQuery(props.query as MMQuery & Record<string, unknown>), [props.query]);
   const variables = useMemo(() => templateVariableNames(), []);
-  // A radio group's id is also the name of its inputs: unique per editor, or the queries of one panel (A, B, …)
-  // would share radio groups and uncheck each other's options.
+  // Every id is unique per editor: the queries of one panel (A, B, …) each render an editor, and a fixed id would
+  // repeat in the page, point the labels of query B (htmlFor) at query A's fields, and make the radio groups (whose
+  // id is also the name of their inputs) uncheck each other's options. Tests select by label, not by id.
   const instance = useId();
-  const radioId = (name: string) => `${name}-${instance}`;
+  const uid = (name: string) => `${name}-${instance}`;
 
   const models = useResource<ModelInfo[]>(() => datasource.getModels(), 'models', []);
   const features = useResource<FeatureInfo[]>(
@@ -274,7 +275,7 @@ export function QueryEditor(props: Props) {
       <InlineFieldRow>
         <InlineField {...leadField('Query type', 'queryType')}>
           <RadioButtonGroup<QueryType>
-            id={radioId('mm-query-type')}
+            id={uid('mm-query-type')}
             options={QUERY_TYPE_OPTIONS}
             value={query.queryType}
             onChange={(v) =>
@@ -291,7 +292,7 @@ export function QueryEditor(props: Props) {
           tooltip="The model whose inputs are compared; All models runs one query over the whole fleet."
         >
           <Combobox<string>
-            id="mm-model"
+            id={uid('mm-model')}
             width={28}
             options={models_}
             value={query.model ?? ''}
@@ -304,10 +305,10 @@ export function QueryEditor(props: Props) {
         <InlineField
           label="All features"
           tooltip="Every feature of the model; switch off to pick features"
-          htmlFor="mm-all-features"
+          htmlFor={uid('mm-all-features')}
         >
           <InlineSwitch
-            id="mm-all-features"
+            id={uid('mm-all-features')}
             value={allFeatures}
             onChange={(e) => {
               if ((e.target as HTMLInputElement).checked) {
@@ -321,7 +322,7 @@ export function QueryEditor(props: Props) {
         {!allFeatures && (
           <InlineField {...field('Features', 10, 'features')} grow>
             <MultiCombobox<string>
-              id="mm-features"
+              id={uid('mm-features')}
               width="auto"
               minWidth={24}
               maxWidth={80}
@@ -342,7 +343,7 @@ export function QueryEditor(props: Props) {
           tooltip="auto chooses by feature type and sample size and reports its choice in the frame metadata"
         >
           <Combobox<Metric>
-            id="mm-metric"
+            id={uid('mm-metric')}
             width={22}
             options={METRIC_OPTIONS}
             value={query.metric ?? 'auto'}
@@ -354,7 +355,7 @@ export function QueryEditor(props: Props) {
           tooltip="Length of each compared window: auto (from the panel interval) or a duration such as 15m, 1h, 1d, 1w"
         >
           <Combobox<string>
-            id="mm-window"
+            id={uid('mm-window')}
             width={12}
             options={WINDOW_OPTIONS}
             value={query.window ?? 'auto'}
@@ -364,7 +365,7 @@ export function QueryEditor(props: Props) {
         </InlineField>
         <InlineField {...field('Bins', 8, 'bins')} tooltip="Quantile bins of numeric features (reference quantiles)">
           <OptionalNumberInput
-            id="mm-bins"
+            id={uid('mm-bins')}
             width={10}
             placeholder={String(DEFAULT_BINS)}
             value={query.bins}
@@ -374,7 +375,7 @@ export function QueryEditor(props: Props) {
         </InlineField>
         <InlineField {...field('Threshold', 11, 'threshold')} tooltip="Overrides the metric's default threshold">
           <OptionalNumberInput
-            id="mm-threshold"
+            id={uid('mm-threshold')}
             width={12}
             step="any"
             placeholder="default"
@@ -389,7 +390,7 @@ export function QueryEditor(props: Props) {
             tooltip="Evidence for panels; Verdicts for alert rules (one alert per model, for the cause that explains the others)."
           >
             <RadioButtonGroup<DiagnosisOutput>
-              id={radioId('mm-diagnosis-output')}
+              id={uid('mm-diagnosis-output')}
               options={DIAGNOSIS_OUTPUT_OPTIONS}
               value={query.diagnosisOutput ?? 'evidence'}
               onChange={(diagnosisOutput) =>
@@ -404,7 +405,7 @@ export function QueryEditor(props: Props) {
             tooltip="Score at or above which the positive class is predicted (binary classifiers)"
           >
             <OptionalNumberInput
-              id="mm-decision-threshold"
+              id={uid('mm-decision-threshold')}
               width={10}
               step="any"
               placeholder="0.5"
@@ -419,7 +420,7 @@ export function QueryEditor(props: Props) {
       <InlineFieldRow>
         <InlineField {...leadField('Reference', 'reference')}>
           <RadioButtonGroup<ReferenceType>
-            id={radioId('mm-reference-type')}
+            id={uid('mm-reference-type')}
             options={REFERENCE_OPTIONS}
             value={ref.type}
             onChange={(t) => {
@@ -437,7 +438,7 @@ export function QueryEditor(props: Props) {
           <>
             <InlineField {...field('From', 8, 'referenceFrom')}>
               <Input
-                id="mm-reference-from"
+                id={uid('mm-reference-from')}
                 width={24}
                 placeholder="2026-10-01T00:00:00Z"
                 value={ref.from}
@@ -449,7 +450,7 @@ export function QueryEditor(props: Props) {
             </InlineField>
             <InlineField {...field('To', 6, 'referenceTo')}>
               <Input
-                id="mm-reference-to"
+                id={uid('mm-reference-to')}
                 width={24}
                 placeholder="2026-10-08T00:00:00Z"
                 value={ref.to}
@@ -467,7 +468,7 @@ export function QueryEditor(props: Props) {
             tooltip="How many windows before each window form its reference"
           >
             <Input
-              id="mm-reference-windows"
+              id={uid('mm-reference-windows')}
               type="number"
               width={10}
               value={Number.isFinite(ref.windows) ? ref.windows : ''}
@@ -481,7 +482,7 @@ export function QueryEditor(props: Props) {
         {ref.type === 'table' && (
           <InlineField {...field('Table', 8, 'referenceTable')}>
             <Input
-              id="mm-reference-table"
+              id={uid('mm-reference-table')}
               width={24}
               placeholder="training_set"
               value={ref.table}
@@ -500,7 +501,7 @@ export function QueryEditor(props: Props) {
           tooltip="Optional: filter the log to one value of a segment column, or split the query by its values"
         >
           <Combobox<string>
-            id="mm-segment-column"
+            id={uid('mm-segment-column')}
             width={20}
             options={segmentColumnOptions}
             value={segmentColumn || null}
@@ -529,7 +530,7 @@ export function QueryEditor(props: Props) {
             tooltip="Filter keeps the rows of one value; Split runs the query once per value, one labelled series each."
           >
             <RadioButtonGroup<SegmentUse>
-              id={radioId('mm-segment-use')}
+              id={uid('mm-segment-use')}
               options={SEGMENT_USE_OPTIONS}
               value={split ? 'split' : 'filter'}
               onChange={(v) =>
@@ -543,7 +544,7 @@ export function QueryEditor(props: Props) {
         {segmentColumn !== '' && !split && (
           <InlineField {...field('Value', 8, 'segmentValue')}>
             <Combobox<string>
-              id="mm-segment-value"
+              id={uid('mm-segment-value')}
               width={20}
               options={segmentValueOptions}
               value={segment?.value || null}
@@ -561,7 +562,7 @@ export function QueryEditor(props: Props) {
               tooltip={`How many values of ${segmentColumn} get a series: those with the most rows (1 to 50, default ${DEFAULT_SEGMENT_TOP}).`}
             >
               <OptionalNumberInput
-                id="mm-segment-top"
+                id={uid('mm-segment-top')}
                 width={8}
                 placeholder={String(DEFAULT_SEGMENT_TOP)}
                 value={segment?.top}
@@ -573,7 +574,7 @@ export function QueryEditor(props: Props) {
               // a stored query may carry both a value and split: say so where the value would be
               <InlineField {...field('Value', 8, 'segmentValue')}>
                 <Input
-                  id="mm-segment-value"
+                  id={uid('mm-segment-value')}
                   width={20}
                   value={segment?.value ?? ''}
                   onChange={(e: ChangeEvent<HTMLInputElement>) =>
@@ -594,7 +595,7 @@ export function QueryEditor(props: Props) {
             tooltip="Adds a threshold to every series: static, or mean ± k·σ over the reference or the trailing history."
           >
             <Combobox<ThresholdMode | ''>
-              id="mm-thresholds-mode"
+              id={uid('mm-thresholds-mode')}
               width={16}
               options={THRESHOLD_MODE_OPTIONS}
               value={thresholds?.mode ?? ''}
@@ -607,7 +608,7 @@ export function QueryEditor(props: Props) {
               tooltip="Band draws upper and lower series next to each series; Breach replaces each series by a 0/1 signal for alert rules."
             >
               <RadioButtonGroup<ThresholdOutput>
-                id={radioId('mm-thresholds-output')}
+                id={uid('mm-thresholds-output')}
                 options={THRESHOLD_OUTPUT_OPTIONS}
                 value={thresholds.output ?? 'band'}
                 onChange={(output) =>
@@ -624,7 +625,7 @@ export function QueryEditor(props: Props) {
               tooltip={`Half-width of the band in standard deviations of the baseline (above 0, at most 100, default ${DEFAULT_THRESHOLD_K}).`}
             >
               <OptionalNumberInput
-                id="mm-thresholds-k"
+                id={uid('mm-thresholds-k')}
                 width={8}
                 step="any"
                 placeholder={String(DEFAULT_THRESHOLD_K)}
@@ -640,7 +641,7 @@ export function QueryEditor(props: Props) {
               tooltip={`How many windows before each window form its baseline (3 to 365, default ${DEFAULT_THRESHOLD_HISTORY}).`}
             >
               <OptionalNumberInput
-                id="mm-thresholds-history"
+                id={uid('mm-thresholds-history')}
                 width={8}
                 placeholder={String(DEFAULT_THRESHOLD_HISTORY)}
                 value={thresholds.history}
@@ -655,7 +656,7 @@ export function QueryEditor(props: Props) {
               tooltip={`Consecutive windows outside the band that turn the breach on, and inside that turn it off (1 to 100, default ${DEFAULT_HYSTERESIS}).`}
             >
               <OptionalNumberInput
-                id="mm-thresholds-hysteresis"
+                id={uid('mm-thresholds-hysteresis')}
                 width={8}
                 placeholder={String(DEFAULT_HYSTERESIS)}
                 value={thresholds.hysteresis}
