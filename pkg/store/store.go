@@ -200,8 +200,10 @@ type Quality struct {
 type PerformanceRequest struct {
 	Threshold   float64   // score >= Threshold predicts the positive class
 	LabelsUntil time.Time // labels known by then count (labels table only)
-	// ClassModels are the models whose per-class confusion is counted too (the multiclass ones: counting it for
-	// every model would turn regression values and binary labels into thousands of discarded "classes").
+	// ClassModels are the models whose labels and predictions are compared as classes (the multiclass ones):
+	// their ClassLabelled/Correct and per-class confusion are counted. For other models both stay 0 — comparing
+	// every model's values as class text would cost a fifth of the statement and turn regression values and
+	// binary labels into thousands of discarded "classes".
 	ClassModels []string
 }
 
@@ -220,7 +222,8 @@ type WindowPerformance struct {
 	// (nil where no label has a time: none known yet, or labels taken from a label column).
 	LagP50Hours, LagP90Hours *float64
 
-	// Multiclass: rows with a label and a prediction (compared as numbers when both are numeric, else as text).
+	// Multiclass (PerformanceRequest.ClassModels): rows with a label and a prediction (compared as numbers when
+	// both are numeric, else as text).
 	ClassLabelled, Correct int64
 	// Regression: rows with a numeric label and a numeric prediction; sums of |e|, e² and |e| / max(|y|, ε),
 	// e = y − prediction, ε = 2.220446049250313e-16 (as scikit-learn's MAPE).

@@ -28,7 +28,7 @@ func (s *Store) MulticlassHistograms(ctx context.Context, req store.MulticlassRe
 	}
 	bucket := fmt.Sprintf("CAST(greatest(0, least(%d, floor(p * %d))) AS INTEGER)", store.ScoreBuckets-1, store.ScoreBuckets)
 	// The decision threshold of labelledSource is not used here (yhat is a binary decision); 0.5 is bound.
-	lr := store.PerformanceRequest{Threshold: 0.5, LabelsUntil: req.LabelsUntil}
+	lr := store.PerformanceRequest{Threshold: 0.5, LabelsUntil: req.LabelsUntil, ClassModels: []string{req.Reference.Model}}
 
 	b := &sqlBuilder{s: s}
 	src := b.labelledSource(req.Reference, store.Windowing{}, lr, tsType)
