@@ -189,9 +189,9 @@ type Quality struct {
 	// TypeChecked says whether numeric features can hold values that are not numbers (a text-valued feature
 	// map), so that TypeErrors are counted; typed columns cannot.
 	TypeChecked bool
-	Windows  []WindowQuality
-	Features []FeatureQuality
-	SQL      []string
+	Windows     []WindowQuality
+	Features    []FeatureQuality
+	SQL         []string
 }
 
 // PerformanceRequest says how a performance aggregate reads labels and decides. Labels come from the log row

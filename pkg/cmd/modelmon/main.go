@@ -6,6 +6,7 @@
 //	modelmon health   --settings S.json
 //	modelmon resource --settings S.json --path 'features?model=churn'
 //	modelmon summary  --settings S.json --from RFC3339 --to RFC3339 --reference-from RFC3339 --reference-to RFC3339
+//	modelmon diagnose --settings S.json --from RFC3339 --to RFC3339 --reference-from RFC3339 --reference-to RFC3339
 package main
 
 import (
@@ -33,6 +34,8 @@ func main() {
 		err = runResource(ctx, args, os.Stdout)
 	case "summary":
 		err = runSummary(ctx, args, os.Stdout)
+	case "diagnose":
+		err = runDiagnose(ctx, args, os.Stdout)
 	default:
 		usage()
 	}
@@ -43,6 +46,6 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, `usage: modelmon query|health|resource|summary [flags]   (modelmon <command> -h for flags)`)
+	fmt.Fprintln(os.Stderr, `usage: modelmon query|health|resource|summary|diagnose [flags]   (modelmon <command> -h for flags)`)
 	os.Exit(2)
 }

@@ -14,45 +14,64 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 )
 
+// fleetFlags are the flags of the fleet summaries: settings, the range, its windows and a reference range.
+type fleetFlags struct {
+	settings, from, to, refFrom, refTo, window *string
+}
+
+func newFleetFlags(fs *flag.FlagSet) fleetFlags {
+	return fleetFlags{
+		settings: fs.String("settings", "", "data source settings JSON"),
+		from:     fs.String("from", "", "range start, RFC 3339"),
+		to:       fs.String("to", "", "range end, RFC 3339"),
+		refFrom:  fs.String("reference-from", "", "reference start, RFC 3339"),
+		refTo:    fs.String("reference-to", "", "reference end, RFC 3339"),
+		window:   fs.String("window", "1d", "window"),
+	}
+}
+
+// run sends one query over every model (query holds its type and options; the window and reference range come
+// from the flags) through QueryData and returns its frames and how long it took.
+func (f fleetFlags) run(ctx context.Context, query map[string]any) (data.Frames, time.Duration, error) {
+	times := map[string]time.Time{}
+	for name, v := range map[string]string{"from": *f.from, "to": *f.to, "reference-from": *f.refFrom, "reference-to": *f.refTo} {
+		t, err := parseTime(name, v)
+		if err != nil {
+			return nil, 0, err
+		}
+		times[name] = t
+	}
+	query["refId"], query["model"], query["window"] = "A", "", *f.window
+	query["reference"] = map[string]any{"type": "range", "from": times["reference-from"], "to": times["reference-to"]}
+	q, _ := json.Marshal(query)
+	ds, err := openDatasource(*f.settings)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer ds.Dispose()
+	start := time.Now()
+	resp, err := ds.QueryData(ctx, &backend.QueryDataRequest{Queries: []backend.DataQuery{{RefID: "A", QueryType: query["queryType"].(string), JSON: q,
+		TimeRange: backend.TimeRange{From: times["from"], To: times["to"]}, MaxDataPoints: 1000, Interval: time.Minute}}})
+	if err != nil {
+		return nil, 0, err
+	}
+	r := resp.Responses["A"]
+	return r.Frames, time.Since(start), r.Error
+}
+
 // runSummary runs one drift query over every model and feature (daily windows, auto metric, a fixed reference
 // range) through QueryData and prints, per model, its worst feature and how many windows drifted.
 func runSummary(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("summary", flag.ExitOnError)
-	settingsPath := fs.String("settings", "", "data source settings JSON")
-	from := fs.String("from", "", "range start, RFC 3339")
-	to := fs.String("to", "", "range end, RFC 3339")
-	refFrom := fs.String("reference-from", "", "reference start, RFC 3339")
-	refTo := fs.String("reference-to", "", "reference end, RFC 3339")
-	window := fs.String("window", "1d", "window")
+	ff := newFleetFlags(fs)
 	_ = fs.Parse(args)
-	times := map[string]*time.Time{}
-	for name, v := range map[string]string{"from": *from, "to": *to, "reference-from": *refFrom, "reference-to": *refTo} {
-		t, err := parseTime(name, v)
-		if err != nil {
-			return err
-		}
-		times[name] = &t
-	}
-	q, _ := json.Marshal(map[string]any{"refId": "A", "queryType": "drift", "model": "", "metric": "auto", "window": *window,
-		"reference": map[string]any{"type": "range", "from": times["reference-from"], "to": times["reference-to"]}})
-	ds, err := openDatasource(*settingsPath)
+	frames, took, err := ff.run(ctx, map[string]any{"queryType": "drift", "metric": "auto"})
 	if err != nil {
 		return err
 	}
-	defer ds.Dispose()
-	start := time.Now()
-	resp, err := ds.QueryData(ctx, &backend.QueryDataRequest{Queries: []backend.DataQuery{{RefID: "A", QueryType: "drift", JSON: q,
-		TimeRange: backend.TimeRange{From: *times["from"], To: *times["to"]}, MaxDataPoints: 1000, Interval: time.Minute}}})
-	if err != nil {
-		return err
-	}
-	r := resp.Responses["A"]
-	if r.Error != nil {
-		return r.Error
-	}
-	rows := summarise(r.Frames)
+	rows := summarise(frames)
 	fmt.Fprintf(out, "Drift of %d models (%d feature series) from %s to %s, %s windows, against %s – %s, in %s\n\n",
-		len(rows), len(r.Frames), *from, *to, *window, *refFrom, *refTo, time.Since(start).Round(time.Millisecond))
+		len(rows), len(frames), *ff.from, *ff.to, *ff.window, *ff.refFrom, *ff.refTo, took.Round(time.Millisecond))
 	tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "MODEL\tDRIFTING FEATURES\tWORST FEATURE\tMETRIC\tMAX\tTHRESHOLD\tFIRST DRIFT (UTC)")
 	for _, row := range rows {
