@@ -109,6 +109,25 @@ WHERE z.c > 0`, featsSQL, src, b.nullCounts(names), store.BinNonFinite, search, 
 	return out, q, res.Err()
 }
 
+// categoricalSource renders the CTEs the categorical count and quality statements start with: feats and cats
+// (the per-(model, feature) settings and the known categories, each one bound JSON parameter), the scoped rows
+// unpivoted (src, long), vals (each distinct value counted once per (model, window, feature)) and nulls.
+func (b *sqlBuilder) categoricalSource(scope store.Scope, w store.Windowing, feats []catFeatRow, cats []catRow, names []string) (string, error) {
+	featsSQL, err := b.jsonRelation(feats, `{"m":"VARCHAR","f":"VARCHAR","complete":"BOOLEAN"}`)
+	if err != nil {
+		return "", err
+	}
+	catsSQL, err := b.jsonRelation(cats, `{"m":"VARCHAR","f":"VARCHAR","c":"VARCHAR","top":"BOOLEAN"}`)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf(`WITH feats AS (%s),
+cats AS (%s),
+%s,
+vals AS (SELECT m, w, feature, v, count(*) AS c FROM long GROUP BY ALL),
+%s`, featsSQL, catsSQL, b.longSource(scope, w, names, false, false), b.nullCounts(names)), nil
+}
+
 type catFeatRow struct {
 	M        string `json:"m"`
 	F        string `json:"f"`
@@ -138,21 +157,11 @@ func (s *Store) categoricalCounts(ctx context.Context, scope store.Scope, w stor
 		pairsList = append(pairsList, [2]string{b.Model, b.Feature})
 	}
 	b := &sqlBuilder{s: s}
-	featsSQL, err := b.jsonRelation(feats, `{"m":"VARCHAR","f":"VARCHAR","complete":"BOOLEAN"}`)
+	head, err := b.categoricalSource(scope, w, feats, cats, featureNames(pairsList))
 	if err != nil {
 		return nil, "", err
 	}
-	catsSQL, err := b.jsonRelation(cats, `{"m":"VARCHAR","f":"VARCHAR","c":"VARCHAR","top":"BOOLEAN"}`)
-	if err != nil {
-		return nil, "", err
-	}
-	names := featureNames(pairsList)
-	src := b.longSource(scope, w, names, false, false)
-	q := fmt.Sprintf(`WITH feats AS (%s),
-cats AS (%s),
-%s,
-vals AS (SELECT m, w, feature, v, count(*) AS c FROM long GROUP BY ALL),
-%s
+	q := fmt.Sprintf(`%s
 SELECT l.m, l.w, l.feature,
   CASE WHEN c.top THEN %d WHEN c.c IS NOT NULL THEN %d WHEN f.complete THEN %d ELSE %d END AS kind,
   CASE WHEN c.top THEN l.v END AS category, CAST(sum(l.c) AS BIGINT) AS n
@@ -162,7 +171,7 @@ GROUP BY ALL
 UNION ALL
 SELECT z.m, z.w, z.feature, %d AS kind, NULL AS category, z.c AS n
 FROM nulls z JOIN feats f ON z.m = f.m AND z.feature = f.f
-WHERE z.c > 0`, featsSQL, catsSQL, src, b.nullCounts(names), store.KindCategory, store.KindOther, store.KindUnseen, store.KindOther, store.KindNull)
+WHERE z.c > 0`, head, store.KindCategory, store.KindOther, store.KindUnseen, store.KindOther, store.KindNull)
 	res, err := s.queryRows(ctx, q, b.args...)
 	if err != nil {
 		return nil, q, err

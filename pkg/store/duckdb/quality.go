@@ -148,41 +148,25 @@ LEFT JOIN typeerr t ON t.m = coalesce(o.m, z.m) AND t.w = coalesce(o.w, z.w) AND
 	}
 }
 
-type knownRow struct {
-	M string `json:"m"`
-	F string `json:"f"`
-	C string `json:"c"`
-}
-
 // categoricalQuality counts, per (model, window, feature), the NULL values and the values not among the
 // feature's reference categories. A feature without reference categories counts no new categories.
 func (s *Store) categoricalQuality(ctx context.Context, scope store.Scope, w store.Windowing, feats []store.QualityFeature) ([]store.FeatureQuality, string, error) {
-	rows := make([]modelFeature, len(feats))
-	known := []knownRow{}
+	rows := make([]catFeatRow, len(feats))
+	known := []catRow{}
 	var pairsList [][2]string
 	for i, f := range feats {
-		rows[i] = modelFeature{M: f.Model, F: f.Feature}
+		rows[i] = catFeatRow{M: f.Model, F: f.Feature}
 		for _, c := range f.Known {
-			known = append(known, knownRow{M: f.Model, F: f.Feature, C: c})
+			known = append(known, catRow{M: f.Model, F: f.Feature, C: c})
 		}
 		pairsList = append(pairsList, [2]string{f.Model, f.Feature})
 	}
 	b := &sqlBuilder{s: s}
-	featsSQL, err := b.jsonRelation(rows, `{"m":"VARCHAR","f":"VARCHAR"}`)
+	head, err := b.categoricalSource(scope, w, rows, known, featureNames(pairsList))
 	if err != nil {
 		return nil, "", err
 	}
-	catsSQL, err := b.jsonRelation(known, `{"m":"VARCHAR","f":"VARCHAR","c":"VARCHAR"}`)
-	if err != nil {
-		return nil, "", err
-	}
-	names := featureNames(pairsList)
-	src := b.longSource(scope, w, names, false, false)
-	q := fmt.Sprintf(`WITH feats AS (%s),
-cats AS (%s),
-%s,
-vals AS (SELECT m, w, feature, v, count(*) AS c FROM long GROUP BY ALL),
-%s,
+	q := fmt.Sprintf(`%s,
 checked AS (
   SELECT l.m, l.w, l.feature,
     CAST(coalesce(sum(l.c) FILTER (WHERE c.c IS NULL AND k.m IS NOT NULL), 0) AS BIGINT) AS o
@@ -195,7 +179,7 @@ missing AS (
   SELECT z.m, z.w, z.feature, z.c FROM nulls z JOIN feats f ON z.m = f.m AND z.feature = f.f
 )
 SELECT coalesce(o.m, z.m), coalesce(o.w, z.w), coalesce(o.feature, z.feature), coalesce(z.c, 0), coalesce(o.o, 0), CAST(0 AS BIGINT)
-FROM checked o FULL JOIN missing z ON o.m = z.m AND o.w = z.w AND o.feature = z.feature`, featsSQL, catsSQL, src, b.nullCounts(names))
+FROM checked o FULL JOIN missing z ON o.m = z.m AND o.w = z.w AND o.feature = z.feature`, head)
 	return s.scanFeatureQuality(ctx, q, b.args, true)
 }
 
