@@ -122,9 +122,15 @@ func (d *Datasource) run(ctx context.Context, req monitor.Request) ([]*dataFrame
 		return framesOf(res, err, qualityFrames)
 	case query.TypePerformance:
 		res, err := d.svc.Performance(ctx, req)
+		if err == nil {
+			res.Series, err = keepMetrics(res.Series, func(s monitor.PerformanceSeries) string { return s.Metric }, req.Query.Metrics)
+		}
 		return framesOf(res, err, performanceFrames)
 	case query.TypeEstimatedPerformance:
 		res, err := d.svc.EstimatedPerformance(ctx, req)
+		if err == nil {
+			res.Series, err = keepMetrics(res.Series, func(s monitor.EstimatedSeries) string { return s.Metric }, req.Query.Metrics)
+		}
 		return framesOf(res, err, estimatedFrames)
 	case query.TypeDiagnosis:
 		res, err := d.svc.Diagnosis(ctx, req)

@@ -45,3 +45,29 @@ func TestVerdictFrames(t *testing.T) {
 		t.Errorf("err %v", r.Error)
 	}
 }
+
+// `metrics` keeps the named metric series of performance and estimatedPerformance; an unknown name is an error
+// that lists the known ones.
+func TestMetricsFilter(t *testing.T) {
+	ds := New(cbpeFixtureStore(t), nil)
+	defer ds.Dispose()
+	frames := mustOK(t, run(t, ds, `{"queryType":"estimatedPerformance","model":"e1","window":"1d",`+refDay1+`,"metrics":["roc_auc"]}`, day2, day2.AddDate(0, 0, 2)))
+	var names []string
+	for _, f := range frames {
+		names = append(names, f.Name)
+	}
+	if strings.Join(names, "|") != "e1 · roc_auc|e1 · roc_auc · upper|e1 · roc_auc · lower" {
+		t.Errorf("frames %v", names)
+	}
+	if frames[0].Meta.ExecutedQueryString == "" {
+		t.Error("the executed SQL is lost")
+	}
+	frames = mustOK(t, run(t, ds, `{"queryType":"performance","model":"e1","window":"1d","metrics":["ROC_AUC","label_coverage"]}`, day2, day2.AddDate(0, 0, 2)))
+	if len(frames) != 2 || frames[0].Name != "e1 · roc_auc" || frames[1].Name != "e1 · label_coverage" {
+		t.Errorf("%d frames, first %q", len(frames), frames[0].Name)
+	}
+	r := run(t, ds, `{"queryType":"performance","model":"e1","metrics":["auc"]}`, day2, day2.AddDate(0, 0, 2))
+	if r.Error == nil || !strings.Contains(r.Error.Error(), `unknown metric "auc" (known: accuracy,`) {
+		t.Errorf("err %v", r.Error)
+	}
+}

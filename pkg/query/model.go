@@ -111,6 +111,8 @@ type Model struct {
 	DecisionThreshold *float64 `json:"decisionThreshold"`
 	// Thresholds (optional) adds dynamic thresholds and breach signals to the query's time series.
 	Thresholds *Thresholds `json:"thresholds"`
+	// Metrics (performance, estimatedPerformance): keep only these metric series; empty = all.
+	Metrics []string `json:"metrics"`
 	// DiagnosisOutput (diagnosis only): DiagnosisEvidence or DiagnosisVerdicts.
 	DiagnosisOutput string `json:"diagnosisOutput,omitempty"`
 }
@@ -204,6 +206,12 @@ func (m *Model) normalise() error {
 	if m.Window != "auto" {
 		if _, err := ParseWindow(m.Window); err != nil {
 			return err
+		}
+	}
+	for i, name := range m.Metrics {
+		m.Metrics[i] = strings.ToLower(strings.TrimSpace(name))
+		if !settings.ValidIdentifier(m.Metrics[i]) {
+			return fmt.Errorf("metrics: %q is not a metric name", name)
 		}
 	}
 	if m.DiagnosisOutput == "" {

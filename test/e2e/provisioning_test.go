@@ -3,42 +3,113 @@ package e2e
 import (
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/aiops/modelmonitor/pkg/demo"
 	querymodel "github.com/aiops/modelmonitor/pkg/query"
 )
 
-// Every query the provisioned dashboard sends parses as a valid query of the data source it names.
-func TestProvisionedDashboardQueriesAreValid(t *testing.T) {
-	raw, err := os.ReadFile("../../provisioning/dashboards/json/churn-drift.json")
+// dashboard is the part of a provisioned dashboard the tests read.
+type dashboard struct {
+	Time       struct{ From, To time.Time } `json:"time"`
+	Templating struct {
+		List []struct {
+			Name    string `json:"name"`
+			Current struct {
+				Value string `json:"value"`
+			} `json:"current"`
+		} `json:"list"`
+	} `json:"templating"`
+	Panels []struct {
+		Title   string            `json:"title"`
+		Targets []json.RawMessage `json:"targets"`
+	} `json:"panels"`
+}
+
+// Every query of every provisioned dashboard, its variables set to the dashboard's current values, is a valid
+// query and answers over the dashboard's time range through the CLI with at least one value and no error — what
+// the panel would show in Grafana, minus Grafana.
+func TestProvisionedDashboardQueriesAnswer(t *testing.T) {
+	files, err := filepath.Glob("../../provisioning/dashboards/json/*.json")
+	if err != nil || len(files) != 2 {
+		t.Fatalf("dashboards %v (%v), want churn-drift and model-health", files, err)
+	}
+	for _, file := range files {
+		raw, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var dash dashboard
+		if err := json.Unmarshal(raw, &dash); err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		var vars []string
+		for _, v := range dash.Templating.List {
+			vars = append(vars, "$"+v.Name, v.Current.Value)
+		}
+		for _, p := range dash.Panels {
+			for _, target := range p.Targets {
+				resolved := strings.NewReplacer(vars...).Replace(string(target))
+				if _, err := querymodel.Parse(json.RawMessage(resolved), ""); err != nil {
+					t.Errorf("%s, panel %q: %v", filepath.Base(file), p.Title, err)
+					continue
+				}
+				var q map[string]any
+				_ = json.Unmarshal([]byte(resolved), &q)
+				delete(q, "datasource")
+				values := 0
+				for _, f := range query(t, q, dash.Time.From, dash.Time.To) {
+					for _, fld := range f.Fields {
+						for i := 0; i < fld.Len(); i++ {
+							if _, ok := fld.ConcreteAt(i); ok && fld.Name != "time" {
+								values++
+							}
+						}
+					}
+				}
+				if values == 0 {
+					t.Errorf("%s, panel %q: no values", filepath.Base(file), p.Title)
+				}
+			}
+		}
+	}
+}
+
+// The model-health dashboard opens on credit_risk_na: its verdict timeline shows concept_drift from the
+// incident's first day on, and no other cause.
+func TestModelHealthDashboardShowsTheConceptDrift(t *testing.T) {
+	raw, err := os.ReadFile("../../provisioning/dashboards/json/model-health.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var dash struct {
-		Panels []struct {
-			Title   string            `json:"title"`
-			Targets []json.RawMessage `json:"targets"`
-		} `json:"panels"`
-	}
+	var dash dashboard
 	if err := json.Unmarshal(raw, &dash); err != nil {
 		t.Fatal(err)
 	}
-	n := 0
-	for _, p := range dash.Panels {
-		for _, target := range p.Targets {
-			resolved := strings.NewReplacer("$model", "churn", "$feature", "monthly_charges").Replace(string(target))
-			if _, err := querymodel.Parse(json.RawMessage(resolved), ""); err != nil {
-				t.Errorf("panel %q: %v", p.Title, err)
+	var q map[string]any
+	_ = json.Unmarshal([]byte(strings.ReplaceAll(string(dash.Panels[0].Targets[0]), "$model", "credit_risk_na")), &q)
+	concept := incident(t, "credit_risk_na", demo.KindConceptDrift)
+	for _, f := range query(t, q, dash.Time.From, dash.Time.To) {
+		cause := f.Fields[1].Labels["cause"]
+		var on []time.Time
+		for i := 0; i < f.Rows(); i++ {
+			if v, ok := f.Fields[1].ConcreteAt(i); ok && v.(float64) == 1 {
+				on = append(on, f.Fields[0].At(i).(time.Time))
 			}
-			n++
 		}
-	}
-	if n != 4 {
-		t.Fatalf("dashboard has %d queries, want 4", n)
+		want := []time.Time(nil)
+		if cause == "concept_drift" {
+			want = days(concept.From, dash.Time.To)
+		}
+		if !sameDays(on, want) {
+			t.Errorf("%s: verdict on %s, want %s", cause, fmtDays(on), fmtDays(want))
+		}
 	}
 }
 
