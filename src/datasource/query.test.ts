@@ -62,6 +62,10 @@ describe('migrateQuery', () => {
     expect(validateQuery(bad).map((i) => i.field)).toContain('decisionThreshold');
     expect('decisionThreshold' in migrateQuery({ ...base, decisionThreshold: '' as never })).toBe(false);
     expect(validateQuery({ ...base, queryType: 'diagnosis', diagnosisOutput: 'verdicts' })).toEqual([]);
+    expect(validateQuery({ ...base, queryType: 'performance', metrics: ['roc_auc', 'label_coverage'] })).toEqual([]);
+    expect(validateQuery({ ...base, queryType: 'performance', metrics: ['auc'] }).map((i) => i.field)).toEqual([
+      'metrics',
+    ]);
     expect(validateQuery({ ...base, queryType: 'diagnosis', diagnosisOutput: 'both' as never })).toEqual([
       {
         field: 'diagnosisOutput',

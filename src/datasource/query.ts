@@ -22,6 +22,7 @@ import {
   THRESHOLD_MODES,
   THRESHOLD_OUTPUTS,
   DIAGNOSIS_OUTPUTS,
+  PERFORMANCE_METRICS,
   ThresholdMode,
   ThresholdOutput,
   Thresholds,
@@ -223,7 +224,8 @@ export type QueryField =
   | 'thresholdsHistory'
   | 'thresholdsHysteresis'
   | 'thresholdsOutput'
-  | 'diagnosisOutput';
+  | 'diagnosisOutput'
+  | 'metrics';
 
 /** Query types that return tables: thresholds do not apply to them. */
 export const TABLE_QUERY_TYPES: QueryType[] = ['distribution', 'driftHeatmap'];
@@ -359,6 +361,13 @@ export function validateQuery(query: MMQuery, ctx: ValidationContext = {}): Quer
     }
   }
 
+  const unknownMetrics = (query.metrics ?? []).filter((m) => !(PERFORMANCE_METRICS as readonly string[]).includes(m));
+  if (unknownMetrics.length > 0) {
+    add(
+      'metrics',
+      `Unknown metric ${unknownMetrics.map((m) => `"${m}"`).join(', ')}: use ${PERFORMANCE_METRICS.join(', ')}.`
+    );
+  }
   if (
     query.diagnosisOutput !== undefined &&
     !(DIAGNOSIS_OUTPUTS as readonly string[]).includes(query.diagnosisOutput)

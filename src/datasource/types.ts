@@ -66,6 +66,24 @@ export const THRESHOLD_OUTPUTS = ['band', 'breach'] as const;
  */
 export type ThresholdOutput = (typeof THRESHOLD_OUTPUTS)[number];
 
+/** The metric series of the performance query types (the backend's names). */
+export const PERFORMANCE_METRICS = [
+  'accuracy',
+  'precision',
+  'recall',
+  'f1',
+  'roc_auc',
+  'log_loss',
+  'ece',
+  'macro_f1',
+  'mae',
+  'rmse',
+  'mape',
+  'label_coverage',
+  'label_lag_p50_hours',
+  'label_lag_p90_hours',
+] as const;
+
 /** diagnosis: evidence series + verdicts table (panels), or one 0/1 series per verdict cause (alert rules). */
 export const DIAGNOSIS_OUTPUTS = ['evidence', 'verdicts'] as const;
 export type DiagnosisOutput = (typeof DIAGNOSIS_OUTPUTS)[number];
@@ -109,6 +127,8 @@ export interface MMQuery extends DataQuery {
   decisionThreshold?: number;
   /** Dynamic thresholds: band frames (panels) or breach signals (alert rules). */
   thresholds?: Thresholds;
+  /** performance / estimatedPerformance: keep only these metric series (empty = all). */
+  metrics?: string[];
   /** diagnosis only (default evidence). */
   diagnosisOutput?: DiagnosisOutput;
 }

@@ -255,6 +255,15 @@ describe('QueryEditor', () => {
     expect(onRunQuery).toHaveBeenCalledTimes(1);
   });
 
+  it('offers a metrics filter for the performance query types only', async () => {
+    const { unmount } = await setup({ queryType: 'estimatedPerformance', metrics: ['roc_auc'] });
+    expect(screen.getByLabelText('Metrics')).toBeInTheDocument();
+    expect(screen.getByText('roc_auc')).toBeInTheDocument();
+    unmount();
+    await setup({ queryType: 'drift' });
+    expect(screen.queryByLabelText('Metrics')).not.toBeInTheDocument();
+  });
+
   it('offers the diagnosis output for diagnosis queries only, and switches it to verdicts', async () => {
     const { onChange, onRunQuery, unmount } = await setup({ queryType: 'diagnosis' });
     expect(screen.getByRole('radio', { name: 'Evidence' })).toBeChecked();

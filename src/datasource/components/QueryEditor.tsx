@@ -32,6 +32,7 @@ import {
   Reference,
   ReferenceType,
   DiagnosisOutput,
+  PERFORMANCE_METRICS,
   ThresholdMode,
   ThresholdOutput,
   Thresholds,
@@ -129,6 +130,11 @@ export const THRESHOLD_MODE_OPTIONS: Array<ComboboxOption<ThresholdMode | ''>> =
   { value: 'reference', label: 'reference', description: 'Mean ± k·σ of the series over the reference windows' },
   { value: 'trailing', label: 'trailing', description: 'Mean ± k·σ over the history windows before each window' },
 ];
+
+const PERFORMANCE_METRIC_OPTIONS: Array<ComboboxOption<string>> = PERFORMANCE_METRICS.map((m) => ({
+  value: m,
+  label: m,
+}));
 
 const DIAGNOSIS_OUTPUT_OPTIONS: Array<SelectableValue<DiagnosisOutput>> = [
   {
@@ -396,6 +402,26 @@ export function QueryEditor(props: Props) {
               onChange={(diagnosisOutput) =>
                 change({ diagnosisOutput: diagnosisOutput === 'evidence' ? undefined : diagnosisOutput })
               }
+            />
+          </InlineField>
+        )}
+        {(query.queryType === 'performance' || query.queryType === 'estimatedPerformance') && (
+          <InlineField
+            {...field('Metrics', 9, 'metrics')}
+            tooltip="Keeps only these metric series (leave empty for all of them)."
+          >
+            <MultiCombobox<string>
+              id={uid('mm-metrics')}
+              width="auto"
+              minWidth={20}
+              maxWidth={60}
+              options={PERFORMANCE_METRIC_OPTIONS}
+              value={query.metrics ?? []}
+              placeholder="All metrics"
+              onChange={(opts) => {
+                const metrics = opts.map((o) => String(o.value));
+                change({ metrics: metrics.length > 0 ? metrics : undefined });
+              }}
             />
           </InlineField>
         )}
