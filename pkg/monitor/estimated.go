@@ -7,7 +7,6 @@ import (
 	"sort"
 	"time"
 
-	"github.com/aiops/modelmonitor/pkg/query"
 	"github.com/aiops/modelmonitor/pkg/store"
 )
 
@@ -357,17 +356,9 @@ func (s *Service) EstimatedPerformance(ctx context.Context, req Request) (Estima
 		return s.estimatedMulticlass(ctx, req, span, multi, res)
 	}
 
-	refScope := store.Scope{Model: q.Model, Segment: q.Segment}
-	switch ref := q.Reference; ref.Type {
-	case query.RefRange:
-		refScope.From, refScope.To = ref.From, ref.To
-	case query.RefTable:
-		if err := s.store.ValidateTable(ctx, ref.Table, nil); err != nil {
-			return res, err
-		}
-		refScope.Table = ref.Table
-	case query.RefTrailing:
-		refScope.From, refScope.To = origin.Add(-time.Duration(ref.Windows)*w), origin
+	refScope, err := s.estimatedReferenceScope(ctx, req, span)
+	if err != nil {
+		return res, err
 	}
 	refAgg, err := s.store.Performance(ctx, refScope, store.Windowing{}, store.PerformanceRequest{Threshold: res.Threshold, LabelsUntil: req.To})
 	if err != nil {

@@ -289,8 +289,8 @@ func classKeys[V any](m map[string]V) []string {
 	return out
 }
 
-// estimatedReferenceScope is the labelled reference of an estimatedPerformance request (as EstimatedPerformance
-// resolves it).
+// estimatedReferenceScope is the labelled reference of an estimatedPerformance request, binary and multiclass:
+// the query's range or table, or for a trailing reference the N windows before the first one.
 func (s *Service) estimatedReferenceScope(ctx context.Context, req Request, span windowing) (store.Scope, error) {
 	q := req.Query
 	refScope := store.Scope{Model: q.Model, Segment: q.Segment}
