@@ -22,11 +22,10 @@ func (s *Store) ScoreHistogram(ctx context.Context, scope store.Scope, w store.W
   SELECT CAST(%s AS VARCHAR) AS m, %s AS w, TRY_CAST(%s AS DOUBLE) AS p
   FROM %s%s
 )
-SELECT m, w, CAST(greatest(0, least(%d, floor(p * %d))) AS INTEGER) AS bucket, p >= ? AS yhat, count(*) AS n
+SELECT m, w, %s AS bucket, p >= ? AS yhat, count(*) AS n
 FROM scored
 WHERE p IS NOT NULL AND isfinite(p)
-GROUP BY ALL`, quote(s.cfg.ModelColumn), windowExpr, quote(s.cfg.ScoreColumn), quote(table), whereSQL,
-		store.ScoreBuckets-1, store.ScoreBuckets)
+GROUP BY ALL`, quote(s.cfg.ModelColumn), windowExpr, quote(s.cfg.ScoreColumn), quote(table), whereSQL, scoreBucketSQL)
 	out.SQL = append(out.SQL, q)
 	res, err := s.queryRows(ctx, q, b.args...)
 	if err != nil {

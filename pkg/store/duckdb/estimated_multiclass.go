@@ -26,7 +26,6 @@ func (s *Store) MulticlassHistograms(ctx context.Context, req store.MulticlassRe
 	if err != nil {
 		return out, err
 	}
-	bucket := fmt.Sprintf("CAST(greatest(0, least(%d, floor(p * %d))) AS INTEGER)", store.ScoreBuckets-1, store.ScoreBuckets)
 	// The decision threshold of labelledSource is not used here (yhat is a binary decision); 0.5 is bound.
 	lr := store.PerformanceRequest{Threshold: 0.5, LabelsUntil: req.LabelsUntil, ClassModels: []string{req.Reference.Model}}
 
@@ -36,7 +35,7 @@ func (s *Store) MulticlassHistograms(ctx context.Context, req store.MulticlassRe
 SELECT m, pc, %s AS bucket, yc = pc AS correct, count(*) AS n
 FROM lab
 WHERE yc IS NOT NULL AND pc IS NOT NULL AND p IS NOT NULL AND isfinite(p)
-GROUP BY ALL`, src, bucket)
+GROUP BY ALL`, src, scoreBucketSQL)
 	out.SQL = append(out.SQL, q)
 	res, err := s.queryRows(ctx, q, b.args...)
 	if err != nil {
@@ -91,7 +90,7 @@ SELECT m, w, pc, %s AS bucket, count(*) AS n
 FROM scored
 WHERE p IS NOT NULL AND isfinite(p) AND pc IS NOT NULL
 GROUP BY ALL`, quote(s.cfg.ModelColumn), windowExpr, quote(s.cfg.ScoreColumn), canonical(quote(s.cfg.PredictionColumn)),
-		quote(table), whereSQL, bucket)
+		quote(table), whereSQL, scoreBucketSQL)
 	out.SQL = append(out.SQL, q)
 	res, err = s.queryRows(ctx, q, b.args...)
 	if err != nil {
