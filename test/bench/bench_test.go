@@ -20,6 +20,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
+	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/aiops/modelmonitor/pkg/demo"
 	"github.com/aiops/modelmonitor/pkg/plugin"
@@ -63,7 +64,8 @@ func newDatasource(b *testing.B) *plugin.Datasource {
 	return plugin.New(cfg, nil)
 }
 
-func runQuery(b *testing.B, ds *plugin.Datasource, q map[string]any) int {
+// runQuery sends one query over the current range (reference: the first week) and returns its frames.
+func runQuery(b *testing.B, ds *plugin.Datasource, q map[string]any) data.Frames {
 	q["reference"] = map[string]any{"type": "range", "from": refFrom, "to": refTo}
 	raw, _ := json.Marshal(q)
 	resp, err := ds.QueryData(context.Background(), &backend.QueryDataRequest{Queries: []backend.DataQuery{{
@@ -76,7 +78,7 @@ func runQuery(b *testing.B, ds *plugin.Datasource, q map[string]any) int {
 	if r.Error != nil {
 		b.Fatal(r.Error)
 	}
-	return len(r.Frames)
+	return r.Frames
 }
 
 // rowsRead counts the log rows a query over [refFrom, curTo) of model ("" = all) has to aggregate.
@@ -138,8 +140,8 @@ func BenchmarkFleetDrift(b *testing.B) {
 	rows := rowsRead(b, "")
 	for i := 0; i < b.N; i++ {
 		ds := newDatasource(b)
-		if n := runQuery(b, ds, map[string]any{"queryType": "drift", "model": "", "metric": "auto", "window": "1d"}); n < 500 {
-			b.Fatalf("fleet drift returned %d series", n)
+		if n := runQuery(b, ds, map[string]any{"queryType": "drift", "model": "", "metric": "auto", "window": "1d"}); len(n) < 500 {
+			b.Fatalf("fleet drift returned %d series", len(n))
 		}
 		ds.Dispose()
 	}

@@ -1,14 +1,11 @@
 package bench
 
 import (
-	"context"
 	"database/sql"
-	"encoding/json"
 	"math"
 	"testing"
 	"time"
 
-	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/aiops/modelmonitor/pkg/demo"
@@ -35,23 +32,11 @@ func fleetTasks() (binary, multiclass, regression int) {
 	return
 }
 
-// queryFrames is runQuery returning the frames, so that the answer can be checked.
+// queryFrames runs one query on a new (cold) data source and returns its frames, so that the answer can be checked.
 func queryFrames(b *testing.B, q map[string]any) data.Frames {
 	ds := newDatasource(b)
 	defer ds.Dispose()
-	q["reference"] = map[string]any{"type": "range", "from": refFrom, "to": refTo}
-	raw, _ := json.Marshal(q)
-	resp, err := ds.QueryData(context.Background(), &backend.QueryDataRequest{Queries: []backend.DataQuery{{
-		RefID: "A", QueryType: q["queryType"].(string), JSON: raw, TimeRange: backend.TimeRange{From: curFrom, To: curTo},
-		Interval: time.Minute, MaxDataPoints: 1000}}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	r := resp.Responses["A"]
-	if r.Error != nil {
-		b.Fatal(r.Error)
-	}
-	return r.Frames
+	return runQuery(b, ds, q)
 }
 
 // values summarises the non-null values of the "value" fields of the frames labelled key=val.
