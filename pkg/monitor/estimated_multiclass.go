@@ -3,7 +3,9 @@ package monitor
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"time"
 
@@ -94,7 +96,7 @@ func FitMulticlass(ref []store.ClassCalibrationBucket, conf []store.ClassConfusi
 		return out
 	}
 	mc.Pooled = FitIsotonic(flat(pooled))
-	for _, k := range classKeys(perClass) {
+	for _, k := range slices.Sorted(maps.Keys(perClass)) {
 		if rows[k] >= minSamples && rows[k] > 0 {
 			mc.PerClass[k] = FitIsotonic(flat(perClass[k]))
 		} else {
@@ -212,10 +214,10 @@ func (mc MulticlassCalibration) Expect(buckets []store.ClassScoreBucket) Multicl
 		e.TP[b.Class] += n * c
 		wrong[b.Class] += n * (1 - c)
 	}
-	for _, j := range classKeys(wrong) {
+	for _, j := range slices.Sorted(maps.Keys(wrong)) {
 		e.FP[j] = wrong[j]
 		share := mc.errorShare(j)
-		for _, k := range classKeys(share) {
+		for _, k := range slices.Sorted(maps.Keys(share)) {
 			e.FN[k] += wrong[j] * share[k]
 		}
 	}
@@ -235,7 +237,7 @@ func (e MulticlassExpected) Classes() []string {
 			set[k] = true
 		}
 	}
-	return classKeys(set)
+	return slices.Sorted(maps.Keys(set))
 }
 
 // metrics returns the window's estimated accuracy and macro F1 with their standard errors
@@ -277,15 +279,6 @@ func (e MulticlassExpected) metrics(comp map[string]SamplingComponents) map[stri
 	default:
 		out[PerfMacroF1] = estimate{value: f1, sigma: math.Sqrt(varSum) / float64(withComp)}
 	}
-	return out
-}
-
-func classKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }
 

@@ -4,7 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -146,7 +147,7 @@ func (s *Store) Features(ctx context.Context, model string) ([]store.Feature, er
 			out = append(out, fs...)
 			continue
 		}
-		names := sortedKeys(candidates)
+		names := slices.Sorted(maps.Keys(candidates))
 		if perModel != nil {
 			names = perModel[m.ID]
 		}
@@ -319,13 +320,4 @@ func (s *Store) isSegmentColumn(c string) bool {
 		}
 	}
 	return false
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
