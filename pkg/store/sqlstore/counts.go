@@ -71,7 +71,7 @@ func (s *Store) numericCounts(ctx context.Context, scope store.Scope, w store.Wi
 		return nil, "", err
 	}
 	names := featureNames(pairs)
-	src, err := b.longSource(scope, w, names, true, false)
+	src, err := b.longSource(scope, w, names, true)
 	if err != nil {
 		return nil, "", err
 	}
@@ -120,7 +120,7 @@ func (b *builder) categoricalSource(scope store.Scope, w store.Windowing, feats 
 	if err != nil {
 		return "", err
 	}
-	src, err := b.longSource(scope, w, names, false, false)
+	src, err := b.longSource(scope, w, names, false)
 	if err != nil {
 		return "", err
 	}

@@ -101,7 +101,7 @@ func (s *Store) numericQuality(ctx context.Context, scope store.Scope, w store.W
 		return nil, "", err
 	}
 	names := featureNames(pairs)
-	src, err := b.longSource(scope, w, names, true, false)
+	src, err := b.longSource(scope, w, names, true)
 	if err != nil {
 		return nil, "", err
 	}
