@@ -18,7 +18,7 @@ import (
 // The engine-neutral store suite on DuckDB: a database file opened by Open (read-only), and an in-memory
 // database.
 func TestStoreSuite(t *testing.T) {
-	storetest.Run(t, storetest.Engine{Name: "file", Open: func(t *testing.T, f storetest.Fixture) store.Store {
+	file := storetest.Engine{Name: "file", Open: func(t *testing.T, f storetest.Fixture) store.Store {
 		path := filepath.Join(t.TempDir(), "suite.duckdb")
 		db, err := sql.Open("duckdb", path)
 		if err != nil {
@@ -34,7 +34,9 @@ func TestStoreSuite(t *testing.T) {
 			t.Fatal(err)
 		}
 		return st
-	}})
+	}}
+	storetest.Run(t, file)
+	storetest.RunNames(t, file)
 	storetest.Run(t, storetest.Engine{Name: "memory", Open: func(t *testing.T, f storetest.Fixture) store.Store {
 		db, err := sql.Open("duckdb", "")
 		if err != nil {
