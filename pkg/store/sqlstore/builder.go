@@ -43,9 +43,19 @@ func (b *builder) relation(rows any, cols []Column) (string, error) {
 	return b.d.Relation(b.bind(string(raw)), cols), nil
 }
 
-// featsRelation renders the relation of the (model, feature) pairs a statement serves, columns m and f.
-func (b *builder) featsRelation(pairs []modelFeature) (string, error) {
-	return b.relation(pairs, []Column{{Name: "m", Type: TextColumn}, {Name: "f", Type: TextColumn}})
+// pairColumns are the columns of a relation of modelFeature pairs.
+var pairColumns = []Column{{Name: "m", Type: TextColumn}, {Name: "f", Type: TextColumn}}
+
+// featureSource renders what a per-feature statement starts from: the relation of its per-(model, feature) rows
+// (columns cols, for mm_feats) and, after it, the long source of the features of pairs (see longSource), whose
+// distinct names it also returns.
+func (b *builder) featureSource(rows any, cols []Column, pairs []modelFeature, scope store.Scope, w store.Windowing, numeric bool) (feats, src string, names []string, err error) {
+	if feats, err = b.relation(rows, cols); err != nil {
+		return "", "", nil, err
+	}
+	names = featureNames(pairs)
+	src, err = b.longSource(scope, w, names, numeric)
+	return feats, src, names, err
 }
 
 // windowExpr renders the window index of a row, binding the origin and width (µs); 0 for every row without a width.

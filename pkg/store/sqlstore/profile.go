@@ -91,12 +91,7 @@ func momentColumns() string {
 func (s *Store) numericProfile(ctx context.Context, scope store.Scope, feats []modelFeature, probs []float64) ([]store.NumericProfile, string, error) {
 	b := s.newBuilder()
 	d := s.d
-	featsSQL, err := b.featsRelation(feats)
-	if err != nil {
-		return nil, "", err
-	}
-	names := featureNames(feats)
-	src, err := b.longSource(scope, store.Windowing{}, names, true)
+	featsSQL, src, names, err := b.featureSource(feats, pairColumns, feats, scope, store.Windowing{}, true)
 	if err != nil {
 		return nil, "", err
 	}
@@ -138,12 +133,7 @@ ORDER BY 1, 2`, featsSQL, src, b.nullCounts(names),
 
 func (s *Store) categoricalProfile(ctx context.Context, scope store.Scope, feats []modelFeature, categoryCap int) ([]store.CategoricalProfile, string, error) {
 	b := s.newBuilder()
-	featsSQL, err := b.featsRelation(feats)
-	if err != nil {
-		return nil, "", err
-	}
-	names := featureNames(feats)
-	src, err := b.longSource(scope, store.Windowing{}, names, false)
+	featsSQL, src, names, err := b.featureSource(feats, pairColumns, feats, scope, store.Windowing{}, false)
 	if err != nil {
 		return nil, "", err
 	}
