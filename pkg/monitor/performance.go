@@ -7,16 +7,17 @@ import (
 	"sort"
 	"time"
 
+	"github.com/aiops/modelmonitor/pkg/engine/cbpe"
 	"github.com/aiops/modelmonitor/pkg/store"
 )
 
 // Binary-classification performance metrics, each its own series.
 const (
-	PerfAccuracy      = "accuracy"
-	PerfPrecision     = "precision"
-	PerfRecall        = "recall"
-	PerfF1            = "f1"
-	PerfROCAUC        = "roc_auc"
+	PerfAccuracy      = cbpe.Accuracy
+	PerfPrecision     = cbpe.Precision
+	PerfRecall        = cbpe.Recall
+	PerfF1            = cbpe.F1
+	PerfROCAUC        = cbpe.ROCAUC
 	PerfLogLoss       = "log_loss"
 	PerfECE           = "ece"
 	PerfLabelCoverage = "label_coverage"
@@ -24,7 +25,7 @@ const (
 	// arrives, which tells how far back realized performance can be trusted.
 	PerfLagP50  = "label_lag_p50_hours"
 	PerfLagP90  = "label_lag_p90_hours"
-	PerfMacroF1 = "macro_f1"
+	PerfMacroF1 = cbpe.MacroF1
 	PerfMAE     = "mae"
 	PerfRMSE    = "rmse"
 	PerfMAPE    = "mape"
