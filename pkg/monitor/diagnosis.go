@@ -9,6 +9,7 @@ import (
 
 	"github.com/aiops/modelmonitor/pkg/engine/cbpe"
 	"github.com/aiops/modelmonitor/pkg/engine/diagnosis"
+	"github.com/aiops/modelmonitor/pkg/engine/drift"
 	"github.com/aiops/modelmonitor/pkg/query"
 	"github.com/aiops/modelmonitor/pkg/store"
 	"github.com/aiops/modelmonitor/pkg/store/cache"
@@ -182,7 +183,7 @@ func featureScores(series []Series, i int) []diagnosis.FeatureScore {
 	for _, s := range series {
 		if i < len(s.Windows) {
 			out = append(out, diagnosis.FeatureScore{Value: s.Windows[i].Value, Threshold: s.Threshold,
-				Direction: s.Direction, Importance: s.Feature.Importance})
+				Below: s.Direction == drift.Below, Importance: s.Feature.Importance})
 		}
 	}
 	return out

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/aiops/modelmonitor/pkg/engine/cbpe"
-	"github.com/aiops/modelmonitor/pkg/engine/drift"
 )
 
 func f(x float64) *float64 { return &x }
@@ -89,11 +88,11 @@ func TestPriorShiftEvidence(t *testing.T) {
 
 func TestCovariateEvidence(t *testing.T) {
 	series := []FeatureScore{
-		{Importance: f(0.1), Threshold: 0.1, Direction: drift.Above, Value: f(0)},   // ratio 0
-		{Importance: f(0.3), Threshold: 0.1, Direction: drift.Above, Value: f(0.1)}, // ratio 1
-		{Importance: f(0.4), Threshold: 0.1, Direction: drift.Above, Value: f(0.2)}, // ratio 2
-		{Importance: f(0.2), Threshold: 0.1, Direction: drift.Above, Value: f(0)},   // ratio 0
-		{Importance: f(5), Threshold: 0.1, Direction: drift.Above, Value: nil},      // not scored: left out
+		{Importance: f(0.1), Threshold: 0.1, Value: f(0)},   // ratio 0
+		{Importance: f(0.3), Threshold: 0.1, Value: f(0.1)}, // ratio 1
+		{Importance: f(0.4), Threshold: 0.1, Value: f(0.2)}, // ratio 2
+		{Importance: f(0.2), Threshold: 0.1, Value: f(0)},   // ratio 0
+		{Importance: f(5), Threshold: 0.1, Value: nil},      // not scored: left out
 	}
 	// by importance: 0.4 (< 0.5 of the total 1.0), + 0.3 = 0.7 (reaches it): (0.4·2 + 0.3·1)/0.7.
 	near(t, "top half of the importance", CovariateEvidence(series), 1.1/0.7)
@@ -103,7 +102,7 @@ func TestCovariateEvidence(t *testing.T) {
 	near(t, "one feature can carry half", CovariateEvidence(series), 2)
 	series[0].Importance = nil
 	near(t, "plain mean when an importance is missing", CovariateEvidence(series), (0+1+2+0)/4.0)
-	pv := []FeatureScore{{Threshold: 0.05, Direction: drift.Below, Value: f(0.01)}}
+	pv := []FeatureScore{{Threshold: 0.05, Below: true, Value: f(0.01)}}
 	near(t, "p-value metric", CovariateEvidence(pv), 5)
 	if CovariateEvidence(series[4:]) != nil || CovariateEvidence(nil) != nil {
 		t.Error("no scored feature must give no evidence")

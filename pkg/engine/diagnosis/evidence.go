@@ -4,7 +4,6 @@ import (
 	"math"
 	"sort"
 
-	"github.com/aiops/modelmonitor/pkg/engine/drift"
 	"github.com/aiops/modelmonitor/pkg/engine/stats"
 )
 
@@ -125,11 +124,12 @@ func PriorShiftEvidence(p float64, n int64, pRef float64, nRef int64) *float64 {
 }
 
 // FeatureScore is one feature's drift score in one window: Value (nil: not scored there) against its metric's
-// Threshold in its Direction, and the feature's registry Importance (nil: none).
+// Threshold (Below: a p-value metric, which drifts below it; else a distance, which drifts above it), and the
+// feature's registry Importance (nil: none).
 type FeatureScore struct {
 	Value      *float64
 	Threshold  float64
-	Direction  drift.Direction
+	Below      bool
 	Importance *float64
 }
 
@@ -157,7 +157,7 @@ func CovariateEvidence(scores []FeatureScore) *float64 {
 		}
 		x := *s.Value
 		r := x / s.Threshold
-		if s.Direction == drift.Below {
+		if s.Below {
 			r = s.Threshold / math.Max(x, 1e-12)
 		}
 		w := 0.0

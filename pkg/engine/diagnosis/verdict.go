@@ -37,8 +37,8 @@ type Evidence struct {
 }
 
 // Verdict decides one window from its evidence, first cause first:
-//  1. pipeline_break: a logging error makes every other signal unreliable, so it is checked first (the issue:
-//     "the logging error checks to run first when performance drops");
+//  1. pipeline_break: a logging error makes every other signal unreliable, so it is checked first (the logging
+//     checks are the first thing to run when performance drops);
 //  2. concept_drift: realized ROC AUC significantly and materially below the CBPE estimate (ConceptEvidence) —
 //     CBPE already follows the covariate shift, so the gap is what covariate shift does not explain;
 //  3. covariate_shift: the importance-weighted feature drift;
