@@ -26,7 +26,7 @@ var day0 = time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 // openStore writes a small DuckDB log over six days — binary models "a" and "b", multiclass "m", a numeric and a
 // categorical feature, in-row labels, two segment columns — whose values come from a seeded generator (hash(i)),
 // so every argument of every aggregate changes its answer somewhere.
-func openStore(t *testing.T) *duckdb.Store {
+func openStore(t *testing.T) store.Store {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "cache.duckdb")
 	db, err := sql.Open("duckdb", path)
