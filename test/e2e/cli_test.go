@@ -8,7 +8,8 @@ import (
 )
 
 // `modelmon diagnose` (the demo's last step) prints each incident as its own verdict with its dates, and every
-// other model ok throughout. The last day is left out of fraud_card_us's run: its labels arrive 1–3 days later.
+// other model ok throughout. A run's TO is the end of its last window. The last day is left out of fraud_card_us's
+// run: its labels arrive 1–3 days later.
 func TestDiagnoseCommandPrintsEachIncident(t *testing.T) {
 	out, err := exec.Command(cli, "diagnose", "--settings", settings,
 		"--from", curFrom.Format(time.RFC3339), "--to", curTo.Format(time.RFC3339),
@@ -16,12 +17,12 @@ func TestDiagnoseCommandPrintsEachIncident(t *testing.T) {
 	if err != nil {
 		t.Fatalf("modelmon diagnose: %v\n%s", err, out)
 	}
-	last := curTo.AddDate(0, 0, -1).Format("2006-01-02")
+	last := curTo.Format("2006-01-02")
 	want := [][]string{
 		{"churn", "covariate_shift", "2026-10-20", last},
 		{"credit_risk_na", "concept_drift", "2026-10-24", last},
-		{"fraud_card_us", "prior_shift", "2026-10-22", curTo.AddDate(0, 0, -2).Format("2006-01-02")},
-		{"upsell_eu", "pipeline_break", "2026-10-15", "2026-10-17"},
+		{"fraud_card_us", "prior_shift", "2026-10-22", curTo.AddDate(0, 0, -1).Format("2006-01-02")},
+		{"upsell_eu", "pipeline_break", "2026-10-15", "2026-10-18"},
 		{"upsell_eu", "pipeline_break", "2026-10-27", last},
 	}
 	var got [][]string
