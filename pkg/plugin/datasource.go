@@ -97,6 +97,9 @@ func (d *Datasource) query(ctx context.Context, q concurrent.Query) backend.Data
 		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream, d.openErr.Error())
 	}
 	m, err := query.Parse(q.DataQuery.JSON, q.DataQuery.QueryType)
+	if err == nil {
+		err = m.ResolveRelative(q.DataQuery.TimeRange.To)
+	}
 	if err != nil {
 		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream, err.Error())
 	}

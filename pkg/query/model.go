@@ -57,6 +57,10 @@ type Reference struct {
 	To      time.Time `json:"to,omitempty"`
 	Windows int       `json:"windows,omitempty"`
 	Table   string    `json:"table,omitempty"`
+	// FromRelative and ToRelative hold a range's bounds written relative to the end of the query's time range
+	// ("now-35d/d"); ResolveRelative turns them into From and To.
+	FromRelative string `json:"-"`
+	ToRelative   string `json:"-"`
 }
 
 // Segment filters the logs to one value of a segment column, or (Split) runs the query once per value of the
@@ -240,6 +244,9 @@ func (m *Model) normaliseReference() error {
 	r := m.Reference
 	switch r.Type {
 	case RefRange:
+		if r.FromRelative != "" && r.From.IsZero() || r.ToRelative != "" && r.To.IsZero() {
+			return nil // checked by ResolveRelative once the query's time range is known
+		}
 		if r.From.IsZero() || r.To.IsZero() {
 			return fmt.Errorf("reference range needs both from and to (RFC 3339)")
 		}
