@@ -65,6 +65,16 @@ func readBound(name string, raw json.RawMessage) (time.Time, string, error) {
 	return t, "", nil
 }
 
+// ResolveTime reads a time written as RFC 3339 or relative to now (as a Grafana dashboard's time range is),
+// resolving "now" to now.
+func ResolveTime(s string, now time.Time) (time.Time, error) {
+	t, rel, err := readBound("time", json.RawMessage(strconv.Quote(s)))
+	if err != nil || rel == "" {
+		return t, err
+	}
+	return resolveRelative(rel, now)
+}
+
 // ResolveRelative fixes a relative reference range's bounds against the end of the query's time range (anchor)
 // and checks the result as an absolute range is checked. Absolute references are unchanged.
 func (m *Model) ResolveRelative(anchor time.Time) error {
