@@ -39,11 +39,13 @@ var (
 // Datasource is one configured data source instance. A store that cannot be opened is not fatal: the error is
 // kept and reported by CheckHealth and by every query, so Grafana shows why.
 type Datasource struct {
-	cfg       settings.Settings
-	svc       *monitor.Service
-	openErr   error
-	mux       *datasource.QueryTypeMux
-	resources backend.CallResourceHandler
+	cfg settings.Settings
+	svc *monitor.Service
+	// defaultRef is the reference of queries that name none (settings' defaultReference; nil = trailing windows).
+	defaultRef *query.Reference
+	openErr    error
+	mux        *datasource.QueryTypeMux
+	resources  backend.CallResourceHandler
 }
 
 // NewDatasource is the instance factory given to datasource.Manage.
@@ -55,6 +57,9 @@ func NewDatasource(_ context.Context, s backend.DataSourceInstanceSettings) (ins
 // New builds a data source over the store cfg describes (cfgErr: the settings did not parse).
 func New(cfg settings.Settings, cfgErr error) *Datasource {
 	d := &Datasource{cfg: cfg, openErr: cfgErr}
+	if d.openErr == nil {
+		d.defaultRef, d.openErr = query.ParseReference(cfg.DefaultReference)
+	}
 	if d.openErr == nil {
 		st, err := storeopen.Store(cfg)
 		if err != nil {
@@ -97,6 +102,10 @@ func (d *Datasource) query(ctx context.Context, q concurrent.Query) backend.Data
 		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream, d.openErr.Error())
 	}
 	m, err := query.Parse(q.DataQuery.JSON, q.DataQuery.QueryType)
+	if err == nil {
+		m.UseDefaultReference(d.defaultRef)
+		err = m.ResolveRelative(q.DataQuery.TimeRange.To)
+	}
 	if err != nil {
 		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream, err.Error())
 	}

@@ -2,7 +2,9 @@ package plugin
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/aiops/modelmonitor/pkg/store"
@@ -35,7 +37,20 @@ func (d *Datasource) resourceRoutes() *http.ServeMux {
 		}
 		return values, err
 	}))
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": fmt.Sprintf("unknown resource path %q; known paths: %s",
+			r.URL.Path, strings.Join(resourcePaths, ", "))})
+	})
 	return mux
+}
+
+// resourcePaths are the resource paths the data source serves, with their query parameters, as an unknown path's
+// error lists them.
+var resourcePaths = []string{
+	"models",
+	"features?model=<model id, empty = every model>",
+	"segments (the segment columns)",
+	"segments?column=<segment column>&model=<model id>",
 }
 
 // guard runs a resource handler with the store's time-out and answers errors as JSON {"error": "..."}.

@@ -43,6 +43,10 @@ type Settings struct {
 	// MemoryLimitMB bounds the embedded engine's working memory (DuckDB memory_limit); beyond it DuckDB spills
 	// to its temp directory, so concurrent dashboard queries queue on memory instead of exhausting the host.
 	MemoryLimitMB int `json:"memoryLimitMB"`
+	// DefaultReference is the reference of every query that names none (a query's "reference" object, e.g. the
+	// validation week {"type":"range","from":…,"to":…}); empty = the N windows before each window. Parsed and
+	// checked by the query package when the data source is built.
+	DefaultReference json.RawMessage `json:"defaultReference,omitempty"`
 
 	// Password comes from secureJsonData (server engines); never serialised back.
 	Password string `json:"-"`
@@ -124,6 +128,9 @@ func merge(dst *Settings, src Settings) {
 	}
 	if src.MemoryLimitMB > 0 {
 		dst.MemoryLimitMB = src.MemoryLimitMB
+	}
+	if len(src.DefaultReference) > 0 {
+		dst.DefaultReference = src.DefaultReference
 	}
 }
 
