@@ -82,15 +82,15 @@ func createFileView(db *sql.DB, table, path string) error {
 	return nil
 }
 
-// limitMemory sets DuckDB's memory_limit (a database-wide setting) and points its spill files at a private
-// temp directory: the directory next to a read-only store may not be writable. The values are numbers and a
-// path the backend chose, rendered as literals because SET takes no parameters.
+// limitMemory sets DuckDB's memory_limit (a database-wide setting) and points its spill files at the process's
+// private temp directory (spillDir): the directory next to a read-only store may not be writable. The values are
+// numbers and a path the backend chose, rendered as literals because SET takes no parameters.
 func limitMemory(db *sql.DB, mb int) error {
 	if mb <= 0 {
 		return nil
 	}
-	tmp := filepath.Join(os.TempDir(), "modelmon-duckdb-spill")
-	if err := os.MkdirAll(tmp, 0o700); err != nil {
+	tmp, err := spillDir()
+	if err != nil {
 		return fmt.Errorf("DuckDB spill directory: %w", err)
 	}
 	if _, err := db.Exec(fmt.Sprintf("SET memory_limit = '%dMB'", mb)); err != nil {
@@ -101,6 +101,12 @@ func limitMemory(db *sql.DB, mb int) error {
 	}
 	return nil
 }
+
+// spillDir is this process's spill directory, created once by os.MkdirTemp: a fresh name, mode 0700, owned by
+// this process — not a fixed shared name another user could create (or link elsewhere) first. It is one per
+// process, not per store, because DuckDB shares one database instance (and its temp_directory setting) between
+// the stores of a process that open the same file.
+var spillDir = sync.OnceValues(func() (string, error) { return os.MkdirTemp("", "modelmon-duckdb-spill-") })
 
 // Close releases the database.
 func (s *Store) Close() error { return s.db.Close() }
