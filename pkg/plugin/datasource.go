@@ -6,6 +6,7 @@ package plugin
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"sync"
@@ -155,6 +156,9 @@ func (d *Datasource) query(ctx context.Context, q concurrent.Query) (res backend
 	frames, err := d.admission.do(ctx, string(key), alert, timeout/2, func(ctx context.Context) ([]*data.Frame, error) {
 		return d.splitBySegment(ctx, req)
 	})
+	if sg := req.Query.Segment; errors.Is(err, monitor.ErrNoReference) && sg != nil && sg.Value != "" {
+		frames, err = withResult(nil, nil, []string{fmt.Sprintf("segment %s = %q has no rows in the reference: nothing to compare", sg.Column, sg.Value)}, req.Query.QueryType), nil
+	}
 	if err != nil {
 		return errorResponse(ctx, err, d.cfg.MemoryLimitMB)
 	}
