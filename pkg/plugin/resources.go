@@ -2,6 +2,7 @@ package plugin
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -56,8 +57,12 @@ var resourcePaths = []string{
 // guard runs a resource handler with the store's time-out and answers errors as JSON {"error": "..."}.
 func (d *Datasource) guard(fn func(ctx context.Context, r *http.Request) (any, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if d.openErr != nil {
-			writeJSON(w, http.StatusBadRequest, map[string]string{"error": d.openErr.Error()})
+		if _, err := d.open(); err != nil {
+			status := http.StatusBadRequest // settings that do not parse
+			if errors.As(err, new(errStoreUnavailable)) {
+				status = http.StatusBadGateway
+			}
+			writeJSON(w, status, map[string]string{"error": err.Error()})
 			return
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), time.Duration(d.cfg.QueryTimeoutSecs)*time.Second)

@@ -239,7 +239,7 @@ func (m *Model) normalise() error {
 		m.Window = "auto"
 	}
 	if m.Window != "auto" {
-		if _, err := ParseWindow(m.Window); err != nil {
+		if _, _, err := ParseWindow(m.Window); err != nil {
 			return err
 		}
 	}
