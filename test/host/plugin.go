@@ -198,14 +198,14 @@ func environment(m Manifest, pluginSettings map[string]string) []string {
 // user-facing default error, SQL defaults, response limit, and the plugin settings as GF_PLUGIN_<KEY>.
 func grafanaConfig(pluginSettings map[string]string) map[string]string {
 	cfg := map[string]string{
-		"GF_APP_URL":                              "http://localhost:3000/",
-		"GF_CONCURRENT_QUERY_COUNT":               "10",
-		"GF_USER_FACING_DEFAULT_ERROR":            "Please inspect the Grafana server log for details",
-		"GF_SQL_ROW_LIMIT":                        "1000000",
-		"GF_SQL_MAX_OPEN_CONNS_DEFAULT":           "100",
-		"GF_SQL_MAX_IDLE_CONNS_DEFAULT":           "100",
+		"GF_APP_URL":                               "http://localhost:3000/",
+		"GF_CONCURRENT_QUERY_COUNT":                "10",
+		"GF_USER_FACING_DEFAULT_ERROR":             "Please inspect the Grafana server log for details",
+		"GF_SQL_ROW_LIMIT":                         "1000000",
+		"GF_SQL_MAX_OPEN_CONNS_DEFAULT":            "100",
+		"GF_SQL_MAX_IDLE_CONNS_DEFAULT":            "100",
 		"GF_SQL_MAX_CONN_LIFETIME_SECONDS_DEFAULT": "14400",
-		"GF_RESPONSE_LIMIT":                       "0",
+		"GF_RESPONSE_LIMIT":                        "0",
 	}
 	for k, v := range pluginSettings {
 		if k == "path" || strings.EqualFold(k, "id") {
