@@ -15,6 +15,8 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend/useragent"
 	"github.com/grafana/grafana-plugin-sdk-go/config"
 	"github.com/grafana/grafana-plugin-sdk-go/genproto/pluginv2"
+
+	"github.com/aiops/modelmonitor/test/host/alerting"
 )
 
 // DataSource is one provisioned data source as Grafana holds it: jsonData as stored (raw, possibly malformed)
@@ -172,4 +174,39 @@ func (p *Plugin) CallResource(ctx context.Context, ds DataSource, path string, q
 		}
 		out.Body = append(out.Body, chunk.Body...)
 	}
+}
+
+// Alert query defaults Grafana puts into a rule query's model when it has none (ngalert models.AlertQuery
+// setIntervalMS / setMaxDatapoints).
+const (
+	AlertIntervalMs    = 1000
+	AlertMaxDataPoints = 43200
+	alertEvaluationOrg = "1"
+)
+
+// AlertQueryData sends an alert rule's data source queries as Grafana's alerting engine does when it evaluates
+// the rule at time at: each query's relative range made absolute at at, intervalMs and maxDataPoints written
+// into the model when absent (1000 ms, 43200), queryType from the rule's data entry (not from the model), and
+// the headers of ngalert's buildDatasourceHeaders: FromAlert: true, X-Cache-Skip: true, X-Grafana-Org-Id.
+func (p *Plugin) AlertQueryData(ctx context.Context, ds DataSource, at time.Time, queries []alerting.Query) (map[string]backend.DataResponse, error) {
+	req := &backend.QueryDataRequest{PluginContext: p.pluginContext(ds), Headers: map[string]string{
+		backend.FromAlertHeaderName: "true", "X-Cache-Skip": "true", "X-Grafana-Org-Id": alertEvaluationOrg,
+	}}
+	for _, q := range queries {
+		model := maps.Clone(q.Model)
+		if _, ok := model["intervalMs"]; !ok {
+			model["intervalMs"] = AlertIntervalMs
+		}
+		if _, ok := model["maxDataPoints"]; !ok {
+			model["maxDataPoints"] = AlertMaxDataPoints
+		}
+		from, to := q.TimeRange(at)
+		dq, err := dataQuery(q.RefID, model, from, to, AlertIntervalMs, AlertMaxDataPoints)
+		if err != nil {
+			return nil, err
+		}
+		dq.QueryType = q.QueryType
+		req.Queries = append(req.Queries, dq)
+	}
+	return p.send(ctx, req)
 }
