@@ -260,3 +260,35 @@ func parseDay(mmdd string) time.Time {
 	d, _ := time.Parse("2006-01-02", firstEval.Format("2006-")+mmdd)
 	return d
 }
+
+// An evaluation in the middle of a day reads a partial last window (half a day of logs). It must decide as the
+// midnight evaluation of the same day did: a partial window is neither a drift nor a pipeline break. The days
+// are chosen away from every incident's first and last day, where the partial window could legitimately
+// already show the change.
+func TestMidDayEvaluationDoesNotFireOnThePartialWindow(t *testing.T) {
+	p := startPlugin(t)
+	for _, uid := range []string{"mm-churn-feature-drift", "mm-fleet-diagnosis"} {
+		r := provisionedRule(t, uid)
+		for _, day := range []time.Time{firstEval.AddDate(0, 0, 2), firstEval.AddDate(0, 0, 22), firstEval.AddDate(0, 0, 25)} {
+			midnight, _ := evaluate(t, p, r, day)
+			midday, _ := evaluate(t, p, r, day.Add(12*time.Hour))
+			want := map[string]string{}
+			for _, res := range midnight {
+				want[res.Labels.String()] = res.State
+			}
+			for _, res := range midday {
+				if key := res.Labels.String(); res.State != want[key] {
+					t.Errorf("rule %s, %s 12:00: %s is %s (value %s), at 00:00 it was %s", uid, day.Format("01-02"), key, res.State,
+						fmtValue(res.Value), want[key])
+				}
+			}
+		}
+	}
+}
+
+func fmtValue(x *float64) string {
+	if x == nil {
+		return "null"
+	}
+	return fmt.Sprint(*x)
+}
