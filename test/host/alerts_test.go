@@ -61,34 +61,44 @@ func evaluate(t *testing.T, p *host.Plugin, r alerting.Rule, at time.Time) ([]al
 	return r.Evaluate(responses), took
 }
 
-// timeline evaluates a rule daily at midnight from firstEval to lastEval through one state manager, and returns
-// per instance ("label=value, …") the state at every evaluation, and the slowest evaluation.
-func timeline(t *testing.T, p *host.Plugin, r alerting.Rule) (map[string][]string, time.Duration) {
+// daily evaluates a rule every day at midnight from firstEval to lastEval and returns each evaluation's results;
+// it fails the test when one took longer than Grafana's evaluation timeout, and logs the slowest.
+func daily(t *testing.T, p *host.Plugin, r alerting.Rule) [][]alerting.Result {
 	t.Helper()
-	m := alerting.NewManager(r)
-	out := map[string][]string{}
+	var out [][]alerting.Result
 	var slowest time.Duration
-	n := 0
 	for at := firstEval; !at.After(lastEval); at = at.AddDate(0, 0, 1) {
 		results, took := evaluate(t, p, r, at)
 		slowest = max(slowest, took)
+		out = append(out, results)
+	}
+	t.Logf("rule %s: %d daily evaluations, slowest %s", r.UID, len(out), slowest.Round(time.Millisecond))
+	if slowest >= evaluationTimeout {
+		t.Errorf("rule %s: an evaluation took %s, beyond Grafana's %s evaluation timeout", r.UID, slowest, evaluationTimeout)
+	}
+	return out
+}
+
+// timeline runs daily results through a state manager for r and returns, per instance ("label=value, …"), its
+// state at every evaluation (Normal before its first appearance).
+func timeline(t *testing.T, r alerting.Rule, evaluations [][]alerting.Result) map[string][]string {
+	t.Helper()
+	m := alerting.NewManager(r)
+	out := map[string][]string{}
+	for n, results := range evaluations {
+		at := firstEval.AddDate(0, 0, n)
 		for _, inst := range m.Process(results, at) {
 			if inst.State == alerting.Error {
 				t.Errorf("rule %s at %s: instance %s errored: %v", r.UID, at.Format("01-02"), inst.Labels, inst.Err)
 			}
 			key := inst.Labels.String()
-			for len(out[key]) < n { // an instance first seen now was Normal (absent) before
+			for len(out[key]) < n {
 				out[key] = append(out[key], alerting.Normal)
 			}
 			out[key] = append(out[key], inst.State)
 		}
-		n++
 	}
-	t.Logf("rule %s: %d daily evaluations, slowest %s", r.UID, n, slowest.Round(time.Millisecond))
-	if slowest >= evaluationTimeout {
-		t.Errorf("rule %s: an evaluation took %s, beyond Grafana's %s evaluation timeout", r.UID, slowest, evaluationTimeout)
-	}
-	return out, slowest
+	return out
 }
 
 // alertingDays lists the evaluation days (MM-DD) on which an instance was Alerting.
@@ -117,17 +127,6 @@ func evalDays(from, to time.Time) []string {
 	return out
 }
 
-func incident(t *testing.T, model, kind string) demo.Incident {
-	t.Helper()
-	for _, i := range demo.Incidents {
-		if i.Model == model && i.Kind == kind {
-			return i
-		}
-	}
-	t.Fatalf("no %s incident for %s", kind, model)
-	return demo.Incident{}
-}
-
 // The churn drift rule, evaluated every day at midnight: the evaluation at day D reads the last complete
 // window, D−1 (last non-null value, threshold 0.1). monthly_charges (the price rise from its first day) is
 // Normal through the evaluation of the incident's first day and Alerting from the next evaluation on, every
@@ -136,8 +135,14 @@ func incident(t *testing.T, model, kind string) demo.Incident {
 func TestDriftRuleOverTheDemoTimeline(t *testing.T) {
 	p := startPlugin(t)
 	r := provisionedRule(t, "mm-churn-feature-drift")
-	states, _ := timeline(t, p, r)
-	inc := incident(t, "churn", demo.KindCovariateDrift)
+	evaluations := daily(t, p, r)
+	states := timeline(t, r, evaluations)
+	var inc demo.Incident
+	for _, i := range demo.Incidents {
+		if i.Model == "churn" && i.Kind == demo.KindCovariateDrift {
+			inc = i
+		}
+	}
 	if len(states) < 20 {
 		t.Fatalf("%d instances, want one per churn feature", len(states))
 	}
@@ -157,6 +162,19 @@ func TestDriftRuleOverTheDemoTimeline(t *testing.T) {
 			t.Errorf("%s (unchanged feature) Alerting on %v", key, got)
 		}
 	}
+
+	// The same evaluations under a 48 h pending period: monthly_charges is Pending at the evaluations of the
+	// first two drifting days and Alerting from the third, when 48 h have passed since it became Pending.
+	r.For = 48 * time.Hour
+	for key, s := range timeline(t, r, evaluations) {
+		if !strings.Contains(key, "feature=monthly_charges") {
+			continue
+		}
+		first := slices.Index(evalDays(firstEval, time.Time{}), want[0])
+		if got := strings.Join(s[first:first+3], " "); got != "Pending Pending Alerting" || !slices.Equal(alertingDays(s), want[2:]) {
+			t.Errorf("for 48h: %s from %s, Alerting on %v; want Pending Pending Alerting, then Alerting on %v", got, want[0], alertingDays(s), want[2:])
+		}
+	}
 }
 
 // The fleet diagnosis rule evaluated every day at midnight. Its query returns each verdict's breach signal with
@@ -168,7 +186,7 @@ func TestDriftRuleOverTheDemoTimeline(t *testing.T) {
 func TestDiagnosisRuleOverTheDemoTimeline(t *testing.T) {
 	p := startPlugin(t)
 	r := provisionedRule(t, "mm-fleet-diagnosis")
-	states, _ := timeline(t, p, r)
+	states := timeline(t, r, daily(t, p, r))
 	specs := map[string]demo.ModelSpec{}
 	for _, m := range demo.Models() {
 		specs[m.ID] = m
