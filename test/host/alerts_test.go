@@ -228,7 +228,7 @@ func TestDiagnosisRuleOverTheDemoTimeline(t *testing.T) {
 			continue
 		}
 		if l, ok := lagged[id]; ok {
-			latest := l.from.Add(l.lag).Truncate(24 * time.Hour).AddDate(0, 0, 1)
+			latest := l.from.Add(l.lag).Truncate(24*time.Hour).AddDate(0, 0, 1)
 			if len(got) == 0 || got[0] < l.from.Format("01-02") || got[0] > latest.Format("01-02") || !slices.Equal(got, evalDays(parseDay(got[0]), time.Time{})) {
 				t.Errorf("%s Alerting on %v, want every day from a day in %s … %s on", id, got, l.from.Format("01-02"), latest.Format("01-02"))
 			}
