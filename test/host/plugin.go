@@ -121,7 +121,7 @@ func Start(o Options) (*Plugin, error) {
 	}
 
 	p := &Plugin{Manifest: m, grafanaCfg: grafanaConfig(o.PluginSettings)}
-	p.Env = environment(m, o.PluginSettings)
+	p.Env = environment(o.PluginSettings)
 	cmd := exec.Command(exe)
 	cmd.Dir = o.Dir
 	cmd.Env = append(os.Environ(), p.Env...)
@@ -181,16 +181,26 @@ var handshake = goplugin.HandshakeConfig{
 }
 
 // environment is what Grafana's envvars provider adds to the plugin's environment for an OSS server without
-// tracing, AWS, Azure or proxy settings: GF_VERSION, GF_EDITION, and GF_PLUGIN_<KEY> per plugin setting.
-func environment(m Manifest, pluginSettings map[string]string) []string {
+// tracing, AWS, Azure or proxy settings: GF_VERSION, GF_EDITION, and the plugin settings.
+func environment(pluginSettings map[string]string) []string {
 	env := []string{"GF_VERSION=" + GrafanaVersion, "GF_EDITION=oss"}
-	for _, k := range slices.Sorted(maps.Keys(pluginSettings)) {
-		if k == "path" || strings.EqualFold(k, "id") {
-			continue
-		}
-		env = append(env, "GF_PLUGIN_"+strings.ToUpper(k)+"="+pluginSettings[k])
+	vars := pluginSettingVars(pluginSettings)
+	for _, k := range slices.Sorted(maps.Keys(vars)) {
+		env = append(env, k+"="+vars[k])
 	}
 	return env
+}
+
+// pluginSettingVars is the [plugin.<id>] section as Grafana passes it on: GF_PLUGIN_<KEY>, without "path" and
+// "id".
+func pluginSettingVars(pluginSettings map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range pluginSettings {
+		if k != "path" && !strings.EqualFold(k, "id") {
+			out["GF_PLUGIN_"+strings.ToUpper(k)] = v
+		}
+	}
+	return out
 }
 
 // grafanaConfig is PluginContext.GrafanaConfig as Grafana 12 fills it for an OSS server with default settings
@@ -207,12 +217,7 @@ func grafanaConfig(pluginSettings map[string]string) map[string]string {
 		"GF_SQL_MAX_CONN_LIFETIME_SECONDS_DEFAULT": "14400",
 		"GF_RESPONSE_LIMIT":                        "0",
 	}
-	for k, v := range pluginSettings {
-		if k == "path" || strings.EqualFold(k, "id") {
-			continue
-		}
-		cfg["GF_PLUGIN_"+strings.ToUpper(k)] = v
-	}
+	maps.Copy(cfg, pluginSettingVars(pluginSettings))
 	return cfg
 }
 
