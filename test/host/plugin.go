@@ -225,8 +225,14 @@ func grafanaConfig(pluginSettings map[string]string) map[string]string {
 // this host reports it instead.
 func (p *Plugin) Exited() bool { return p.client.Exited() }
 
-// Kill stops the process at once (SIGKILL after go-plugin's graceful attempt), as when it crashes.
-func (p *Plugin) Kill() { p.client.Kill() }
+// Crash kills the process with SIGKILL, as when the plugin dies under the host (a panic, the OOM killer).
+func (p *Plugin) Crash() error {
+	proc, err := os.FindProcess(p.Pid())
+	if err != nil {
+		return err
+	}
+	return proc.Kill()
+}
 
 // Close ends the plugin process; safe to call more than once.
 func (p *Plugin) Close() { p.client.Kill() }

@@ -192,7 +192,9 @@ func TestHostReportsAPluginThatDiesMidRequest(t *testing.T) {
 				"reference": map[string]any{"type": "range", "from": demo.DefaultStart, "to": demo.DefaultStart.AddDate(0, 0, 7)}}})
 	}()
 	time.Sleep(300 * time.Millisecond)
-	p.Kill()
+	if err := p.Crash(); err != nil {
+		t.Fatal(err)
+	}
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
 	select {
