@@ -25,6 +25,9 @@ npm run test:jest
 
 build_plugin
 
+stage "built plugin through a Grafana-faithful host (health, resources, alert rules over the demo timeline) and packaging checks"
+MODELMON_DIST="$ROOT/dist" go test -count=1 -timeout 60m ./test/host/... ./test/packaging/...
+
 stage "browser check (headless Chromium)"
 npm run test:browser
 

@@ -1,0 +1,81 @@
+package host_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aiops/modelmonitor/pkg/demo"
+	"github.com/aiops/modelmonitor/test/host"
+)
+
+// distEnv names the built plugin's dist/ directory. The tests that run the plugin executable skip without it:
+// scripts/test.sh sets it after build_plugin, so they never run against a stale build.
+const distEnv = "MODELMON_DIST"
+
+var (
+	dist      string // the built dist/ directory
+	demoStore string // a freshly generated demo store (only when dist is set)
+)
+
+func TestMain(m *testing.M) {
+	dist = os.Getenv(distEnv)
+	if dist == "" {
+		os.Exit(m.Run())
+	}
+	dir, err := os.MkdirTemp("", "modelmon-host-")
+	if err != nil {
+		panic(err)
+	}
+	code := func() int {
+		defer os.RemoveAll(dir)
+		demoStore = filepath.Join(dir, "demo.duckdb")
+		if _, err := demo.Generate(context.Background(), demoStore, demo.Options{}); err != nil {
+			fmt.Fprintln(os.Stderr, "generate demo store:", err)
+			return 1
+		}
+		return m.Run()
+	}()
+	os.Exit(code)
+}
+
+// pluginDir is the nested data source's directory in dist/, as Grafana loads it.
+func pluginDir(t *testing.T) string {
+	t.Helper()
+	if dist == "" {
+		t.Skipf("%s is not set: these tests run the built plugin (npm run build && mage -v build:linux, then %s=$PWD/dist)", distEnv, distEnv)
+	}
+	return filepath.Join(dist, "datasource")
+}
+
+// startPlugin starts the built plugin for one test; its log lines go to the test log.
+func startPlugin(t *testing.T) *host.Plugin {
+	t.Helper()
+	p, err := host.Start(host.Options{Dir: pluginDir(t), Logs: testLog{t}, StartTimeout: 20 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Close)
+	return p
+}
+
+type testLog struct{ t *testing.T }
+
+func (l testLog) Write(b []byte) (int, error) {
+	l.t.Log(strings.TrimRight(string(b), "\n"))
+	return len(b), nil
+}
+
+// demoDataSource is the provisioned demo data source (provisioning/datasources/modelmonitor.yaml) over the
+// generated store.
+func demoDataSource() host.DataSource {
+	jd, _ := json.Marshal(map[string]any{"engine": "duckdb", "path": demoStore, "table": "inference_log",
+		"segmentColumns": []string{"region", "channel"}, "minSamples": 100})
+	return host.DataSource{ID: 1, UID: "modelmonitor-demo", Name: "Model Monitor (demo)", JSONData: jd,
+		SecureJSONData: map[string]string{}, Updated: time.Date(2026, 11, 5, 0, 0, 0, 0, time.UTC)}
+}
