@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/aiops/modelmonitor/pkg/demo"
 	"github.com/aiops/modelmonitor/test/host"
 )
@@ -72,10 +74,35 @@ func (l testLog) Write(b []byte) (int, error) {
 }
 
 // demoDataSource is the provisioned demo data source (provisioning/datasources/modelmonitor.yaml) over the
-// generated store.
+// generated store: its jsonData read from the file, the environment variables expanded as Grafana expands them in
+// provisioning files — the store's path, and the validation week of the fixed demo dates as the default reference.
 func demoDataSource() host.DataSource {
-	jd, _ := json.Marshal(map[string]any{"engine": "duckdb", "path": demoStore, "table": "inference_log",
-		"segmentColumns": []string{"region", "channel"}, "minSamples": 100})
-	return host.DataSource{ID: 1, UID: "modelmonitor-demo", Name: "Model Monitor (demo)", JSONData: jd,
+	raw, err := os.ReadFile("../../provisioning/datasources/modelmonitor.yaml")
+	if err != nil {
+		panic(err)
+	}
+	env := map[string]string{"MODELMON_DEMO_STORE": demoStore,
+		"MODELMON_REFERENCE_FROM": demo.DefaultStart.Format(time.RFC3339),
+		"MODELMON_REFERENCE_TO":   demo.DefaultStart.AddDate(0, 0, 7).Format(time.RFC3339)}
+	expanded := os.Expand(string(raw), func(k string) string {
+		v, ok := env[k]
+		if !ok {
+			panic("provisioning uses an environment variable the host tests do not set: " + k)
+		}
+		return v
+	})
+	var file struct {
+		Datasources []struct {
+			UID      string         `yaml:"uid"`
+			Name     string         `yaml:"name"`
+			JSONData map[string]any `yaml:"jsonData"`
+		} `yaml:"datasources"`
+	}
+	if err := yaml.Unmarshal([]byte(expanded), &file); err != nil || len(file.Datasources) != 1 {
+		panic(fmt.Sprintf("provisioned data source: %v (%d data sources)", err, len(file.Datasources)))
+	}
+	ds := file.Datasources[0]
+	jd, _ := json.Marshal(ds.JSONData)
+	return host.DataSource{ID: 1, UID: ds.UID, Name: ds.Name, JSONData: jd,
 		SecureJSONData: map[string]string{}, Updated: time.Date(2026, 11, 5, 0, 0, 0, 0, time.UTC)}
 }
