@@ -138,7 +138,9 @@ func (Dialect) EdgeSlots(maxEdges int) int { return maxEdges }
 
 // BinIndex renders `width_bucket(v, e)`: the number of thresholds of the sorted array e that are <= v (0 below
 // the first, the array's length from the last), PostgreSQL's own bucket search.
-func (Dialect) BinIndex(v, edges string, _ int) string { return "width_bucket(" + v + ", " + edges + ")" }
+func (Dialect) BinIndex(v, edges string, _ int) string {
+	return "width_bucket(" + v + ", " + edges + ")"
+}
 
 // EdgeArray renders `double precision[]` (PostgreSQL arrays carry no fixed length).
 func (Dialect) EdgeArray(int) string { return "double precision[]" }

@@ -121,7 +121,9 @@ func (s *Server) Stop() error {
 }
 
 // Kill stops the server at once (immediate shutdown, as a crash would), leaving the directory for Restart.
-func (s *Server) Kill() error { return s.run("pg_ctl", "-D", s.data(), "-m", "immediate", "-w", "stop") }
+func (s *Server) Kill() error {
+	return s.run("pg_ctl", "-D", s.data(), "-m", "immediate", "-w", "stop")
+}
 
 // Restart starts a stopped server again on the same port.
 func (s *Server) Restart() error { return s.startServer() }
@@ -254,4 +256,3 @@ func Need(t interface {
 	}
 	return current
 }
-
