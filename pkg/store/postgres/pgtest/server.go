@@ -36,8 +36,13 @@ type Server struct {
 	Host string // 127.0.0.1
 	Port int
 	dir  string // temporary directory: data/, socket/, server.log
-	bin  string // directory of initdb, pg_ctl
-	as   string // OS user the programs run as ("" = the current user)
+	// CACert is the PEM certificate of the throw-away CA that signed the server's certificate (for 127.0.0.1;
+	// the server accepts TLS and plain connections alike).
+	CACert string
+	bin    string // directory of initdb, pg_ctl
+	as     string // OS user the programs run as ("" = the current user)
+	uid    int    // of that user, −1 = unchanged
+	gid    int
 }
 
 // Start creates and starts a cluster, waiting until it accepts connections (pg_ctl -w, at most 60 s).
@@ -46,7 +51,7 @@ func Start() (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Host: "127.0.0.1", bin: bin}
+	s := &Server{Host: "127.0.0.1", bin: bin, uid: -1, gid: -1}
 	if os.Geteuid() == 0 {
 		s.as = "postgres"
 	}
@@ -79,9 +84,9 @@ func (s *Server) init() error {
 		if err != nil {
 			return fmt.Errorf("pgtest: running as root needs the %q system user (Debian's postgresql package creates it): %w", s.as, err)
 		}
-		uid, _ := strconv.Atoi(u.Uid)
-		gid, _ := strconv.Atoi(u.Gid)
-		if err := os.Chown(s.dir, uid, gid); err != nil {
+		s.uid, _ = strconv.Atoi(u.Uid)
+		s.gid, _ = strconv.Atoi(u.Gid)
+		if err := os.Chown(s.dir, s.uid, s.gid); err != nil {
 			return err
 		}
 	}
@@ -93,17 +98,21 @@ func (s *Server) init() error {
 		"--auth-local=trust", "--encoding=UTF8", "--locale=C", "--no-sync"); err != nil {
 		return err
 	}
+	var err error
+	if s.CACert, err = writeCertificates(s.data(), s.uid, s.gid); err != nil {
+		return err
+	}
 	return os.Remove(pw)
 }
 
 func (s *Server) startServer() error {
-	opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -p %d -k %s -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
-		s.Port, s.socket())
+	opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -p %d -k %s -c fsync=off -c synchronous_commit=off -c full_page_writes=off"+
+		" -c ssl=on -c ssl_cert_file=server.crt -c ssl_key_file=server.key", s.Port, s.socket())
 	if err := os.MkdirAll(s.socket(), 0o700); err != nil {
 		return err
 	}
-	if s.as != "" {
-		if err := s.run("chown", "-R", s.as, s.socket()); err != nil {
+	if s.uid >= 0 {
+		if err := os.Chown(s.socket(), s.uid, s.gid); err != nil {
 			return err
 		}
 	}
@@ -128,7 +137,7 @@ func (s *Server) Kill() error {
 // Restart starts a stopped server again on the same port.
 func (s *Server) Restart() error { return s.startServer() }
 
-// URL is a connection URL for a role and database (sslmode=disable: the test server has no certificate).
+// URL is a connection URL for a role and database, without TLS.
 func (s *Server) URL(role, password, database string) string {
 	return fmt.Sprintf("postgres://%s:%s@%s:%d/%s?sslmode=disable", role, password, s.Host, s.Port, database)
 }
@@ -156,13 +165,10 @@ func (s *Server) CreateDatabase(ctx context.Context, name string) error {
 func (s *Server) data() string   { return filepath.Join(s.dir, "data") }
 func (s *Server) socket() string { return filepath.Join(s.dir, "socket") }
 
-// run runs one of the server programs (or chown), as s.as when set.
+// run runs one of the server programs, as s.as when set.
 func (s *Server) run(prog string, args ...string) error {
-	path := prog
-	if prog != "chown" {
-		path = filepath.Join(s.bin, prog)
-	}
-	if s.as != "" && prog != "chown" {
+	path := filepath.Join(s.bin, prog)
+	if s.as != "" {
 		args = append([]string{"-u", s.as, "--", path}, args...)
 		path = "runuser"
 	}
