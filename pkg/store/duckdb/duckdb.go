@@ -1,37 +1,33 @@
 // Package duckdb is the embedded store adapter: DuckDB inside the backend process, over a DuckDB file (opened
 // read-only) or over Parquet/CSV files (read through a view in an in-memory database, so nothing is written).
+// The statements are sqlstore's; this package holds DuckDB's dialect, its database/sql runner and Open.
 package duckdb
 
 import (
-	"context"
 	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 
 	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" database/sql driver
 
 	"github.com/aiops/modelmonitor/pkg/settings"
-	"github.com/aiops/modelmonitor/pkg/store"
+	"github.com/aiops/modelmonitor/pkg/store/sqlstore"
 )
-
-// Store reads inference logs with DuckDB.
-type Store struct {
-	db  *sql.DB
-	cfg settings.Settings
-
-	mu     sync.Mutex
-	tables map[string]map[string]string // lower-case table → lower-case column → DuckDB type
-	keys   *mapKeyList                  // keys of the MAP feature column, when one is mapped
-}
-
-var _ store.Store = (*Store)(nil)
 
 // Open opens the store the settings point at. A path ending in .parquet or .csv, or holding a glob, is read as
 // files; anything else must be an existing DuckDB database file.
-func Open(cfg settings.Settings) (*Store, error) {
+func Open(cfg settings.Settings) (*sqlstore.Store, error) {
+	db, err := openDB(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return sqlstore.New(cfg, Dialect{}, runner{db: db}), nil
+}
+
+// openDB opens and configures the database of Open.
+func openDB(cfg settings.Settings) (*sql.DB, error) {
 	path := cfg.Path
 	lower := strings.ToLower(path)
 	files := strings.ContainsAny(path, "*?[") || strings.HasSuffix(lower, ".parquet") || strings.HasSuffix(lower, ".csv")
@@ -61,7 +57,7 @@ func Open(cfg settings.Settings) (*Store, error) {
 			return nil, err
 		}
 	}
-	return &Store{db: db, cfg: cfg, tables: map[string]map[string]string{}}, nil
+	return db, nil
 }
 
 // createFileView exposes Parquet/CSV files as the configured table in the private in-memory database. The path
@@ -74,8 +70,7 @@ func createFileView(db *sql.DB, table, path string) error {
 	if matches, _ := filepath.Glob(path); len(matches) == 0 {
 		return fmt.Errorf("no files match %q", path)
 	}
-	lit := "'" + strings.ReplaceAll(path, "'", "''") + "'"
-	_, err := db.Exec(fmt.Sprintf("CREATE VIEW %s AS SELECT * FROM %s(%s)", quote(table), reader, lit))
+	_, err := db.Exec(fmt.Sprintf("CREATE VIEW %s AS SELECT * FROM %s(%s)", Dialect{}.Quote(table), reader, literal(path)))
 	if err != nil {
 		return fmt.Errorf("read files %q: %w", path, err)
 	}
@@ -96,25 +91,8 @@ func limitMemory(db *sql.DB, mb int) error {
 	if _, err := db.Exec(fmt.Sprintf("SET memory_limit = '%dMB'", mb)); err != nil {
 		return fmt.Errorf("set DuckDB memory limit: %w", err)
 	}
-	if _, err := db.Exec("SET temp_directory = '" + strings.ReplaceAll(tmp, "'", "''") + "'"); err != nil {
+	if _, err := db.Exec("SET temp_directory = " + literal(tmp)); err != nil {
 		return fmt.Errorf("set DuckDB temp directory: %w", err)
 	}
 	return nil
-}
-
-// Close releases the database.
-func (s *Store) Close() error { return s.db.Close() }
-
-// quote renders a validated identifier as a quoted SQL identifier.
-func quote(ident string) string { return `"` + strings.ReplaceAll(ident, `"`, `""`) + `"` }
-
-func (s *Store) queryRows(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	rows, err := s.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("query cancelled or timed out: %w", ctx.Err())
-		}
-		return nil, fmt.Errorf("DuckDB query failed: %w", err)
-	}
-	return rows, nil
 }

@@ -30,12 +30,12 @@ func writeStore(t *testing.T) settings.Settings {
 
 // The user's store is only read: the file is opened read-only, so DuckDB itself refuses any write.
 func TestOpensReadOnly(t *testing.T) {
-	s, err := Open(writeStore(t))
+	db, err := openDB(writeStore(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
-	_, err = s.db.Exec(`CREATE TABLE intruder (i INTEGER)`)
+	defer db.Close()
+	_, err = db.Exec(`CREATE TABLE intruder (i INTEGER)`)
 	if err == nil || !strings.Contains(err.Error(), "read-only") {
 		t.Fatalf("write on the store: %v, want a read-only refusal", err)
 	}
@@ -79,7 +79,7 @@ func TestBinSearchCountsEdgesAtOrBelow(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	expr := binSearch("v", "e", 1, paddedLength(3))
+	expr := Dialect{}.BinIndex("v", "e", Dialect{}.EdgeSlots(3))
 	for v, want := range map[float64]int{0.5: 0, 1: 1, 1.5: 1, 2: 2, 2.99: 2, 3: 3, 1e300: 3} {
 		var got int
 		if err := db.QueryRow(`SELECT `+expr+` FROM (SELECT ?::DOUBLE AS v, [1.0, 2.0, 3.0] AS e)`, v).Scan(&got); err != nil {
@@ -100,8 +100,13 @@ func TestMemoryLimitAndCancellation(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
+	db, err := openDB(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
 	var limit string
-	if err := s.db.QueryRow(`SELECT current_setting('memory_limit')`).Scan(&limit); err != nil || !strings.HasPrefix(limit, "488.2 MiB") && !strings.HasPrefix(limit, "512") {
+	if err := db.QueryRow(`SELECT current_setting('memory_limit')`).Scan(&limit); err != nil || !strings.HasPrefix(limit, "488.2 MiB") && !strings.HasPrefix(limit, "512") {
 		t.Fatalf("memory_limit = %q (%v), want 512 MB", limit, err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())

@@ -74,9 +74,6 @@ type Dialect interface {
 	// first edge, slots from the last. DuckDB: a balanced CASE tree over `e[i]`, log2(slots) comparisons a row;
 	// PostgreSQL: `width_bucket(v, e)`.
 	BinIndex(v, edges string, slots int) string
-	// EdgeArray is the column type of a relation column holding edge arrays of the given length: `DOUBLE[n]`
-	// (a fixed-size array, copied inline by DuckDB's joins).
-	EdgeArray(slots int) string
 
 	// SortedValues renders an aggregate collecting the values where cond holds, sorted ascending, for Quantiles:
 	// `list_sort(list(v) FILTER (WHERE cond))`.
@@ -130,7 +127,7 @@ const (
 	TextColumn   ColumnType = iota // string
 	DoubleColumn                   // 64-bit float (JSON number or null)
 	BoolColumn                     // boolean
-	EdgesColumn                    // array of Slots 64-bit floats (Dialect.EdgeArray)
+	EdgesColumn                    // array of Slots 64-bit floats (DuckDB: a fixed-size DOUBLE[Slots])
 )
 
 // UnpivotColumn is one column of an Unpivot: the column of the input (Col, an unquoted alias the builder
