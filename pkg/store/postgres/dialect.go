@@ -80,7 +80,7 @@ func (d Dialect) Relation(param string, cols []sqlstore.Column) string {
 		case sqlstore.BoolColumn:
 			typ = "boolean"
 		case sqlstore.EdgesColumn:
-			typ = d.EdgeArray(c.Slots)
+			typ = "double precision[]" // PostgreSQL arrays carry no fixed length
 		}
 		defs[i] = d.Quote(c.Name) + " " + typ
 	}
@@ -141,9 +141,6 @@ func (Dialect) EdgeSlots(maxEdges int) int { return maxEdges }
 func (Dialect) BinIndex(v, edges string, _ int) string {
 	return "width_bucket(" + v + ", " + edges + ")"
 }
-
-// EdgeArray renders `double precision[]` (PostgreSQL arrays carry no fixed length).
-func (Dialect) EdgeArray(int) string { return "double precision[]" }
 
 // SortedValues renders `array_agg(v ORDER BY v) FILTER (WHERE cond)`.
 func (Dialect) SortedValues(v, cond string) string {
@@ -229,17 +226,18 @@ func (Dialect) MapValueType(t string) (store.FeatureType, bool) {
 }
 
 // MapEntries renders one row per key of a JSON object column, values as text (JSON null → NULL; a row whose
-// column is not an object has no entries):
-// `SELECT src."m", src."w", e.key AS "k", e.value AS "val" FROM src AS src CROSS JOIN LATERAL
-// jsonb_each_text(CASE WHEN jsonb_typeof(CAST(src."fm" AS jsonb)) = 'object' THEN CAST(src."fm" AS jsonb) END) AS e`.
+// column is not an object has no entries). from is a CTE name or an aliased subquery, so its columns are named
+// unqualified:
+// `SELECT "m", "w", e.key AS "k", e.value AS "val" FROM mm_src CROSS JOIN LATERAL
+// jsonb_each_text(CASE WHEN jsonb_typeof(CAST("fm" AS jsonb)) = 'object' THEN CAST("fm" AS jsonb) END) AS e`.
 func (d Dialect) MapEntries(from string, keepCols []string, mapCol, keyCol, valueCol string) string {
 	sel := make([]string, 0, len(keepCols)+2)
 	for _, k := range keepCols {
-		sel = append(sel, "src."+d.Quote(k))
+		sel = append(sel, d.Quote(k))
 	}
-	obj := "CAST(src." + d.Quote(mapCol) + " AS jsonb)"
+	obj := "CAST(" + d.Quote(mapCol) + " AS jsonb)"
 	sel = append(sel, "e.key AS "+d.Quote(keyCol), "e.value AS "+d.Quote(valueCol))
-	return fmt.Sprintf("SELECT %s FROM %s AS src CROSS JOIN LATERAL jsonb_each_text(CASE WHEN jsonb_typeof(%s) = 'object' THEN %s END) AS e",
+	return fmt.Sprintf("SELECT %s FROM %s CROSS JOIN LATERAL jsonb_each_text(CASE WHEN jsonb_typeof(%s) = 'object' THEN %s END) AS e",
 		strings.Join(sel, ", "), from, obj, obj)
 }
 
