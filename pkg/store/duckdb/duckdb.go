@@ -47,18 +47,74 @@ func openDB(cfg settings.Settings) (*sql.DB, error) {
 	// Bound the connections: each DuckDB query already uses every core, and concurrent dashboard queries must
 	// queue rather than multiply memory.
 	db.SetMaxOpenConns(4)
-	if err := limitMemory(db, cfg.MemoryLimitMB); err != nil {
+	// DuckDB shares one database instance between the opens of one file in a process: when an earlier store
+	// (another data source instance over the same file) has already locked it down, its spill directory and
+	// access settings stand, and DuckDB refuses to change them.
+	var access bool
+	if err := db.QueryRow("SELECT CAST(current_setting('enable_external_access') AS BOOLEAN)").Scan(&access); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("open DuckDB %q: %w", path, err)
+	}
+	if err := limitMemory(db, cfg.MemoryLimitMB, access); err != nil {
 		_ = db.Close()
 		return nil, err
+	}
+	if !access {
+		return db, nil
+	}
+	var allowed []string
+	if cfg.MemoryLimitMB > 0 {
+		allowed = append(allowed, spillDir())
 	}
 	if files {
 		if err := createFileView(db, cfg.Table, path); err != nil {
 			_ = db.Close()
 			return nil, err
 		}
+		allowed = append(allowed, fileRoot(path))
+	}
+	if err := disableExternalAccess(db, allowed); err != nil {
+		_ = db.Close()
+		return nil, err
 	}
 	return db, nil
 }
+
+// disableExternalAccess turns DuckDB's file system and extension access off for the rest of the database's life
+// (DuckDB refuses to turn it back on), a second line of defence behind quoting and binding: no statement can
+// then read or attach a file outside the allowed directories (the store's files and the spill directory), load an
+// extension or reach the network. A DuckDB store file is already open and stays readable.
+func disableExternalAccess(db *sql.DB, allowed []string) error {
+	if len(allowed) > 0 {
+		dirs := make([]string, len(allowed))
+		for i, d := range allowed {
+			dirs[i] = literal(strings.TrimSuffix(d, string(filepath.Separator)) + string(filepath.Separator))
+		}
+		if _, err := db.Exec("SET allowed_directories = [" + strings.Join(dirs, ", ") + "]"); err != nil {
+			return fmt.Errorf("set DuckDB allowed directories: %w", err)
+		}
+	}
+	if _, err := db.Exec("SET enable_external_access = false"); err != nil {
+		return fmt.Errorf("disable DuckDB external access: %w", err)
+	}
+	return nil
+}
+
+// fileRoot is the directory a file path or glob reads from: its longest leading directory without a glob.
+func fileRoot(path string) string {
+	dir := filepath.Dir(path)
+	for strings.ContainsAny(dir, "*?[") {
+		dir = filepath.Dir(dir)
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return dir
+	}
+	return abs
+}
+
+// spillDir is the private directory DuckDB spills to when a query exceeds its memory limit.
+func spillDir() string { return filepath.Join(os.TempDir(), "modelmon-duckdb-spill") }
 
 // createFileView exposes Parquet/CSV files as the configured table in the private in-memory database. The path
 // is administrator configuration, not query input; it is still escaped as a string literal.
@@ -77,19 +133,22 @@ func createFileView(db *sql.DB, table, path string) error {
 	return nil
 }
 
-// limitMemory sets DuckDB's memory_limit (a database-wide setting) and points its spill files at a private
-// temp directory: the directory next to a read-only store may not be writable. The values are numbers and a
-// path the backend chose, rendered as literals because SET takes no parameters.
-func limitMemory(db *sql.DB, mb int) error {
+// limitMemory sets DuckDB's memory_limit (a database-wide setting) and, with spill, points its spill files at a
+// private temp directory: the directory next to a read-only store may not be writable. The values are numbers
+// and a path the backend chose, rendered as literals because SET takes no parameters.
+func limitMemory(db *sql.DB, mb int, spill bool) error {
 	if mb <= 0 {
 		return nil
 	}
-	tmp := filepath.Join(os.TempDir(), "modelmon-duckdb-spill")
+	tmp := spillDir()
 	if err := os.MkdirAll(tmp, 0o700); err != nil {
 		return fmt.Errorf("DuckDB spill directory: %w", err)
 	}
 	if _, err := db.Exec(fmt.Sprintf("SET memory_limit = '%dMB'", mb)); err != nil {
 		return fmt.Errorf("set DuckDB memory limit: %w", err)
+	}
+	if !spill {
+		return nil
 	}
 	if _, err := db.Exec("SET temp_directory = " + literal(tmp)); err != nil {
 		return fmt.Errorf("set DuckDB temp directory: %w", err)

@@ -43,9 +43,19 @@ func (b *builder) relation(rows any, cols []Column) (string, error) {
 	return b.d.Relation(b.bind(string(raw)), cols), nil
 }
 
-// featsRelation renders the relation of the (model, feature) pairs a statement serves, columns m and f.
-func (b *builder) featsRelation(pairs []modelFeature) (string, error) {
-	return b.relation(pairs, []Column{{Name: "m", Type: TextColumn}, {Name: "f", Type: TextColumn}})
+// pairColumns are the columns of a relation of modelFeature pairs.
+var pairColumns = []Column{{Name: "m", Type: TextColumn}, {Name: "f", Type: TextColumn}}
+
+// featureSource renders what a per-feature statement starts from: the relation of its per-(model, feature) rows
+// (columns cols, for mm_feats) and, after it, the long source of the features of pairs (see longSource), whose
+// distinct names it also returns.
+func (b *builder) featureSource(rows any, cols []Column, pairs []modelFeature, scope store.Scope, w store.Windowing, numeric bool) (feats, src string, names []string, err error) {
+	if feats, err = b.relation(rows, cols); err != nil {
+		return "", "", nil, err
+	}
+	names = featureNames(pairs)
+	src, err = b.longSource(scope, w, names, numeric)
+	return feats, src, names, err
 }
 
 // windowExpr renders the window index of a row, binding the origin and width (µs); 0 for every row without a width.
@@ -96,13 +106,12 @@ func (b *builder) scopeFilter(scope store.Scope) (string, string) {
 }
 
 // longSource renders the mm_src and mm_long CTEs: the scoped rows of the table with each feature cast to one
-// type (double or text) and unpivoted to (m, w, feature, v). includeNulls keeps NULL values as rows (profiles
-// count them); the count statements drop them instead — in a fleet most columns are NULL for most models, so
-// that halves the rows to bin — and take null counts from nullCounts.
-func (b *builder) longSource(scope store.Scope, w store.Windowing, names []string, numeric, includeNulls bool) (string, error) {
+// type (double or text) and unpivoted to (m, w, feature, v), NULL values left out — in a fleet most columns are
+// NULL for most models, so that halves the rows to bin — and counted by nullCounts instead.
+func (b *builder) longSource(scope store.Scope, w store.Windowing, names []string, numeric bool) (string, error) {
 	cfg := b.s.cfg
 	if cfg.FeatureMapColumn != "" {
-		return b.mapSource(scope, w, numeric, includeNulls)
+		return b.mapSource(scope, w, numeric)
 	}
 	cast := b.d.Text
 	if numeric {
@@ -121,7 +130,7 @@ func (b *builder) longSource(scope store.Scope, w store.Windowing, names []strin
 mm_long AS (
   SELECT m, w, feature, v FROM %s
 )`, b.d.Text(b.quote(cfg.ModelColumn)), windowExpr, strings.Join(cols, ", "), table, whereSQL,
-		b.d.Unpivot("mm_src", []string{"m", "w"}, unpivotColumns(names), "feature", "v", includeNulls)), nil
+		b.d.Unpivot("mm_src", []string{"m", "w"}, unpivotColumns(names), "feature", "v", false)), nil
 }
 
 // featureAlias is the internal name of the i-th feature column in mm_src.
@@ -138,7 +147,7 @@ func unpivotColumns(names []string) []UnpivotColumn {
 // mapSource is longSource for a feature map column: one row per map entry, keyed by the lower-cased key (the
 // names Features lists), the value cast to double (a value that is not a number counts as missing) or text. A
 // key absent from a row's map is a missing value, counted by mapNullCounts.
-func (b *builder) mapSource(scope store.Scope, w store.Windowing, numeric, includeNulls bool) (string, error) {
+func (b *builder) mapSource(scope store.Scope, w store.Windowing, numeric bool) (string, error) {
 	md, err := b.s.mapDialect()
 	if err != nil {
 		return "", err
@@ -150,10 +159,6 @@ func (b *builder) mapSource(scope store.Scope, w store.Windowing, numeric, inclu
 	if numeric {
 		value = b.d.TryDouble("e.val")
 	}
-	filter := "\n  WHERE v IS NOT NULL"
-	if includeNulls {
-		filter = ""
-	}
 	return fmt.Sprintf(`mm_src AS (
   SELECT %s AS m, %s AS w, %s AS fm
   FROM %s%s
@@ -161,9 +166,10 @@ func (b *builder) mapSource(scope store.Scope, w store.Windowing, numeric, inclu
 mm_long AS (
   SELECT m, w, feature, v FROM (
     SELECT e.m, e.w, lower(e.k) AS feature, %s AS v FROM (%s) e
-  ) x%s
+  ) x
+  WHERE v IS NOT NULL
 )`, b.d.Text(b.quote(cfg.ModelColumn)), windowExpr, b.quote(cfg.FeatureMapColumn), table, whereSQL, value,
-		md.MapEntries("mm_src", []string{"m", "w"}, "fm", "k", "val"), filter), nil
+		md.MapEntries("mm_src", []string{"m", "w"}, "fm", "k", "val")), nil
 }
 
 // nullCounts renders the mm_nulls CTE: per (m, w, feature), how many rows of mm_src have the feature NULL — one

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/aiops/modelmonitor/pkg/store"
 )
@@ -66,12 +67,8 @@ func (s *Store) numericCounts(ctx context.Context, scope store.Scope, w store.Wi
 		limit[pairs[i]] = len(b.Edges)
 	}
 	b := s.newBuilder()
-	featsSQL, err := b.relation(rows, []Column{{Name: "m", Type: TextColumn}, {Name: "f", Type: TextColumn}, {Name: "e", Type: EdgesColumn, Slots: n}})
-	if err != nil {
-		return nil, "", err
-	}
-	names := featureNames(pairs)
-	src, err := b.longSource(scope, w, names, true, false)
+	cols := append(slices.Clone(pairColumns), Column{Name: "e", Type: EdgesColumn, Slots: n})
+	featsSQL, src, names, err := b.featureSource(rows, cols, pairs, scope, w, true)
 	if err != nil {
 		return nil, "", err
 	}
@@ -112,15 +109,15 @@ WHERE z.c > 0`, featsSQL, src, valueCounts(d), b.nullCounts(names), finite, stor
 // mm_cats (the per-(model, feature) settings and the known categories, each one bound JSON parameter), the scoped
 // rows unpivoted (mm_src, mm_long), mm_vals and mm_nulls.
 func (b *builder) categoricalSource(scope store.Scope, w store.Windowing, feats []catFeatRow, cats []catRow, names []string) (string, error) {
-	featsSQL, err := b.relation(feats, []Column{{Name: "m", Type: TextColumn}, {Name: "f", Type: TextColumn}, {Name: "complete", Type: BoolColumn}})
+	featsSQL, err := b.relation(feats, append(slices.Clone(pairColumns), Column{Name: "complete", Type: BoolColumn}))
 	if err != nil {
 		return "", err
 	}
-	catsSQL, err := b.relation(cats, []Column{{Name: "m", Type: TextColumn}, {Name: "f", Type: TextColumn}, {Name: "c", Type: TextColumn}, {Name: "top", Type: BoolColumn}})
+	catsSQL, err := b.relation(cats, append(slices.Clone(pairColumns), Column{Name: "c", Type: TextColumn}, Column{Name: "top", Type: BoolColumn}))
 	if err != nil {
 		return "", err
 	}
-	src, err := b.longSource(scope, w, names, false, false)
+	src, err := b.longSource(scope, w, names, false)
 	if err != nil {
 		return "", err
 	}

@@ -13,7 +13,8 @@ import (
 
 // Profile summarises the reference: for numeric features the row counts, moments and quantiles at probs; for
 // categorical features the categoryCap most frequent categories, the null count and the distinct count. One
-// statement per feature type serves every model and feature of the request.
+// statement per feature type serves every model and feature of the request. NULL values are counted from
+// mm_nulls, as Counts counts them, so that a key absent from a feature map is a NULL like a NULL column value.
 func (s *Store) Profile(ctx context.Context, scope store.Scope, features []store.Feature, probs []float64, categoryCap int) (store.Profile, error) {
 	var p store.Profile
 	num, cat := splitFeatures(features)
@@ -90,19 +91,16 @@ func momentColumns() string {
 func (s *Store) numericProfile(ctx context.Context, scope store.Scope, feats []modelFeature, probs []float64) ([]store.NumericProfile, string, error) {
 	b := s.newBuilder()
 	d := s.d
-	featsSQL, err := b.featsRelation(feats)
-	if err != nil {
-		return nil, "", err
-	}
-	src, err := b.longSource(scope, store.Windowing{}, featureNames(feats), true, true)
+	featsSQL, src, names, err := b.featureSource(feats, pairColumns, feats, scope, store.Windowing{}, true)
 	if err != nil {
 		return nil, "", err
 	}
 	finite := d.IsFinite("l.v")
 	q := fmt.Sprintf(`WITH mm_feats AS (%s),
 %s,
+%s,
 mm_agg AS (
-  SELECT l.m, l.feature, count(*) AS rows_all,
+  SELECT l.m, l.feature, count(*) AS present,
     %s AS non_finite,
     %s AS finite,
     %s,
@@ -111,10 +109,12 @@ mm_agg AS (
   FROM mm_long l JOIN mm_feats f ON l.m = f.m AND l.feature = f.f
   %s
 )
-SELECT m, feature, rows_all, non_finite, finite, %s, lo, hi,
+SELECT z.m, z.feature, z.c + coalesce(present, 0) AS rows_all, coalesce(non_finite, 0), coalesce(finite, 0), %s, lo, hi,
   %s AS quantiles
-FROM mm_agg ORDER BY 1, 2`, featsSQL, src,
-		d.Filtered("count(*)", "l.v IS NOT NULL AND NOT "+finite), d.Filtered("count(*)", finite),
+FROM mm_nulls z JOIN mm_feats f ON z.m = f.m AND z.feature = f.f
+LEFT JOIN mm_agg a ON a.m = z.m AND a.feature = z.feature
+ORDER BY 1, 2`, featsSQL, src, b.nullCounts(names),
+		d.Filtered("count(*)", "NOT "+finite), d.Filtered("count(*)", finite),
 		momentAggregates(d, "l.v"), d.Filtered("min(l.v)", finite), d.Filtered("max(l.v)", finite),
 		d.SortedValues("l.v", finite), d.GroupBy(2), momentColumns(), d.Quantiles("sorted", b.bind(probs)))
 	var out []store.NumericProfile
@@ -133,11 +133,7 @@ FROM mm_agg ORDER BY 1, 2`, featsSQL, src,
 
 func (s *Store) categoricalProfile(ctx context.Context, scope store.Scope, feats []modelFeature, categoryCap int) ([]store.CategoricalProfile, string, error) {
 	b := s.newBuilder()
-	featsSQL, err := b.featsRelation(feats)
-	if err != nil {
-		return nil, "", err
-	}
-	src, err := b.longSource(scope, store.Windowing{}, featureNames(feats), false, true)
+	featsSQL, src, names, err := b.featureSource(feats, pairColumns, feats, scope, store.Windowing{}, false)
 	if err != nil {
 		return nil, "", err
 	}
@@ -153,11 +149,14 @@ func (s *Store) categoricalProfile(ctx context.Context, scope store.Scope, feats
 	})
 	q := fmt.Sprintf(`WITH mm_feats AS (%s),
 %s,
+%s,
 mm_agg AS (
   SELECT l.m, l.feature, l.v, count(*) AS c FROM mm_long l JOIN mm_feats f ON l.m = f.m AND l.feature = f.f %s
+  UNION ALL
+  SELECT z.m, z.feature, NULL AS v, z.c FROM mm_nulls z JOIN mm_feats f ON z.m = f.m AND z.feature = f.f WHERE z.c > 0
 )
 %s
-ORDER BY m, feature, c DESC, v`, featsSQL, src, s.d.GroupBy(3), top)
+ORDER BY m, feature, c DESC, v`, featsSQL, src, b.nullCounts(names), s.d.GroupBy(3), top)
 	index := map[modelFeature]int{}
 	var out []store.CategoricalProfile
 	err = s.collect(ctx, q, b.args, func(r Rows) error {

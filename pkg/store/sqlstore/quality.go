@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/aiops/modelmonitor/pkg/store"
 )
@@ -96,12 +97,8 @@ func (s *Store) numericQuality(ctx context.Context, scope store.Scope, w store.W
 	}
 	b := s.newBuilder()
 	d := s.d
-	featsSQL, err := b.relation(rows, []Column{{Name: "m", Type: TextColumn}, {Name: "f", Type: TextColumn}, {Name: "lo", Type: DoubleColumn}, {Name: "hi", Type: DoubleColumn}})
-	if err != nil {
-		return nil, "", err
-	}
-	names := featureNames(pairs)
-	src, err := b.longSource(scope, w, names, true, false)
+	cols := append(slices.Clone(pairColumns), Column{Name: "lo", Type: DoubleColumn}, Column{Name: "hi", Type: DoubleColumn})
+	featsSQL, src, names, err := b.featureSource(rows, cols, pairs, scope, w, true)
 	if err != nil {
 		return nil, "", err
 	}
