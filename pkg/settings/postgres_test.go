@@ -22,8 +22,8 @@ func TestPostgresSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Postgres{Host: "db.example", Port: 5432, Database: "logs", User: "grafana", SSLMode: "require", MaxConnections: 4}
-	if s.Postgres != want || s.Password != "pw" {
-		t.Fatalf("got %+v password %q, want %+v password pw", s.Postgres, s.Password, want)
+	if s.Postgres != want || s.Password != "pw" || s.Path != "" {
+		t.Fatalf("got %+v password %q path %q, want %+v password pw, no path", s.Postgres, s.Password, s.Path, want)
 	}
 	ca := testCA(t)
 	s, err = Parse([]byte(`{"engine":"postgres","host":"h","port":6543,"database":"d","user":"u","sslMode":"verify-full",

@@ -87,6 +87,9 @@ func Parse(jsonData []byte, secure map[string]string) (Settings, error) {
 		}
 		merge(&s, raw)
 		mergePostgres(&s.Postgres, raw.Postgres)
+		if s.Engine != EngineDuckDB && strings.TrimSpace(raw.Path) == "" {
+			s.Path = "" // the default path is the DuckDB demo's
+		}
 	}
 	s.Password = secure["password"]
 	s.TLSCACert = secure["tlsCACert"]

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -27,7 +28,7 @@ const (
 )
 
 // explain turns an error of pgx into one that says what is wrong in the user's terms, keeping the original
-// (errors.Is/As still reach the *pgconn.PgError). ctx is the query's context: a statement stopped because ctx
+// (errors.Is/As still reach the *pgconn.PgError); an error it cannot name more precisely is returned as it is. ctx is the query's context: a statement stopped because ctx
 // ended is reported as cancelled or timed out, whatever the server answered.
 func (s *Runner) explain(ctx context.Context, err error) error {
 	if err == nil {
@@ -62,12 +63,15 @@ func (s *Runner) explain(ctx context.Context, err error) error {
 		case codeAdminShutdown, codeCrashShutdown, codeCannotConnectNow:
 			return fmt.Errorf("PostgreSQL at %s is shutting down or starting: %w", address(s.cfg), err)
 		}
-		return fmt.Errorf("PostgreSQL query failed: %w", err)
+		return err // the store names the engine
 	}
 	var ne net.Error
 	var ce *pgconn.ConnectError
-	if errors.As(err, &ce) || errors.As(err, &ne) || pgconn.SafeToRetry(err) {
+	switch {
+	case errors.As(err, &ce) || pgconn.SafeToRetry(err):
 		return fmt.Errorf("cannot connect to PostgreSQL at %s: %w", address(s.cfg), err)
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.As(err, &ne):
+		return fmt.Errorf("the connection to PostgreSQL at %s was lost (server down or restarted?): %w", address(s.cfg), err)
 	}
-	return fmt.Errorf("PostgreSQL query failed (connection lost?): %w", err)
+	return err
 }

@@ -19,7 +19,7 @@ func TestMain(m *testing.M) {
 // testSettings are the settings of a data source on the test server's database db, as the superuser.
 func testSettings(srv *pgtest.Server, db string) settings.Settings {
 	cfg := settings.Defaults()
-	cfg.Engine = settings.EnginePostgres
+	cfg.Engine, cfg.Path = settings.EnginePostgres, ""
 	cfg.Postgres = settings.Postgres{Host: srv.Host, Port: srv.Port, Database: db, User: pgtest.Superuser,
 		SSLMode: settings.SSLDisable, MaxConnections: 2}
 	cfg.Password = pgtest.SuperPassword
