@@ -87,11 +87,15 @@ func TestConformance(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			results := map[string]backend.DataResponse{}
+			var took []string
 			for _, e := range engines {
 				cfg := configs[e.name]
 				layouts[c.layout](&cfg)
+				began := time.Now()
 				results[e.name] = runQuery(t, cfg, c)
+				took = append(took, fmt.Sprintf("%s %s", e.name, time.Since(began).Round(time.Millisecond)))
 			}
+			t.Log(strings.Join(took, ", "))
 			want := results[ref]
 			for _, e := range engines[1:] {
 				got := results[e.name]
