@@ -42,6 +42,14 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
+# ensure_postgres installs Debian's PostgreSQL server programs (15 on this machine kind), which the Go tests of
+# the PostgreSQL store use to start a throw-away cluster of their own (pkg/store/postgres/pgtest): no service is
+# started or configured here. Debian's package puts initdb and pg_ctl in /usr/lib/postgresql/<version>/bin, where
+# pgtest looks for them.
+ensure_postgres() {
+  apt_install postgresql
+}
+
 # build_plugin builds the front end (webpack, into dist/) and then the backend binary next to the nested data
 # source (mage build:linux, grafana-plugin-sdk-go's build tooling); webpack cleans dist/, so the order matters.
 build_plugin() {

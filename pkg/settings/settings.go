@@ -50,6 +50,9 @@ type Settings struct {
 
 	// Password comes from secureJsonData (server engines); never serialised back.
 	Password string `json:"-"`
+
+	// Postgres is the connection of engine "postgres".
+	Postgres
 }
 
 // Defaults returns the settings used where jsonData is silent: the layout the demo generator writes.
@@ -70,6 +73,7 @@ func Defaults() Settings {
 		MinSamples:         100,
 		QueryTimeoutSecs:   60,
 		MemoryLimitMB:      4096,
+		Postgres:           Postgres{Port: DefaultPostgresPort, SSLMode: SSLRequire, MaxConnections: DefaultMaxConnections},
 	}
 }
 
@@ -88,8 +92,13 @@ func Parse(jsonData []byte, secure map[string]string) (Settings, error) {
 			return s, fmt.Errorf("data source settings are not valid JSON: %w", err)
 		}
 		merge(&s, raw)
+		mergePostgres(&s.Postgres, raw.Postgres)
+		if s.Engine != EngineDuckDB && strings.TrimSpace(raw.Path) == "" {
+			s.Path = "" // the default path is the DuckDB demo's
+		}
 	}
 	s.Password = secure["password"]
+	s.TLSCACert = secure["tlsCACert"]
 	return s, s.Validate()
 }
 
@@ -139,13 +148,17 @@ func merge(dst *Settings, src Settings) {
 func (s Settings) Validate() error {
 	switch s.Engine {
 	case EngineDuckDB:
-	case EnginePostgres, EngineSpark:
-		return fmt.Errorf("engine %q is not available yet in this version; use %q", s.Engine, EngineDuckDB)
+		if s.Path == "" {
+			return fmt.Errorf("path to the DuckDB file or Parquet/CSV files is required")
+		}
+	case EnginePostgres:
+		if err := s.validatePostgres(); err != nil {
+			return err
+		}
+	case EngineSpark:
+		return fmt.Errorf("engine %q is not available yet in this version; use %q or %q", s.Engine, EngineDuckDB, EnginePostgres)
 	default:
 		return fmt.Errorf("unknown engine %q (expected duckdb, postgres or spark)", s.Engine)
-	}
-	if s.Path == "" {
-		return fmt.Errorf("path to the DuckDB file or Parquet/CSV files is required")
 	}
 	for _, n := range s.namedIdentifiers() {
 		if n.value != "" && !ValidIdentifier(n.value) {

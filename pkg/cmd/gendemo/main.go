@@ -1,6 +1,8 @@
-// Command gendemo writes the Model Monitor demo store (a DuckDB file) with pkg/demo.
+// Command gendemo writes the Model Monitor demo store (a DuckDB file) with pkg/demo and, with --postgres, copies
+// it into a PostgreSQL database with COPY and creates the recommended indexes (pkg/pgload).
 //
 //	go run ./pkg/cmd/gendemo --out demo/modelmon.duckdb [--predictions N] [--seed S] [--days D] [--end today|YYYY-MM-DD] [--force]
+//	go run ./pkg/cmd/gendemo --postgres postgres://user@host:5432/modelmon [--force]
 //
 // Without --end the store covers the fixed days the tests use (2026-10-01 for 35 days). --end today makes it end
 // at today's 00:00 UTC (what `npm run demo` does, so that dashboards and alert rules looking back from now find
@@ -15,11 +17,14 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"time"
 
-	_ "github.com/duckdb/duckdb-go/v2"
+	_ "github.com/duckdb/duckdb-go/v2" // the "duckdb" database/sql driver, to read the store for --end and --postgres
+	"github.com/jackc/pgx/v5"
 
 	"github.com/aiops/modelmonitor/pkg/demo"
+	"github.com/aiops/modelmonitor/pkg/pgload"
 )
 
 func main() {
@@ -28,7 +33,9 @@ func main() {
 	seed := flag.Uint64("seed", demo.DefaultSeed, "random seed (same seed, same data)")
 	days := flag.Int("days", demo.DefaultDays, "days of inference logs")
 	end := flag.String("end", "", `last day's end: "today" (00:00 UTC today) or YYYY-MM-DD; default: the fixed demo dates`)
-	force := flag.Bool("force", false, "overwrite an existing file")
+	force := flag.Bool("force", false, "overwrite an existing file (and, with --postgres, replace existing tables)")
+	pgURL := flag.String("postgres", "", "also copy the store into this PostgreSQL database (a postgres:// URL or libpq "+
+		"key=value string; PG* environment variables fill what it leaves out, e.g. PGPASSWORD)")
 	flag.Parse()
 
 	if *predictions < 1 || *days < 1 || *seed == 0 {
@@ -42,27 +49,44 @@ func main() {
 		}
 		start = e.AddDate(0, 0, -*days)
 	}
-	if _, err := os.Stat(*out); err == nil && !*force {
-		stale, why := endsElsewhere(*out, start.AddDate(0, 0, *days))
-		if *end == "" || !stale {
-			fmt.Printf("%s already exists; leaving it alone (use --force to regenerate).\n", *out)
-			return
-		}
-		fmt.Printf("%s %s; regenerating it.\n", *out, why)
-		if err := os.Remove(*out); err != nil {
-			fail(1, err.Error())
-		}
-	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
-		fail(1, err.Error())
-	}
-
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	sum, err := demo.Generate(ctx, *out, demo.Options{Seed: *seed, Predictions: *predictions, Days: *days, Start: start})
-	if err != nil {
+	if err := ensureStore(ctx, *out, *force, *end != "", demo.Options{Seed: *seed, Predictions: *predictions, Days: *days, Start: start}); err != nil {
 		fail(1, err.Error())
 	}
+	if *pgURL != "" {
+		if err := toPostgres(ctx, *out, *pgURL, *force); err != nil {
+			fail(1, err.Error())
+		}
+	}
+}
+
+// ensureStore writes the store at path unless it exists — or, with datesMatter, unless it exists and ends where
+// the options' dates end (a store from an earlier day is regenerated); force always rewrites it.
+func ensureStore(ctx context.Context, path string, force, datesMatter bool, opts demo.Options) error {
+	if _, err := os.Stat(path); err == nil && !force {
+		stale, why := endsElsewhere(path, opts.Start.AddDate(0, 0, opts.Days))
+		if !datesMatter || !stale {
+			fmt.Printf("%s already exists; leaving it alone (use --force to regenerate).\n", path)
+			return nil
+		}
+		fmt.Printf("%s %s; regenerating it.\n", path, why)
+		if err := os.Remove(path); err != nil {
+			return err
+		}
+	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	} else if err == nil {
+		if err := os.Remove(path); err != nil {
+			return err
+		}
+	}
+	sum, err := demo.Generate(ctx, path, opts)
+	if err != nil {
+		return err
+	}
 	fmt.Println(sum.String())
+	return nil
 }
 
 // parseEnd reads --end: "today" is the start of now's day in UTC; otherwise a date, whose 00:00 UTC is the end.
@@ -93,6 +117,40 @@ func endsElsewhere(path string, end time.Time) (bool, string) {
 		return false, ""
 	}
 	return true, fmt.Sprintf("ends on %s, not %s", last.UTC().Format("2006-01-02"), end.AddDate(0, 0, -1).Format("2006-01-02"))
+}
+
+// toPostgres copies the demo tables of the DuckDB file at path into PostgreSQL, the log in time order, and
+// creates the recommended indexes.
+func toPostgres(ctx context.Context, path, url string, replace bool) error {
+	duck, err := sql.Open("duckdb", path+"?access_mode=read_only")
+	if err != nil {
+		return err
+	}
+	defer duck.Close()
+	pg, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return fmt.Errorf("PostgreSQL: %w", err)
+	}
+	defer pg.Close(context.Background())
+	n, err := pgload.Copy(ctx, duck, pg, []pgload.Table{{Name: demo.TableLog, OrderBy: "ts"}, {Name: demo.TableLabel},
+		{Name: demo.TableRegistry}, {Name: demo.TableTraining}}, replace)
+	if err != nil {
+		if strings.Contains(err.Error(), "already exists") {
+			err = fmt.Errorf("%w (use --force to replace the demo tables)", err)
+		}
+		return err
+	}
+	idx := pgload.Indexes(demo.TableLog, "model_id", "ts", demo.TableLabel, "prediction_id")
+	if err := pgload.CreateIndexes(ctx, pg, idx); err != nil {
+		return err
+	}
+	fmt.Printf("Copied into PostgreSQL %s: %s %d rows, %s %d rows, %s %d rows, %s %d rows; indexes:\n",
+		pg.Config().Database, demo.TableLog, n[demo.TableLog], demo.TableLabel, n[demo.TableLabel],
+		demo.TableRegistry, n[demo.TableRegistry], demo.TableTraining, n[demo.TableTraining])
+	for _, i := range idx {
+		fmt.Println("  " + i.SQL)
+	}
+	return nil
 }
 
 func fail(code int, msg string) {

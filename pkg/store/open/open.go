@@ -8,6 +8,7 @@ import (
 	"github.com/aiops/modelmonitor/pkg/settings"
 	"github.com/aiops/modelmonitor/pkg/store"
 	"github.com/aiops/modelmonitor/pkg/store/duckdb"
+	"github.com/aiops/modelmonitor/pkg/store/postgres"
 )
 
 // Store opens the store of cfg.Engine. An engine without an adapter in this build is an error naming it.
@@ -15,6 +16,8 @@ func Store(cfg settings.Settings) (store.Store, error) {
 	switch cfg.Engine {
 	case settings.EngineDuckDB, "":
 		return duckdb.Open(cfg)
+	case settings.EnginePostgres:
+		return postgres.Open(cfg)
 	}
-	return nil, fmt.Errorf("engine %q has no store adapter in this version (available: %s)", cfg.Engine, settings.EngineDuckDB)
+	return nil, fmt.Errorf("engine %q has no store adapter in this version (available: %s, %s)", cfg.Engine, settings.EngineDuckDB, settings.EnginePostgres)
 }

@@ -148,10 +148,14 @@ func (s *Store) checkPerformanceColumns(ctx context.Context) (bool, error) {
 	return zoned, nil
 }
 
-// canonical renders a label or prediction as text for class comparison: numbers as double text (so 1 and 1.0 are
-// one class), anything else as its own text.
+// canonical renders a label or prediction as text for class comparison: a number with an integer value below
+// 10^15 as that integer ("1" for 1 and 1.0, so both are one class), any other number as double text, anything
+// else as its own text. Integers are rendered through BIGINT because engines spell a whole double differently
+// (DuckDB "1.0", PostgreSQL "1"), and class names reach the frames.
 func canonical(d Dialect, expr string) string {
-	return fmt.Sprintf("coalesce(%s, %s)", d.Text(d.TryDouble(expr)), d.Text(expr))
+	v := d.TryDouble(expr)
+	return fmt.Sprintf("coalesce(CASE WHEN abs(%s) < 1e15 AND %s = floor(%s) THEN %s ELSE %s END, %s)",
+		v, v, v, d.Text("CAST("+v+" AS BIGINT)"), d.Text(v), d.Text(expr))
 }
 
 // scoreBucketSQL is a row's score bucket, as every score histogram counts it: floor(p × ScoreBuckets) clamped to

@@ -1,0 +1,77 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// SQLSTATE codes the adapter names (https://www.postgresql.org/docs/15/errcodes-appendix.html).
+const (
+	codeInvalidPassword      = "28P01"
+	codeInvalidAuthorization = "28000" // no pg_hba.conf entry, role may not log in
+	codeUnknownDatabase      = "3D000"
+	codeUndefinedTable       = "42P01"
+	codeUndefinedColumn      = "42703"
+	codeInsufficientPriv     = "42501"
+	codeQueryCanceled        = "57014" // statement_timeout or a cancel request
+	codeReadOnlyTransaction  = "25006"
+	codeInvalidText          = "22P02" // e.g. text that is not a number cast to double precision
+	codeTooManyConnections   = "53300"
+	codeAdminShutdown        = "57P01"
+	codeCrashShutdown        = "57P02"
+	codeCannotConnectNow     = "57P03"
+)
+
+// explain turns an error of pgx into one that says what is wrong in the user's terms, keeping the original
+// (errors.Is/As still reach the *pgconn.PgError); an error it cannot name more precisely is returned as it is. ctx is the query's context: a statement stopped because ctx
+// ended is reported as cancelled or timed out, whatever the server answered.
+func (s *Runner) explain(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	if ctx.Err() != nil {
+		return fmt.Errorf("query cancelled or timed out: %w", ctx.Err())
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case codeInvalidPassword:
+			return fmt.Errorf("PostgreSQL authentication failed for user %q (check user and password): %w", s.cfg.User, err)
+		case codeInvalidAuthorization:
+			return fmt.Errorf("PostgreSQL refused user %q (pg_hba.conf or role settings): %w", s.cfg.User, err)
+		case codeUnknownDatabase:
+			return fmt.Errorf("PostgreSQL database %q does not exist: %w", s.cfg.Database, err)
+		case codeUndefinedTable:
+			return fmt.Errorf("table missing: %w", err)
+		case codeUndefinedColumn:
+			return fmt.Errorf("column missing: %w", err)
+		case codeInsufficientPriv:
+			return fmt.Errorf("no SELECT permission for user %q: %w", s.cfg.User, err)
+		case codeQueryCanceled:
+			return fmt.Errorf("query stopped by the PostgreSQL statement timeout (%d s, queryTimeoutSeconds): %w", s.cfg.QueryTimeoutSecs, err)
+		case codeReadOnlyTransaction:
+			return fmt.Errorf("the store is only read, and the statement tried to write: %w", err)
+		case codeInvalidText:
+			return fmt.Errorf("a column holds values of the wrong type (text where a number is expected?): %w", err)
+		case codeTooManyConnections:
+			return fmt.Errorf("PostgreSQL has no free connection (lower maxConnections or raise max_connections): %w", err)
+		case codeAdminShutdown, codeCrashShutdown, codeCannotConnectNow:
+			return fmt.Errorf("PostgreSQL at %s is shutting down or starting: %w", address(s.cfg), err)
+		}
+		return err // the store names the engine
+	}
+	var ne net.Error
+	var ce *pgconn.ConnectError
+	switch {
+	case errors.As(err, &ce) || pgconn.SafeToRetry(err):
+		return fmt.Errorf("cannot connect to PostgreSQL at %s: %w", address(s.cfg), err)
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.As(err, &ne):
+		return fmt.Errorf("the connection to PostgreSQL at %s was lost (server down or restarted?): %w", address(s.cfg), err)
+	}
+	return err
+}
