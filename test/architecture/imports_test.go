@@ -38,7 +38,7 @@ var rules = map[string]rule{
 		[]string{"pkg/store", "pkg/settings", "pkg/query"}, sdk},
 	"pkg/monitor": {"monitor: orchestration of analyses over the store seam",
 		[]string{"pkg/engine/", "pkg/store", "pkg/store/cache", "pkg/query", "pkg/settings"}, append(append([]string{}, sdk...), drivers...)},
-	"pkg/query": {"query model", []string{"pkg/settings"}, append(append([]string{}, sdk...), drivers...)},
+	"pkg/query":    {"query model", []string{"pkg/settings"}, append(append([]string{}, sdk...), drivers...)},
 	"pkg/settings": {"settings", nil, append(append([]string{}, sdk...), drivers...)},
 }
 
