@@ -15,11 +15,11 @@ import (
 
 const module = "github.com/aiops/modelmonitor/"
 
-// sdk and drivers are the imports that tie a package to Grafana or to one engine; neither is the layers below the
-// frames and above the adapters.
+// sdk and drivers are the imports that tie a package to Grafana or to one engine (a prefix ending in / matches the
+// packages under it); neither is both lists, forbidden to the layers between the frames and the adapters.
 var (
-	sdk     = []string{"github.com/grafana/grafana-plugin-sdk-go"}
-	drivers = []string{"database/sql", "github.com/duckdb/", "github.com/jackc/", "github.com/apache/spark-connect-go"}
+	sdk     = []string{"github.com/grafana/grafana-plugin-sdk-go/"}
+	drivers = []string{"database/sql", "database/sql/", "github.com/duckdb/", "github.com/jackc/", "github.com/apache/spark-connect-go/"}
 	neither = slices.Concat(sdk, drivers)
 )
 
@@ -141,6 +141,14 @@ func TestRuleFor(t *testing.T) {
 	}
 	if _, ok := ruleFor("pkg/plugin"); ok {
 		t.Error("pkg/plugin (the Grafana layer) may import every layer: no rule")
+	}
+	for _, imp := range []string{"github.com/grafana/grafana-plugin-sdk-go/backend", "database/sql", "github.com/duckdb/duckdb-go/v2"} {
+		if !hasPrefix(imp, neither) {
+			t.Errorf("%s is not recognised as an SDK or driver import", imp)
+		}
+	}
+	if hasPrefix("database/sqlx", neither) {
+		t.Error("database/sqlx taken for database/sql")
 	}
 	if _, ok := ruleFor("pkg/storefront"); ok {
 		t.Error("a package that merely starts with pkg/store must not match its rule")
