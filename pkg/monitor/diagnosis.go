@@ -311,7 +311,7 @@ func (s *Service) diagnosisLabels(ctx context.Context, req Request, p plan, res 
 // referenceGap is CBPE's in-sample bias on the reference (cbpe.InSampleAUC) minus the realized ROC AUC of the
 // reference's labelled buckets. nil when either is undefined.
 func referenceGap(r store.WindowPerformance, buckets []store.ScoreBucket, minSamples int64) *float64 {
-	vals, _, _ := binaryMetrics(r, append([]store.ScoreBucket(nil), buckets...), minSamples)
+	vals, _, _ := binaryMetrics(r, buckets, minSamples)
 	realized := vals[PerfROCAUC]
 	if realized == nil {
 		return nil

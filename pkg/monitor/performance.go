@@ -4,11 +4,11 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"sort"
 	"time"
 
 	"github.com/aiops/modelmonitor/pkg/engine/band"
 	"github.com/aiops/modelmonitor/pkg/engine/cbpe"
+	"github.com/aiops/modelmonitor/pkg/engine/realized"
 	"github.com/aiops/modelmonitor/pkg/store"
 )
 
@@ -62,9 +62,6 @@ const (
 	TaskRegression = "regression"
 )
 
-// eceBins is the number of equal-width calibration bins of the expected calibration error.
-const eceBins = 10
-
 // PerformancePoint is one window's value of one metric; Value is nil when it has none (Notice says why).
 type PerformancePoint struct {
 	Start            time.Time
@@ -91,7 +88,8 @@ type PerformanceResult struct {
 }
 
 // Performance computes realized binary-classification performance per model and window (performance query),
-// from the store's confusion counts and score histograms; labels count only when known by the query's end.
+// from the store's confusion counts and score histograms (the maths in package realized); labels count only when
+// known by the query's end.
 //   - accuracy (TP+TN)/n; precision TP/(TP+FP); recall TP/(TP+FN); F1 2TP/(2TP+FP+FN), at score >= threshold.
 //     A zero denominator gives a null point with a notice, never NaN (scikit-learn would return 0 with a warning).
 //   - roc_auc: Mann–Whitney over 1/1000 score buckets, pairs within one bucket counted half. Exact when the scores
@@ -248,108 +246,51 @@ func coverage(served, n, minSamples int64, metrics []string, vals map[string]*fl
 	return false
 }
 
-// multiclassMetrics computes one window's accuracy and macro F1.
+// multiclassMetrics computes one window's accuracy and macro F1 (realized.MacroF1).
 func multiclassMetrics(r store.WindowPerformance, classes []store.ClassCount, minSamples int64) (map[string]*float64, map[string]string) {
 	vals, notices := map[string]*float64{}, map[string]string{}
 	if !coverage(r.Served, r.ClassLabelled, minSamples, MulticlassMetrics, vals, notices) {
 		return vals, notices
 	}
 	vals[PerfAccuracy] = v(float64(r.Correct) / float64(r.ClassLabelled))
-	var sum float64
-	for _, c := range classes {
-		if d := 2*c.TP + c.FP + c.FN; d > 0 {
-			sum += float64(2*c.TP) / float64(d)
-		}
+	cs := make([]realized.ClassCounts, len(classes))
+	for i, c := range classes {
+		cs[i] = realized.ClassCounts{TP: c.TP, FP: c.FP, FN: c.FN}
 	}
-	vals[PerfMacroF1] = v(sum / float64(len(classes)))
+	vals[PerfMacroF1] = v(realized.MacroF1(cs))
 	return vals, notices
 }
 
-// regressionMetrics computes one window's MAE, RMSE and MAPE.
+// regressionMetrics computes one window's MAE, RMSE and MAPE (realized.Regression).
 func regressionMetrics(r store.WindowPerformance, minSamples int64) (map[string]*float64, map[string]string) {
 	vals, notices := map[string]*float64{}, map[string]string{}
 	if !coverage(r.Served, r.RegLabelled, minSamples, RegressionMetrics, vals, notices) {
 		return vals, notices
 	}
-	n := float64(r.RegLabelled)
-	vals[PerfMAE] = v(r.AbsErrSum / n)
-	vals[PerfRMSE] = v(math.Sqrt(r.SqErrSum / n))
-	vals[PerfMAPE] = v(r.APESum / n)
+	mae, rmse, mape := realized.Regression(r.RegLabelled, r.AbsErrSum, r.SqErrSum, r.APESum)
+	vals[PerfMAE], vals[PerfRMSE], vals[PerfMAPE] = v(mae), v(rmse), v(mape)
 	return vals, notices
 }
 
-// binaryMetrics computes one window's metrics; a nil value has its notice. bound is the AUC binning error bound.
+// binaryMetrics computes one window's metrics (realized.BinaryMetrics); a nil value has its notice. bound is the
+// AUC binning error bound.
 func binaryMetrics(r store.WindowPerformance, buckets []store.ScoreBucket, minSamples int64) (map[string]*float64, map[string]string, float64) {
 	vals, notices := map[string]*float64{}, map[string]string{}
 	if !coverage(r.Served, r.Labelled, minSamples, PerformanceMetrics, vals, notices) {
 		return vals, notices, 0
 	}
-	n := r.Labelled
-	ratio := func(metric string, num, den int64, why string) {
-		if den == 0 {
-			notices[metric] = why
-			return
-		}
-		vals[metric] = v(float64(num) / float64(den))
+	bs := make([]realized.Bucket, len(buckets))
+	for i, b := range buckets {
+		bs[i] = realized.Bucket{Bucket: b.Bucket, Positive: b.Label == 1, Count: b.Count, ScoreSum: b.ScoreSum}
 	}
-	ratio(PerfAccuracy, r.TP+r.TN, n, "")
-	ratio(PerfPrecision, r.TP, r.TP+r.FP, "no positive predictions at this threshold: precision undefined")
-	ratio(PerfRecall, r.TP, r.TP+r.FN, "no positive labels: recall undefined")
-	ratio(PerfF1, 2*r.TP, 2*r.TP+r.FP+r.FN, "no positive labels and no positive predictions: F1 undefined")
-	vals[PerfLogLoss] = v(r.LogLossSum / float64(n))
-
-	// ROC AUC (Mann–Whitney) over the buckets in ascending order.
-	sort.Slice(buckets, func(i, j int) bool { return buckets[i].Bucket < buckets[j].Bucket })
-	pos, neg := map[int]int64{}, map[int]int64{}
-	var keys []int
-	var P, N int64
-	var binN [eceBins]int64
-	var binPos [eceBins]int64
-	var binSum [eceBins]float64
-	for _, b := range buckets {
-		if _, ok := pos[b.Bucket]; !ok {
-			if _, ok := neg[b.Bucket]; !ok {
-				keys = append(keys, b.Bucket)
-			}
-		}
-		if b.Label == 1 {
-			pos[b.Bucket] += b.Count
-			P += b.Count
+	m := realized.BinaryMetrics(realized.Counts{Labelled: r.Labelled, TP: r.TP, FP: r.FP, TN: r.TN, FN: r.FN, LogLossSum: r.LogLossSum}, bs)
+	for metric, x := range map[string]realized.Value{PerfAccuracy: m.Accuracy, PerfPrecision: m.Precision, PerfRecall: m.Recall,
+		PerfF1: m.F1, PerfLogLoss: m.LogLoss, PerfROCAUC: m.ROCAUC, PerfECE: m.ECE} {
+		if x.Value != nil {
+			vals[metric] = x.Value
 		} else {
-			neg[b.Bucket] += b.Count
-			N += b.Count
-		}
-		j := b.Bucket * eceBins / store.ScoreBuckets
-		binN[j] += b.Count
-		binSum[j] += b.ScoreSum
-		if b.Label == 1 {
-			binPos[j] += b.Count
+			notices[metric] = x.Why
 		}
 	}
-	var bound float64
-	if P == 0 || N == 0 {
-		notices[PerfROCAUC] = "only one label class in this window: ROC AUC undefined"
-	} else {
-		var negBelow int64
-		var num, ties float64
-		for _, k := range keys {
-			num += float64(pos[k])*float64(negBelow) + 0.5*float64(pos[k])*float64(neg[k])
-			ties += float64(pos[k]) * float64(neg[k])
-			negBelow += neg[k]
-		}
-		vals[PerfROCAUC] = v(num / (float64(P) * float64(N)))
-		bound = ties / (2 * float64(P) * float64(N))
-	}
-	var ece float64
-	var total int64
-	for j := 0; j < eceBins; j++ {
-		total += binN[j]
-	}
-	for j := 0; j < eceBins; j++ {
-		if binN[j] > 0 {
-			ece += float64(binN[j]) / float64(total) * math.Abs(binSum[j]/float64(binN[j])-float64(binPos[j])/float64(binN[j]))
-		}
-	}
-	vals[PerfECE] = v(ece)
-	return vals, notices, bound
+	return vals, notices, m.AUCBound
 }

@@ -65,8 +65,9 @@ func (m mcSim) draw(r *rand.Rand) (pred, bucket, label int) {
 	return pred, bucket, label
 }
 
-// realizedMacroF1 is pkg/monitor/performance.go's realized multiclass macro F1 (multiclassMetrics): the unweighted
-// mean of the one-vs-rest F1 over the classes seen as label or prediction in the window.
+// realizedMacroF1 is the realized multiclass macro F1 as the performance query computes it (realized.MacroF1 over
+// the window's classes; written out here because package realized imports this one): the unweighted mean of the
+// one-vs-rest F1 over the classes seen as label or prediction in the window.
 func realizedMacroF1(tp, fp, fn []int64) float64 {
 	var sum float64
 	k := 0
@@ -166,7 +167,7 @@ func fitMCSim(t *testing.T, sim mcSim, r *rand.Rand, rows int, minSamples int64)
 // Band coverage of multiclass CBPE by simulation (mcSim, fixed seed). 8 independent labelled references of 20 000
 // rows each; on each, multiclass CBPE is fitted and evaluated on 50 independent windows of 500 and 50 of 2000 rows
 // (400 windows per size in all), comparing the estimate and its ±3σ band with the realized accuracy and macro F1
-// (realizedMacroF1, as performance.go) of the same window's drawn labels.
+// (realizedMacroF1, as the performance query) of the same window's drawn labels.
 //
 // Why several references: the calibration fitted on one reference carries that reference's sampling error (its
 // realized accuracy has sd sqrt(0.71·0.29/20000) ≈ 0.0032 around the truth, and PAV reproduces it exactly), which
