@@ -217,7 +217,8 @@ func framesOf[R any](res R, err error, build func(R) []*dataFrame) ([]*dataFrame
 	return build(res), nil
 }
 
-// CheckHealth reports whether the store answers and the mapped columns exist, naming what is missing.
+// CheckHealth reports whether the store answers, the mapped columns exist and every feature the model registry
+// names is in the log, naming what is missing.
 func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequest) (*backend.CheckHealthResult, error) {
 	if _, err := d.open(); err != nil {
 		return &backend.CheckHealthResult{Status: backend.HealthStatusError, Message: err.Error()}, nil
@@ -228,6 +229,9 @@ func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequ
 		return &backend.CheckHealthResult{Status: backend.HealthStatusError, Message: err.Error()}, nil
 	}
 	models, err := d.svc.Store().Models(ctx)
+	if err == nil { // the registry must not name a feature the log lacks: drift of that model would fail
+		_, err = d.svc.Store().Features(ctx, "")
+	}
 	if err != nil {
 		return &backend.CheckHealthResult{Status: backend.HealthStatusError, Message: err.Error()}, nil
 	}

@@ -154,3 +154,23 @@ func TestSegmentValueWithoutRowsIsANotice(t *testing.T) {
 		}
 	}
 }
+
+// Health reports a registry that names a feature the log lacks (drift of that model would fail).
+func TestHealthNamesRegistryFeatureMissingFromTheLog(t *testing.T) {
+	cfg := fixtureStore(t)
+	db, err := sql.Open("duckdb", cfg.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`INSERT INTO model_registry VALUES ('m2', 'regression', 'tenure', 'numeric', 0.1, 'team-b', 'standard')`); err != nil {
+		t.Fatal(err)
+	}
+	_ = db.Close()
+	ds := New(cfg, nil)
+	defer ds.Dispose()
+	res, _ := ds.CheckHealth(context.Background(), &backend.CheckHealthRequest{})
+	want := `model registry lists feature "tenure" for model "m2", but "inference_log" has no such feature column`
+	if res.Status != backend.HealthStatusError || res.Message != want {
+		t.Fatalf("health %v %q, want %q", res.Status, res.Message, want)
+	}
+}

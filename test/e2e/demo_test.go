@@ -18,6 +18,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/aiops/modelmonitor/pkg/demo"
+	querymodel "github.com/aiops/modelmonitor/pkg/query"
 )
 
 var (
@@ -28,6 +29,10 @@ var (
 	refTo    = start.AddDate(0, 0, 7) // the validation week
 	curFrom  = refTo
 	curTo    = start.AddDate(0, 0, demo.DefaultDays)
+	// Weekly windows are ISO weeks (Monday 00:00 UTC): the weekly checks run over the whole weeks of the current
+	// range, weekFrom (the first Monday on or after curFrom) to weekTo (the last Monday on or before curTo).
+	weekFrom = querymodel.AlignWindow(curFrom.AddDate(0, 0, 6), 7*24*time.Hour)
+	weekTo   = querymodel.AlignWindow(curTo, 7*24*time.Hour)
 )
 
 func TestMain(m *testing.M) {

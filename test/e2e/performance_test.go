@@ -37,9 +37,9 @@ next:
 }
 
 // Concept drift, seen as a user diagnosing "performance is degrading: data drift or concept drift?" sees it: on credit_risk_na the realized ROC AUC (labels joined from the
-// labels table) stays inside the CBPE estimate's ±3σ band before the incident (weeks from 10-08 and 10-15) and
-// falls below it in the first whole week after it (10-29), while the estimate — computed from scores alone —
-// does not move. Healthy models stay inside their bands.
+// labels table) stays inside the CBPE estimate's ±3σ band before the incident (the ISO week from 10-12) and
+// falls below it in the first whole week after it (10-26; the week of 10-19 holds the incident's first two days),
+// while the estimate — computed from scores alone — does not move. Healthy models stay inside their bands.
 func TestConceptDriftRealizedFallsBelowEstimatedBand(t *testing.T) {
 	for _, c := range []struct {
 		model   string
@@ -48,21 +48,21 @@ func TestConceptDriftRealizedFallsBelowEstimatedBand(t *testing.T) {
 		q := func(qt string) map[string]any {
 			return map[string]any{"queryType": qt, "model": c.model, "window": "1w"}
 		}
-		realized := series(t, query(t, q("performance"), curFrom, curTo), map[string]string{"model": c.model, "metric": "roc_auc"})
-		est := query(t, q("estimatedPerformance"), curFrom, curTo)
+		realized := series(t, query(t, q("performance"), weekFrom, weekTo), map[string]string{"model": c.model, "metric": "roc_auc"})
+		est := query(t, q("estimatedPerformance"), weekFrom, weekTo)
 		lower := series(t, est, map[string]string{"model": c.model, "metric": "roc_auc", "bound": "lower"})
 		upper := series(t, est, map[string]string{"model": c.model, "metric": "roc_auc", "bound": "upper"})
-		if len(realized) != 4 || len(lower) != 4 {
-			t.Fatalf("%s: want 4 weekly points, got %d realized, %d bounds", c.model, len(realized), len(lower))
+		if len(realized) != 3 || len(lower) != 3 {
+			t.Fatalf("%s: want 3 weekly points, got %d realized, %d bounds", c.model, len(realized), len(lower))
 		}
-		for week := 0; week < 4; week++ {
+		for week := 0; week < 3; week++ {
 			r, lo, hi := realized[week], lower[week], upper[week]
 			if r == nil || lo == nil || hi == nil {
 				t.Fatalf("%s week %d: missing value", c.model, week)
 			}
 			inside := *r >= *lo && *r <= *hi
-			wantInside := !c.drifted || week < 2
-			if c.drifted && week == 3 && *r >= *lo {
+			wantInside := !c.drifted || week < 1
+			if c.drifted && week == 2 && *r >= *lo {
 				t.Errorf("%s week %d: realized AUC %.3f not below the estimated band's lower bound %.3f", c.model, week, *r, *lo)
 			}
 			if wantInside && !inside {
