@@ -321,4 +321,3 @@ type mapKeyList struct {
 	types    map[string]store.FeatureType
 	perModel map[string][]string
 }
-
