@@ -1,7 +1,9 @@
 // Package store defines what the engine asks of a store of inference logs: catalogue look-ups and the
-// aggregate queries (reference profile, binned counts, data-quality counts). One adapter per engine implements it (duckdb now;
-// postgres and spark next). Adapters return aggregates, never rows, so the backend's memory is
-// O(models × windows × features × bins) whatever the number of logged predictions.
+// aggregate queries (reference profile, binned counts, data-quality, performance and score-histogram counts).
+// sqlstore implements it once for every SQL engine over a dialect (duckdb now; postgres and spark next), open
+// picks the adapter the settings name, and storetest checks any adapter against the contract written on Store.
+// Adapters return aggregates, never rows, so the backend's memory is O(models × windows × features × bins)
+// whatever the number of logged predictions.
 package store
 
 import (

@@ -1,6 +1,16 @@
 // Package storetest is the engine-neutral store suite: the same rows loaded into every engine, the same
 // assertions — exact values derived by hand in the comments — on every store.Store method's output. An engine
-// joins with one Engine entry: how to load Tables into a fresh store, and how to open a store.Store over it.
+// joins with one Engine entry, from a test of its own package:
+//
+//	func TestStoreSuite(t *testing.T) {
+//		e := storetest.Engine{Name: "postgres", Open: func(t *testing.T, f storetest.Fixture) store.Store {
+//			// create f.Tables (ColumnType → the engine's types), set f.Settings' connection fields, open
+//		}}
+//		storetest.Run(t, e)      // the Wide and Map fixtures, every method
+//		storetest.RunNames(t, e) // a store named after every internal alias
+//	}
+//
+// Floats compare within a relative 1e-12; class labels compare as numbers where they are numbers.
 package storetest
 
 import (
