@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite (`npm test`): Go tests (statistics against SciPy fixtures, store and QueryData end to end
-# on real DuckDB stores and a throw-away PostgreSQL server, demo generator, CLI end to end), front-end type check,
-# lint and jest tests, the production build, and the browser check of the panels in headless Chromium.
+# on real DuckDB stores and a throw-away PostgreSQL server, demo generator, CLI end to end), 10 s of each Go fuzz
+# target, front-end type check, lint and jest tests, the production build, and the browser check of the panels in
+# headless Chromium.
 source "$(dirname "$0")/lib.sh"
 
 ensure_go_modules
@@ -15,6 +16,8 @@ go vet ./pkg/... ./test/...
 stage "go test"
 # The PostgreSQL store tests start their own server; one that cannot start fails the stage instead of skipping.
 MODELMON_REQUIRE_POSTGRES=1 go test -count=1 ./pkg/... ./test/...
+
+"$ROOT/scripts/fuzz.sh" 10s
 
 stage "front end: typecheck"
 npm run typecheck

@@ -103,7 +103,7 @@ func (s *Service) Distribution(ctx context.Context, req Request) (Result, error)
 		return Result{}, err
 	}
 	if p.trailing > 0 { // the N windows before the range, taken as one range reference
-		p.refScope.From = alignedOrigin(req.From, p.window).Add(-time.Duration(p.trailing) * p.window)
+		p.refScope.From = query.AlignWindow(req.From, p.window).Add(-time.Duration(p.trailing) * p.window)
 		p.refScope.To = req.From
 	}
 	ref, _, err := s.loadReference(ctx, p.refScope, p.features, req.Query.Bins, true)

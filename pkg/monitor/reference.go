@@ -3,7 +3,7 @@ package monitor
 import (
 	"context"
 	"encoding/json"
-	"fmt"
+	"errors"
 
 	"github.com/aiops/modelmonitor/pkg/engine/binning"
 	"github.com/aiops/modelmonitor/pkg/engine/drift"
@@ -25,6 +25,10 @@ type reference struct {
 	refCat  map[key]drift.CategoricalHist
 	sql     []string
 }
+
+// ErrNoReference: the reference scope holds no value of any selected feature (the analyses that need a reference
+// fail with it; a caller that filtered to a segment value with no rows answers with a notice instead).
+var ErrNoReference = errors.New("the reference has no data for the selected models and features")
 
 // loadReference returns the reference summary for scope, from the cache when the same settings, scope,
 // features and bins were summarised before. withCounts=false (trailing references) skips the count query.
@@ -63,7 +67,7 @@ func (s *Service) loadReference(ctx context.Context, scope store.Scope, features
 		}
 	}
 	if len(r.numBins)+len(r.catBins) == 0 {
-		return nil, false, fmt.Errorf("the reference has no data for the selected models and features")
+		return nil, false, ErrNoReference
 	}
 	if withCounts {
 		c, err := s.store.Counts(ctx, scope, store.Windowing{}, r.numBins, r.catBins)

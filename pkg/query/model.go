@@ -57,6 +57,10 @@ type Reference struct {
 	To      time.Time `json:"to,omitempty"`
 	Windows int       `json:"windows,omitempty"`
 	Table   string    `json:"table,omitempty"`
+	// FromRelative and ToRelative hold a range's bounds written relative to the end of the query's time range
+	// ("now-35d/d"); ResolveRelative turns them into From and To.
+	FromRelative string `json:"-"`
+	ToRelative   string `json:"-"`
 }
 
 // Segment filters the logs to one value of a segment column, or (Split) runs the query once per value of the
@@ -115,6 +119,37 @@ type Model struct {
 	Metrics []string `json:"metrics"`
 	// DiagnosisOutput (diagnosis only): DiagnosisEvidence or DiagnosisVerdicts.
 	DiagnosisOutput string `json:"diagnosisOutput,omitempty"`
+	// ReferenceDefaulted says the query named no reference: Reference holds the built-in default (the
+	// DefaultTrailing windows before each window) until UseDefaultReference puts the data source's default in.
+	ReferenceDefaulted bool `json:"-"`
+}
+
+// UseDefaultReference gives a query that names no reference the data source's default reference (nil: keep the
+// built-in trailing default). It copies the reference, so queries never share one.
+func (m *Model) UseDefaultReference(ref *Reference) {
+	if m.ReferenceDefaulted && ref != nil {
+		r := *ref
+		m.Reference = &r
+	}
+}
+
+// ParseReference reads and checks a reference given on its own (the data source's default reference); an empty
+// input is nil, no error.
+func ParseReference(raw []byte) (*Reference, error) {
+	if len(strings.TrimSpace(string(raw))) == 0 || strings.TrimSpace(string(raw)) == "null" {
+		return nil, nil
+	}
+	m := Model{}
+	if err := json.Unmarshal(raw, &m.Reference); err != nil {
+		return nil, fmt.Errorf("default reference: %w", err)
+	}
+	if m.Reference == nil || m.Reference.Type == "" {
+		return nil, fmt.Errorf("default reference needs a type (range, trailing or table)")
+	}
+	if err := m.normaliseReference(); err != nil {
+		return nil, fmt.Errorf("default reference: %w", err)
+	}
+	return m.Reference, nil
 }
 
 // Diagnosis outputs.
@@ -138,7 +173,7 @@ const (
 	// DefaultSegmentTop and MaxSegmentTop bound a segment split: each value is one more run of the query.
 	DefaultSegmentTop = 5
 	MaxSegmentTop     = 50
-	// DefaultK is the band's half-width in σ (DESIGN §4: WhyLabs' stddev factor 3; Fiddler's critical level).
+	// DefaultK is the band's half-width in σ (WhyLabs' stddev factor 3; Fiddler's critical level).
 	DefaultK = 3.0
 	// DefaultHistory is the trailing history of a band, in windows (two weeks of daily windows).
 	DefaultHistory = 14
@@ -204,7 +239,7 @@ func (m *Model) normalise() error {
 		m.Window = "auto"
 	}
 	if m.Window != "auto" {
-		if _, err := ParseWindow(m.Window); err != nil {
+		if _, _, err := ParseWindow(m.Window); err != nil {
 			return err
 		}
 	}
@@ -236,10 +271,14 @@ func (m *Model) normalise() error {
 func (m *Model) normaliseReference() error {
 	if m.Reference == nil || m.Reference.Type == "" {
 		m.Reference = &Reference{Type: RefTrailing, Windows: DefaultTrailing}
+		m.ReferenceDefaulted = true
 	}
 	r := m.Reference
 	switch r.Type {
 	case RefRange:
+		if r.FromRelative != "" && r.From.IsZero() || r.ToRelative != "" && r.To.IsZero() {
+			return nil // checked by ResolveRelative once the query's time range is known
+		}
 		if r.From.IsZero() || r.To.IsZero() {
 			return fmt.Errorf("reference range needs both from and to (RFC 3339)")
 		}

@@ -1,5 +1,7 @@
 // Package settings holds the data source configuration (Grafana jsonData + secureJsonData): which store engine
-// to use, where the inference logs are, and how their columns map onto the data model of DESIGN.md §3.
+// to use, where the inference logs are, and how their columns map onto the data model: one row per prediction
+// (time, model, version, prediction id, features as wide columns or one MAP column, prediction, score, label,
+// segment columns), labels optionally in a labels table joined by prediction id, a model registry.
 package settings
 
 import (
@@ -41,6 +43,10 @@ type Settings struct {
 	// MemoryLimitMB bounds the embedded engine's working memory (DuckDB memory_limit); beyond it DuckDB spills
 	// to its temp directory, so concurrent dashboard queries queue on memory instead of exhausting the host.
 	MemoryLimitMB int `json:"memoryLimitMB"`
+	// DefaultReference is the reference of every query that names none (a query's "reference" object, e.g. the
+	// validation week {"type":"range","from":…,"to":…}); empty = the N windows before each window. Parsed and
+	// checked by the query package when the data source is built.
+	DefaultReference json.RawMessage `json:"defaultReference,omitempty"`
 
 	// Password comes from secureJsonData (server engines); never serialised back.
 	Password string `json:"-"`
@@ -131,6 +137,9 @@ func merge(dst *Settings, src Settings) {
 	}
 	if src.MemoryLimitMB > 0 {
 		dst.MemoryLimitMB = src.MemoryLimitMB
+	}
+	if len(src.DefaultReference) > 0 {
+		dst.DefaultReference = src.DefaultReference
 	}
 }
 
