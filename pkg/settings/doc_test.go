@@ -24,15 +24,15 @@ func TestSettingsDocListsEveryKeyWithItsDefault(t *testing.T) {
 	defaults, _ := json.Marshal(Defaults())
 	var want map[string]any
 	_ = json.Unmarshal(defaults, &want)
-	typ := reflect.TypeOf(Settings{})
-	for i := 0; i < typ.NumField(); i++ {
-		key, _, _ := strings.Cut(typ.Field(i).Tag.Get("json"), ",")
+	// VisibleFields includes the fields promoted from embedded structs (the PostgreSQL connection).
+	for _, field := range reflect.VisibleFields(reflect.TypeOf(Settings{})) {
+		key, _, _ := strings.Cut(field.Tag.Get("json"), ",")
 		if key == "-" || key == "" {
 			continue
 		}
 		doc, ok := documented[key]
 		if !ok {
-			t.Errorf("jsonData key %q (Settings.%s) is not in docs/settings.md", key, typ.Field(i).Name)
+			t.Errorf("jsonData key %q (Settings.%s) is not in docs/settings.md", key, field.Name)
 			continue
 		}
 		def, _ := json.Marshal(want[key])
