@@ -71,6 +71,7 @@ func New(cfg settings.Settings, cfgErr error) *Datasource {
 	d.mux.HandleFunc(query.TypePerformance, d.concurrently)
 	d.mux.HandleFunc(query.TypeEstimatedPerformance, d.concurrently)
 	d.mux.HandleFunc(query.TypeDiagnosis, d.concurrently)
+	d.mux.HandleFunc(query.TypeFleetHealth, d.concurrently)
 	d.mux.HandleFunc("", d.concurrently) // queryType only in the JSON body, or unknown: parsed and reported per query
 	d.resources = httpadapter.New(d.resourceRoutes())
 	return d
@@ -138,6 +139,12 @@ func (d *Datasource) run(ctx context.Context, req monitor.Request) ([]*dataFrame
 			return framesOf(res, err, verdictFrames)
 		}
 		return framesOf(res, err, diagnosisFrames)
+	case query.TypeFleetHealth:
+		res, err := d.svc.FleetHealth(ctx, req)
+		if req.Query.Fleet.Output == query.FleetAlert {
+			return framesOf(res, err, fleetAlertFrames)
+		}
+		return framesOf(res, err, fleetFrames)
 	case query.TypeDriftHeatmap:
 		res, err := d.svc.Drift(ctx, req)
 		return framesOf(res, err, func(r monitor.Result) []*dataFrame { return []*dataFrame{heatmapFrame(r)} })

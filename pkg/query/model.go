@@ -23,6 +23,8 @@ const (
 	TypeEstimatedPerformance = "estimatedPerformance"
 	// TypeDiagnosis composes the other analyses into per-cause evidence and a verdict per model and window.
 	TypeDiagnosis = "diagnosis"
+	// TypeFleetHealth rolls every model up to one row with a severity (page, ticket, report, ok).
+	TypeFleetHealth = "fleetHealth"
 )
 
 // Metric names; MetricAuto lets the engine choose by feature type and reference size.
@@ -115,6 +117,23 @@ type Model struct {
 	Metrics []string `json:"metrics"`
 	// DiagnosisOutput (diagnosis only): DiagnosisEvidence or DiagnosisVerdicts.
 	DiagnosisOutput string `json:"diagnosisOutput,omitempty"`
+	// Fleet (fleetHealth only): its output and cool-down.
+	Fleet *Fleet `json:"fleet,omitempty"`
+}
+
+// Fleet outputs of a fleetHealth query.
+const (
+	// FleetTable: the fleet table (a row per model) and the long trend table (panels).
+	FleetTable = "table"
+	// FleetAlert: one numeric-multi frame per model, its severity as a number labelled model/owner/tier/severity.
+	FleetAlert = "alert"
+)
+
+// Fleet are the fleetHealth options: Output FleetTable (default) or FleetAlert; Hold, the cool-down in windows
+// (a severity holds until Hold windows in a row were lower; default 1, at most MaxHistory).
+type Fleet struct {
+	Output string `json:"output,omitempty"`
+	Hold   int    `json:"hold,omitempty"`
 }
 
 // Diagnosis outputs.
@@ -163,9 +182,9 @@ func Parse(raw json.RawMessage, envelopeType string) (Model, error) {
 
 func (m *Model) normalise() error {
 	switch m.QueryType {
-	case TypeDrift, TypeDriftHeatmap, TypeDistribution, TypeDataQuality, TypePerformance, TypeEstimatedPerformance, TypeDiagnosis:
+	case TypeDrift, TypeDriftHeatmap, TypeDistribution, TypeDataQuality, TypePerformance, TypeEstimatedPerformance, TypeDiagnosis, TypeFleetHealth:
 	default:
-		return fmt.Errorf("unknown queryType %q (expected drift, driftHeatmap, distribution, dataQuality, performance, estimatedPerformance or diagnosis)", m.QueryType)
+		return fmt.Errorf("unknown queryType %q (expected drift, driftHeatmap, distribution, dataQuality, performance, estimatedPerformance, diagnosis or fleetHealth)", m.QueryType)
 	}
 	if m.DecisionThreshold == nil {
 		t := DefaultDecisionThreshold
@@ -219,6 +238,9 @@ func (m *Model) normalise() error {
 	}
 	if m.DiagnosisOutput != DiagnosisEvidence && m.DiagnosisOutput != DiagnosisVerdicts {
 		return fmt.Errorf("unknown diagnosisOutput %q (expected evidence or verdicts)", m.DiagnosisOutput)
+	}
+	if err := m.normaliseFleet(); err != nil {
+		return err
 	}
 	if err := m.normaliseSegment(); err != nil {
 		return err
@@ -327,6 +349,22 @@ func (m *Model) normaliseThresholds() error {
 	}
 	if t.Mode == ThresholdReference && m.Reference.Type == RefTable {
 		return fmt.Errorf("reference thresholds need a time-based reference (range or trailing): a reference table has no windows")
+	}
+	return nil
+}
+
+func (m *Model) normaliseFleet() error {
+	if m.Fleet == nil {
+		m.Fleet = &Fleet{}
+	}
+	if m.Fleet.Output == "" {
+		m.Fleet.Output = FleetTable
+	}
+	if m.Fleet.Output != FleetTable && m.Fleet.Output != FleetAlert {
+		return fmt.Errorf("unknown fleet output %q (expected table or alert)", m.Fleet.Output)
+	}
+	if m.Fleet.Hold < 0 || m.Fleet.Hold > MaxHistory {
+		return fmt.Errorf("fleet hold must be between 1 and %d windows, got %d", MaxHistory, m.Fleet.Hold)
 	}
 	return nil
 }

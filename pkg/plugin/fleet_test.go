@@ -1,0 +1,184 @@
+package plugin
+
+import (
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+	"github.com/grafana/grafana-plugin-sdk-go/experimental"
+
+	"github.com/aiops/modelmonitor/pkg/settings"
+)
+
+// fleetFixtureStore is fixtureStore with labels in the log rows (fleet_log: label = prediction, so every row is
+// labelled) and a registry with the bad input a fleet meets (fleet_registry): m2 listed twice and without an
+// owner, m3 with the unknown tier "gold", and a model m4 (a copy of m2's rows) with no registry row at all.
+func fleetFixtureStore(t *testing.T) settings.Settings {
+	t.Helper()
+	cfg := fixtureStore(t)
+	db, err := sql.Open("duckdb", cfg.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, q := range []string{
+		`CREATE TABLE fleet_log AS SELECT *, prediction AS label FROM inference_log
+			UNION ALL SELECT * REPLACE ('m4' AS model_id, 'm4-' || prediction_id AS prediction_id), prediction AS label
+			FROM inference_log WHERE model_id = 'm2'`,
+		`CREATE TABLE fleet_registry AS SELECT * REPLACE (
+			CASE WHEN model_id = 'm2' THEN NULL ELSE owner END AS owner,
+			CASE WHEN model_id = 'm3' THEN 'gold' ELSE tier END AS tier) FROM model_registry`,
+		`INSERT INTO fleet_registry SELECT * FROM fleet_registry WHERE model_id = 'm2'`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%v\n%s", err, q)
+		}
+	}
+	cfg.Table, cfg.LabelColumn, cfg.RegistryTable, cfg.LabelsTable = "fleet_log", "label", "fleet_registry", ""
+	return cfg
+}
+
+const fleetQuery = `{"queryType":"fleetHealth","window":"1d",` + refDay1 + `}`
+
+// The fleet of the fixture over days 1–2 (the reference day and the drifted day), by hand:
+//   - m1 (critical, team-a): on day 2, 500 of its 1050 rows have c = "d", unseen in the reference:
+//     new_category_share 500/1050 = 0.476190…, pipeline-break evidence 0.476190/0.05 = 9.523810 (x's null share
+//     50/1050 = 0.0476 gives only 0.476, its volume 1050/1000 only |1.05 − 1|/0.5 = 0.1): verdict pipeline_break
+//     since day 2, High urgency, critical → page.
+//   - m3 (tier "gold" → standard, team-c): 50 NaN + 50 +Inf of 1000 x values on day 2 are out of the reference's
+//     range: 100/1000 / 0.05 = 2: pipeline_break, High, standard → ticket.
+//   - m2 and m4 (day 2 a copy of day 1): no drift, no quality issue: ok. m2 has no owner → "unassigned";
+//     m4 has no registry row → tier standard, owner unassigned, task binary.
+//
+// Sorted page, ticket, then the ok models by their largest evidence (m4's, inferred features scored with KS
+// p-values, above m2's).
+func TestFleetHealthFixture(t *testing.T) {
+	ds := New(fleetFixtureStore(t), nil)
+	defer ds.Dispose()
+	r := run(t, ds, fleetQuery, day1, day1.AddDate(0, 0, 2))
+	frames := mustOK(t, r)
+	table := frameByName(t, frames, "fleet")
+	col := func(name string) *data.Field {
+		f, i := table.FieldByName(name)
+		if i < 0 {
+			t.Fatalf("no field %s", name)
+		}
+		return f
+	}
+	str := func(name string) []string {
+		f := col(name)
+		out := make([]string, f.Len())
+		for i := range out {
+			out[i] = f.At(i).(string)
+		}
+		return out
+	}
+	want := map[string][]string{
+		"model":    {"m1", "m3", "m4", "m2"},
+		"severity": {"page", "ticket", "ok", "ok"},
+		"tier":     {"critical", "standard", "standard", "standard"},
+		"owner":    {"team-a", "team-c", "unassigned", "unassigned"},
+		"task":     {"binary", "binary", "binary", "regression"},
+		"verdict":  {"pipeline_break", "pipeline_break", "ok", "ok"},
+	}
+	for name, w := range want {
+		if got := str(name); !slices.Equal(got, w) {
+			t.Errorf("%s = %q, want %q", name, got, w)
+		}
+	}
+	ev := values(col("worst_evidence"))
+	for i, w := range []float64{500.0 / 1050 / 0.05, 100.0 / 1000 / 0.05} {
+		if ev[i] == nil || !near(*ev[i], w, 1e-12) {
+			t.Errorf("worst_evidence[%d] = %v, want %v", i, ev[i], w)
+		}
+	}
+	if got := str("worst_feature")[:2]; !slices.Equal(got, []string{"c", "x"}) {
+		t.Errorf("worst_feature = %q, want c, x", got)
+	}
+	if got := str("quality_check")[:2]; !slices.Equal(got, []string{"new_category_share:c", "out_of_range_share:x"}) {
+		t.Errorf("quality_check = %q", got)
+	}
+	if since := col("since"); since.At(0) != day2 || since.At(3) != day1 {
+		t.Errorf("since: m1 %v (want day 2), m2 %v (want day 1)", since.At(0), since.At(3))
+	}
+	vol := values(col("volume_ratio"))
+	if vol[0] == nil || !near(*vol[0], 1.05, 1e-12) || vol[3] == nil || *vol[3] != 1 {
+		t.Errorf("volume_ratio m1 %v (want 1.05), m2 %v (want 1)", vol[0], vol[3])
+	}
+	cov := values(col("label_coverage"))
+	for i, c := range cov {
+		if c == nil || *c != 1 {
+			t.Errorf("label_coverage[%d] = %v, want 1 (labels in every row)", i, c)
+		}
+	}
+	if f, _ := table.FieldByName("primary_metric"); f.At(3) != "mae" || f.At(0) != "roc_auc" {
+		t.Errorf("primary metrics %v %v", f.At(0), f.At(3))
+	}
+	if mae := values(col("realized"))[3]; mae == nil || *mae != 0 {
+		t.Errorf("m2 realized MAE = %v, want 0 (label = prediction)", mae)
+	}
+	var notices []string
+	for _, n := range frames[0].Meta.Notices {
+		notices = append(notices, n.Text)
+	}
+	all := strings.Join(notices, "\n")
+	for _, w := range []string{`model m3: unknown tier "gold" taken as standard`, "1 models have no registry tier, taken as standard: m4",
+		"2 models have no registry owner, shown as unassigned: m2, m4"} {
+		if !strings.Contains(all, w) {
+			t.Errorf("no notice %q in\n%s", w, all)
+		}
+	}
+	trend := frameByName(t, frames, "fleet trend")
+	if trend.Rows() != 8 {
+		t.Errorf("trend rows %d, want 4 models × 2 windows", trend.Rows())
+	}
+	experimental.CheckGoldenJSONResponse(t, "testdata", "fleet_health", &r, *updateGolden)
+}
+
+// The alert output: one numeric-multi frame per model, its severity as a number, labelled for routing.
+func TestFleetHealthAlertFrames(t *testing.T) {
+	ds := New(fleetFixtureStore(t), nil)
+	defer ds.Dispose()
+	r := run(t, ds, `{"queryType":"fleetHealth","window":"1d","fleet":{"output":"alert"},`+refDay1+`}`, day1, day1.AddDate(0, 0, 2))
+	frames := mustOK(t, r)
+	got := map[string]string{}
+	for _, f := range frames {
+		if f.Meta.Type != data.FrameTypeNumericMulti || len(f.Fields) != 1 || f.Rows() != 1 {
+			t.Fatalf("frame %q: type %s, %d fields, %d rows", f.Name, f.Meta.Type, len(f.Fields), f.Rows())
+		}
+		l := f.Fields[0].Labels
+		x, _ := f.Fields[0].ConcreteAt(0)
+		got[l["model"]] = fmt.Sprintf("%v %s %s %s %s", x, l["severity"], l["tier"], l["owner"], l["cause"])
+	}
+	want := map[string]string{"m1": "3 page critical team-a pipeline_break", "m3": "2 ticket standard team-c pipeline_break",
+		"m2": "0 ok standard unassigned ", "m4": "0 ok standard unassigned "}
+	for m, w := range want {
+		if got[m] != w {
+			t.Errorf("%s: %q, want %q", m, got[m], w)
+		}
+	}
+	experimental.CheckGoldenJSONResponse(t, "testdata", "fleet_health_alert", &r, *updateGolden)
+}
+
+// A bad fleet option is refused; a range whose reference is empty is an empty fleet with a notice, not an error.
+func TestFleetHealthBadInput(t *testing.T) {
+	ds := New(fleetFixtureStore(t), nil)
+	defer ds.Dispose()
+	r := run(t, ds, `{"queryType":"fleetHealth","fleet":{"hold":-1}}`, day1, day2)
+	if r.Error == nil || !strings.Contains(r.Error.Error(), "fleet hold") {
+		t.Errorf("negative hold: %v", r.Error)
+	}
+	r = run(t, ds, `{"queryType":"fleetHealth","fleet":{"output":"pager"}}`, day1, day2)
+	if r.Error == nil || !strings.Contains(r.Error.Error(), "unknown fleet output") {
+		t.Errorf("unknown output: %v", r.Error)
+	}
+	// Far after the data: the trailing reference holds no rows: an empty fleet with a notice.
+	r = run(t, ds, `{"queryType":"fleetHealth","window":"1d"}`, day1.AddDate(1, 0, 0), day1.AddDate(1, 0, 2))
+	frames := mustOK(t, r)
+	if len(frames) != 1 || frames[0].Rows() != 0 || !strings.Contains(fmt.Sprint(frames[0].Meta.Notices), "the reference has no rows of any model") {
+		t.Errorf("empty reference: %d frames, notices %v", len(frames), frames[0].Meta.Notices)
+	}
+}
