@@ -141,10 +141,8 @@ func (d *Datasource) run(ctx context.Context, req monitor.Request) ([]*dataFrame
 		return framesOf(res, err, diagnosisFrames)
 	case query.TypeFleetHealth:
 		res, err := d.svc.FleetHealth(ctx, req)
-		if req.Query.Fleet.Output == query.FleetAlert {
-			return framesOf(res, err, fleetAlertFrames)
-		}
-		return framesOf(res, err, fleetFrames)
+		return framesOf(res, err, map[string]func(monitor.FleetResult) []*dataFrame{query.FleetTable: fleetFrames,
+			query.FleetTrend: fleetTrendFrames, query.FleetAlert: fleetAlertFrames}[req.Query.Fleet.Output])
 	case query.TypeDriftHeatmap:
 		res, err := d.svc.Drift(ctx, req)
 		return framesOf(res, err, func(r monitor.Result) []*dataFrame { return []*dataFrame{heatmapFrame(r)} })

@@ -131,11 +131,18 @@ func TestFleetHealthFixture(t *testing.T) {
 			t.Errorf("no notice %q in\n%s", w, all)
 		}
 	}
-	trend := frameByName(t, frames, "fleet trend")
-	if trend.Rows() != 8 {
-		t.Errorf("trend rows %d, want 4 models × 2 windows", trend.Rows())
+	if len(frames) != 1 {
+		t.Errorf("%d frames, want the fleet table only", len(frames))
 	}
 	experimental.CheckGoldenJSONResponse(t, "testdata", "fleet_health", &r, *updateGolden)
+
+	// The trend output: a row per model and window, in the fleet's order; m1's severity level per day is 0 (the
+	// reference day against itself), then 3 (page).
+	r = run(t, ds, `{"queryType":"fleetHealth","window":"1d","fleet":{"output":"trend"},`+refDay1+`}`, day1, day1.AddDate(0, 0, 2))
+	trend := frameByName(t, mustOK(t, r), "fleet trend")
+	if trend.Rows() != 8 || trend.Fields[1].At(0) != "m1" || trend.Fields[3].At(0) != int64(0) || trend.Fields[3].At(1) != int64(3) {
+		t.Errorf("trend: %d rows, first %v %v %v", trend.Rows(), trend.Fields[1].At(0), trend.Fields[3].At(0), trend.Fields[3].At(1))
+	}
 }
 
 // The alert output: one numeric-multi frame per model, its severity as a number, labelled for routing.

@@ -9,9 +9,8 @@ import (
 	"github.com/aiops/modelmonitor/pkg/monitor"
 )
 
-// fleetFrames returns the fleet table — one row per model, sorted by severity (page first) — and the long
-// "fleet trend" table: per model and window its verdict, severity level (0 ok … 3 page, before the cool-down) and
-// primary metric estimated and realized, for the panel's small trends and the fleet's verdict timeline.
+// fleetFrames returns the fleet table (fleet output "table"): one row per model, sorted by severity (page first),
+// its columns those of fleetColumns.
 func fleetFrames(res monitor.FleetResult) []*data.Frame {
 	table := data.NewFrame("fleet")
 	for _, c := range fleetColumns {
@@ -23,6 +22,13 @@ func fleetFrames(res monitor.FleetResult) []*data.Frame {
 		table.Fields = append(table.Fields, f)
 	}
 	table.Meta = &data.FrameMeta{Type: data.FrameTypeTable, Custom: fleetMeta(res)}
+	return withResult(nonEmpty(table), res.SQL, res.Notices, "fleet")
+}
+
+// fleetTrendFrames returns the long "fleet trend" table (fleet output "trend"): per model (in the fleet's order)
+// and window its verdict, severity level (0 ok … 3 page, before the cool-down) and primary metric estimated and
+// realized — the fleet panel's small trends and the fleet's verdict timeline.
+func fleetTrendFrames(res monitor.FleetResult) []*data.Frame {
 	var tTime []time.Time
 	var tModel, tVerdict []string
 	var tLevel []int64
@@ -36,12 +42,16 @@ func fleetFrames(res monitor.FleetResult) []*data.Frame {
 	trend := data.NewFrame("fleet trend",
 		data.NewField("time", nil, tTime), data.NewField("model", nil, tModel), data.NewField("verdict", nil, tVerdict),
 		data.NewField("severity_level", nil, tLevel), data.NewField("estimated", nil, tEst), data.NewField("realized", nil, tReal))
-	trend.Meta = &data.FrameMeta{Type: data.FrameTypeTable, Custom: map[string]any{"windowSeconds": res.Window.Seconds()}}
-	var frames []*data.Frame
-	if len(res.Rows) > 0 {
-		frames = []*data.Frame{table, trend}
+	trend.Meta = &data.FrameMeta{Type: data.FrameTypeTable, Custom: fleetMeta(res)}
+	return withResult(nonEmpty(trend), res.SQL, res.Notices, "fleet")
+}
+
+// nonEmpty is the frame, or nothing when it has no rows (withResult then says so).
+func nonEmpty(f *data.Frame) []*data.Frame {
+	if f.Rows() == 0 {
+		return nil
 	}
-	return withResult(frames, res.SQL, res.Notices, "fleet")
+	return []*data.Frame{f}
 }
 
 // fleetColumn is one column of the fleet table: its name, type and value in a row (see monitor.FleetRow).
@@ -103,7 +113,8 @@ func fleetMeta(res monitor.FleetResult) map[string]any {
 
 // fleetAlertFrames returns one numeric-multi frame per model (fleet output "alert"): a single number field, the
 // model's current severity (0 ok, 1 report, 2 ticket, 3 page, after the cool-down), labelled model, owner, tier,
-// severity and cause — the shape Grafana Alerting turns into one alert instance per model, and the labels its
+// severity, and for a model that is not ok the worst signal's cause and feature (for the alert's summary and
+// drill-down links) — the shape Grafana Alerting turns into one alert instance per model, and the labels its
 // notification policies route on. Every model has a frame, ok ones too, so an alert resolves when its model
 // recovers (the condition is on the value, not on the frame's presence).
 func fleetAlertFrames(res monitor.FleetResult) []*data.Frame {
@@ -112,6 +123,9 @@ func fleetAlertFrames(res monitor.FleetResult) []*data.Frame {
 		labels := data.Labels{"model": r.Model, "owner": r.Owner, "tier": r.Tier, "severity": r.Severity.String()}
 		if r.Severity != severity.OK && r.WorstCause != "" {
 			labels["cause"] = r.WorstCause
+		}
+		if r.Severity != severity.OK && r.WorstFeature != "" {
+			labels["feature"] = r.WorstFeature
 		}
 		x := float64(r.Severity)
 		value := data.NewField("severity", labels, []*float64{&x})

@@ -123,13 +123,15 @@ type Model struct {
 
 // Fleet outputs of a fleetHealth query.
 const (
-	// FleetTable: the fleet table (a row per model) and the long trend table (panels).
+	// FleetTable: the fleet table, a row per model (panels).
 	FleetTable = "table"
+	// FleetTrend: the long trend table, a row per model and window (small trends, the verdict timeline).
+	FleetTrend = "trend"
 	// FleetAlert: one numeric-multi frame per model, its severity as a number labelled model/owner/tier/severity.
 	FleetAlert = "alert"
 )
 
-// Fleet are the fleetHealth options: Output FleetTable (default) or FleetAlert; Hold, the cool-down in windows
+// Fleet are the fleetHealth options: Output FleetTable (default), FleetTrend or FleetAlert; Hold, the cool-down in windows
 // (a severity holds until Hold windows in a row were lower; default 1, at most MaxHistory).
 type Fleet struct {
 	Output string `json:"output,omitempty"`
@@ -360,8 +362,8 @@ func (m *Model) normaliseFleet() error {
 	if m.Fleet.Output == "" {
 		m.Fleet.Output = FleetTable
 	}
-	if m.Fleet.Output != FleetTable && m.Fleet.Output != FleetAlert {
-		return fmt.Errorf("unknown fleet output %q (expected table or alert)", m.Fleet.Output)
+	if !contains([]string{FleetTable, FleetTrend, FleetAlert}, m.Fleet.Output) {
+		return fmt.Errorf("unknown fleet output %q (expected table, trend or alert)", m.Fleet.Output)
 	}
 	if m.Fleet.Hold < 0 || m.Fleet.Hold > MaxHistory {
 		return fmt.Errorf("fleet hold must be between 1 and %d windows, got %d", MaxHistory, m.Fleet.Hold)
