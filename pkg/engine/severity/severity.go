@@ -15,7 +15,8 @@
 // and the urgency comes from the window's verdict (see Urgency): a pipeline break (the logged data is wrong,
 // every other signal is unreliable) and concept drift (realized performance below what the estimate explains)
 // are High; covariate shift is High only when it matters — the estimated performance (CBPE) leaves its
-// sampling band, or the importance-weighted drift reaches MattersLevel — and Medium otherwise; a prior shift is
+// sampling band, or, for a model without an estimate, the importance-weighted drift reaches MattersLevel — and
+// Medium otherwise; a prior shift is
 // Medium; a model whose verdict is ok but one of whose features drifts (whatever its importance) or whose score
 // distribution moved is Low. A drifting feature of low importance therefore never pages: it is not in the
 // importance-weighted drift of the features that carry the model (see monitor.CovariateEvidence), so the
@@ -101,11 +102,10 @@ const (
 
 // MattersLevel is the importance-weighted drift (covariate-shift evidence: the importance-weighted mean of
 // score / threshold over the features carrying half the model's importance) at which a covariate shift is taken
-// to hurt even where no performance estimate says so (regression models, or a reference without labels): twice
-// the level at which the verdict calls a covariate shift, i.e. the features that carry the model at twice their
-// drift threshold on average. The convention behind the factor is PSI's: 0.1 "watch", 0.2 "act" (the common
-// PSI levels of the credit-scoring literature; engine/drift's default PSI threshold is the 0.2) — acting starts
-// at twice the watching level.
+// to hurt where no performance estimate can say so (regression models, or a reference without enough labels):
+// twice the level at which the verdict calls a covariate shift, i.e. the features that carry the model at twice
+// their drift threshold on average. The factor is PSI's convention: 0.1 "watch", 0.2 "act" (engine/drift's
+// default PSI threshold is the 0.2) — acting starts at twice the watching level.
 const MattersLevel = 2.0
 
 // Signals are the facts of one model window that the rule reads.
@@ -123,10 +123,16 @@ type Signals struct {
 	PredictionDrift bool
 }
 
-// Matters is the "drift that matters" gate: the drift is expected to hurt the model's performance — its CBPE
-// estimate left its band (Impact >= 1), or the importance-weighted drift reached MattersLevel.
+// Matters is the "drift that matters" gate: the drift is expected to hurt the model's performance. Where there
+// is a performance estimate, it is the judge: the estimate left its band downwards (Impact >= 1) — CBPE turns
+// the shifted inputs into the performance they imply, so a drift it does not see hurting (a feature moving
+// along the model's calibrated range, as a price rise does for a churn model) does not page, however large the
+// drift score. Without an estimate the importance-weighted drift decides (>= MattersLevel).
 func (s Signals) Matters() bool {
-	return (s.Impact != nil && *s.Impact >= 1) || (s.WeightedDrift != nil && *s.WeightedDrift >= MattersLevel)
+	if s.Impact != nil {
+		return *s.Impact >= 1
+	}
+	return s.WeightedDrift != nil && *s.WeightedDrift >= MattersLevel
 }
 
 // Urgency of a window (see the package comment).
