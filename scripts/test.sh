@@ -14,6 +14,9 @@ go vet ./pkg/... ./test/...
 stage "go test"
 go test -count=1 ./pkg/... ./test/...
 
+stage "notification routing (Alertmanager's routing code; its own module)"
+(cd test/routing && go vet ./... && go test -count=1 ./...)
+
 stage "front end: typecheck"
 npm run typecheck
 stage "front end: lint"

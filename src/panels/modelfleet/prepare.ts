@@ -3,10 +3,33 @@
  * its small trend (the "fleet trend" table), the worst signal in words, filters by owner / tier / verdict, and
  * the drill-down link to the model-health dashboard. No React, no Grafana runtime: unit-tested on its own.
  */
-import { DataFrame } from '@grafana/data';
+import { DataFrame, Field } from '@grafana/data';
 
 import { fieldByName, numberOrNull, stringOrEmpty, valueAt } from '../../shared/frames';
 import { applyLinkTemplate } from '../driftheatmap/drilldown';
+
+/** The columns of the backend's fleet table that the panel reads. */
+export const FLEET_COLUMNS = [
+  'model',
+  'owner',
+  'tier',
+  'task',
+  'severity',
+  'verdict',
+  'since',
+  'worst_cause',
+  'worst_feature',
+  'feature_metric',
+  'feature_score',
+  'feature_threshold',
+  'primary_metric',
+  'estimated',
+  'realized',
+  'label_coverage',
+  'volume_ratio',
+  'reason',
+] as const;
+type FleetColumn = (typeof FLEET_COLUMNS)[number];
 
 /** Severities in increasing urgency; the index is the backend's severity_level. */
 export const SEVERITIES = ['ok', 'report', 'ticket', 'page'] as const;
@@ -126,55 +149,38 @@ export function prepareFleetData(frames: DataFrame[]): FleetData {
       trends.set(m, points);
     }
   }
-  const col = (name: string) => fieldByName(table, name);
-  const names = [
-    'model',
-    'owner',
-    'tier',
-    'task',
-    'severity',
-    'verdict',
-    'since',
-    'worst_cause',
-    'worst_feature',
-    'feature_metric',
-    'feature_score',
-    'feature_threshold',
-    'primary_metric',
-    'estimated',
-    'realized',
-    'label_coverage',
-    'volume_ratio',
-    'reason',
-  ] as const;
-  const f = Object.fromEntries(names.map((n) => [n, col(n)])) as Record<(typeof names)[number], ReturnType<typeof col>>;
+  const f = Object.fromEntries(FLEET_COLUMNS.map((n) => [n, fieldByName(table, n)])) as Record<
+    FleetColumn,
+    Field | undefined
+  >;
   if (!f.model || !f.severity) {
     return empty('The fleet table has no model or severity column.');
   }
   const tiles: FleetTile[] = [];
   for (let i = 0; i < table.length; i++) {
-    const sev = stringOrEmpty(valueAt(f.severity, i));
-    const model = stringOrEmpty(valueAt(f.model, i));
+    const text = (c: FleetColumn) => stringOrEmpty(valueAt(f[c], i));
+    const num = (c: FleetColumn) => numberOrNull(valueAt(f[c], i));
+    const sev = text('severity');
     const tile: FleetTile = {
-      model,
-      owner: stringOrEmpty(valueAt(f.owner, i)),
-      tier: stringOrEmpty(valueAt(f.tier, i)),
-      task: stringOrEmpty(valueAt(f.task, i)),
+      model: text('model'),
+      owner: text('owner'),
+      tier: text('tier'),
+      task: text('task'),
       severity: isSeverity(sev) ? sev : 'ok',
-      verdict: stringOrEmpty(valueAt(f.verdict, i)),
-      since: numberOrNull(valueAt(f.since, i)),
-      worstCause: stringOrEmpty(valueAt(f.worst_cause, i)),
-      worstFeature: stringOrEmpty(valueAt(f.worst_feature, i)),
-      featureMetric: stringOrEmpty(valueAt(f.feature_metric, i)),
-      featureScore: numberOrNull(valueAt(f.feature_score, i)),
-      featureThreshold: numberOrNull(valueAt(f.feature_threshold, i)),
-      primaryMetric: stringOrEmpty(valueAt(f.primary_metric, i)),
-      estimated: numberOrNull(valueAt(f.estimated, i)),
-      realized: numberOrNull(valueAt(f.realized, i)),
-      labelCoverage: numberOrNull(valueAt(f.label_coverage, i)),
-      volumeRatio: numberOrNull(valueAt(f.volume_ratio, i)),
-      reason: stringOrEmpty(valueAt(f.reason, i)),
-      trend: trends.get(model) ?? [],
+      verdict: text('verdict'),
+      since: num('since'),
+      worstCause: text('worst_cause'),
+      worstFeature: text('worst_feature'),
+      featureMetric: text('feature_metric'),
+      featureScore: num('feature_score'),
+      featureThreshold: num('feature_threshold'),
+      primaryMetric: text('primary_metric'),
+      estimated: num('estimated'),
+      realized: num('realized'),
+      labelCoverage: num('label_coverage'),
+      volumeRatio: num('volume_ratio'),
+      reason: text('reason'),
+      trend: trends.get(text('model')) ?? [],
     };
     counts[tile.severity]++;
     tiles.push(tile);

@@ -1,29 +1,13 @@
 /** Hand-written fleetHealth frames for the panel's unit tests. */
 import { FieldType, toDataFrame } from '@grafana/data';
 
+import { FLEET_COLUMNS } from './prepare';
+
 /** A fleet table as the backend returns it (columns by name; order and extra columns do not matter). */
 export function fleetFrame(rows: Array<Record<string, unknown>>) {
-  const names = [
-    'model',
-    'owner',
-    'tier',
-    'task',
-    'severity',
-    'verdict',
-    'since',
-    'worst_cause',
-    'worst_feature',
-    'feature_metric',
-    'feature_score',
-    'feature_threshold',
-    'primary_metric',
-    'estimated',
-    'realized',
-    'reason',
-  ];
   return toDataFrame({
     name: 'fleet',
-    fields: names.map((n) => ({
+    fields: FLEET_COLUMNS.map((n) => ({
       name: n,
       type: n === 'since' ? FieldType.time : typeof rows[0]?.[n] === 'number' ? FieldType.number : FieldType.string,
       values: rows.map((r) => r[n] ?? null),
