@@ -1,16 +1,24 @@
 package plugin
 
 import (
+	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/grafana/grafana-plugin-sdk-go/experimental"
 
+	"github.com/aiops/modelmonitor/pkg/monitor"
+	"github.com/aiops/modelmonitor/pkg/query"
 	"github.com/aiops/modelmonitor/pkg/settings"
+	"github.com/aiops/modelmonitor/pkg/store"
+	"github.com/aiops/modelmonitor/pkg/store/duckdb"
 )
 
 // fleetFixtureStore is fixtureStore with labels in the log rows (fleet_log: label = prediction, so every row is
@@ -187,5 +195,65 @@ func TestFleetHealthBadInput(t *testing.T) {
 	frames := mustOK(t, r)
 	if len(frames) != 1 || frames[0].Rows() != 0 || !strings.Contains(fmt.Sprint(frames[0].Meta.Notices), "the reference has no rows of any model") {
 		t.Errorf("empty reference: %d frames, notices %v", len(frames), frames[0].Meta.Notices)
+	}
+}
+
+// countingStore counts the aggregate statements a request sends to the store.
+type countingStore struct {
+	store.Store
+	calls map[string]int
+}
+
+func (c *countingStore) Profile(ctx context.Context, s store.Scope, f []store.Feature, p []float64, cap int) (store.Profile, error) {
+	c.calls["Profile"]++
+	return c.Store.Profile(ctx, s, f, p, cap)
+}
+
+func (c *countingStore) Counts(ctx context.Context, s store.Scope, w store.Windowing, n []store.NumericBins, k []store.CategoricalBins) (store.Counts, error) {
+	c.calls["Counts"]++
+	return c.Store.Counts(ctx, s, w, n, k)
+}
+
+func (c *countingStore) Quality(ctx context.Context, s store.Scope, w store.Windowing, f []store.QualityFeature) (store.Quality, error) {
+	c.calls["Quality"]++
+	return c.Store.Quality(ctx, s, w, f)
+}
+
+func (c *countingStore) Performance(ctx context.Context, s store.Scope, w store.Windowing, r store.PerformanceRequest) (store.Performance, error) {
+	c.calls["Performance"]++
+	return c.Store.Performance(ctx, s, w, r)
+}
+
+func (c *countingStore) ScoreHistogram(ctx context.Context, s store.Scope, w store.Windowing, t float64) (store.ScoreHistogram, error) {
+	c.calls["ScoreHistogram"]++
+	return c.Store.ScoreHistogram(ctx, s, w, t)
+}
+
+// fleetHealth reuses the diagnosis' aggregates: on a fresh service each, it sends the store exactly the
+// aggregate statements the diagnosis sends (the fixture has no multiclass model, whose class counts would be one
+// more), although it also runs the drift, quality, CBPE and performance analyses on its own.
+func TestFleetHealthReadsWhatTheDiagnosisReads(t *testing.T) {
+	cfg := fleetFixtureStore(t)
+	q, err := query.Parse(json.RawMessage(`{"queryType":"fleetHealth","window":"1d",`+refDay1+`}`), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := monitor.Request{Query: q, From: day1, To: day1.AddDate(0, 0, 2), Interval: time.Minute, MaxDataPoints: 1000}
+	count := func(run func(*monitor.Service) error) map[string]int {
+		st, err := duckdb.Open(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		c := &countingStore{Store: st, calls: map[string]int{}}
+		if err := run(monitor.New(c, cfg)); err != nil {
+			t.Fatal(err)
+		}
+		return c.calls
+	}
+	diag := count(func(s *monitor.Service) error { _, err := s.Diagnosis(context.Background(), req); return err })
+	fleet := count(func(s *monitor.Service) error { _, err := s.FleetHealth(context.Background(), req); return err })
+	if !reflect.DeepEqual(diag, fleet) || diag["Counts"] == 0 {
+		t.Errorf("aggregate statements: fleetHealth %v, diagnosis %v", fleet, diag)
 	}
 }
