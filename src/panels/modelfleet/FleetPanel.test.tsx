@@ -57,6 +57,17 @@ describe.each(['light', 'dark'] as const)('FleetPanel (%s theme)', (mode) => {
     push.mockRestore();
   });
 
+  it('lays out 500 models as tiles in a scrolling grid, counted by severity', () => {
+    const many = Array.from({ length: 500 }, (_, i) => ({
+      ...FLEET[i % FLEET.length],
+      model: `model_${String(i).padStart(3, '0')}`,
+    }));
+    renderPanel(theme, [fleetFrame(many)]);
+    expect(screen.getAllByRole('link')).toHaveLength(500);
+    expect(screen.getByTestId(S.summary)).toHaveTextContent('125 page125 ticket125 report125 ok');
+    expect(screen.getByTestId(S.grid).style.gridTemplateColumns).toBe('repeat(auto-fill, minmax(220px, 1fr))');
+  });
+
   it('says so when there is nothing to show', () => {
     renderPanel(theme, []);
     expect(screen.getByTestId(S.message)).toHaveTextContent('No models in this time range.');
