@@ -19,6 +19,9 @@ MODELMON_REQUIRE_POSTGRES=1 go test -count=1 ./pkg/... ./test/...
 
 "$ROOT/scripts/fuzz.sh" 10s
 
+stage "notification routing (Alertmanager's routing code; its own module)"
+(cd test/routing && go vet ./... && go test -count=1 ./...)
+
 stage "front end: typecheck"
 npm run typecheck
 stage "front end: lint"

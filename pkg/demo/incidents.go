@@ -9,6 +9,9 @@ const (
 	KindNullFlood      = "null_flood"
 	KindUnitChange     = "unit_change"
 	KindPriorShift     = "prior_shift"
+	// KindMinorDrift is a covariate drift of a feature the model barely uses: the inputs change, the model's
+	// health does not (the fleet's "does not page" case).
+	KindMinorDrift = "minor_drift"
 )
 
 // UntilEnd as an Incident.ToDay means "until the end of the generated range".
@@ -24,7 +27,7 @@ type Incident struct {
 	FromDay  int
 	ToDay    int
 	From, To time.Time
-	// Magnitude: covariate_drift: multiplicative factor on the feature; concept_drift: factor on the top
+	// Magnitude: covariate_drift and minor_drift: multiplicative factor on the feature; concept_drift: factor on the top
 	// feature's weight in the true label model; null_flood: share of NULLs in the window; unit_change: factor
 	// on the logged value; prior_shift: positive-class rate in the window.
 	Magnitude   float64
@@ -80,6 +83,13 @@ func incidentCatalogue() []Incident {
 			FromDay: 21, ToDay: UntilEnd, Magnitude: 0.08,
 			Description: "Prior shift: from day 21 the fraud rate rises from 2 % to 8 % with P(x | fraud) unchanged, so " +
 				"inputs and scores shift mildly through the class mixture and the label rate quadruples.",
+		},
+		{
+			Model: "fraud_card_eu", Kind: KindMinorDrift, Features: []string{"data_usage_gb"},
+			FromDay: 24, ToDay: UntilEnd, Magnitude: 1.5,
+			Description: "Drift of an unimportant feature: from day 24 data_usage_gb of fraud_card_eu (importance " +
+				"0.004, its least important feature) is ×1.5. The input drifts clearly, the model's scores and " +
+				"performance barely move: a critical model that must not page for it.",
 		},
 	}
 	for i := range inc {

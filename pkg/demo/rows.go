@@ -109,7 +109,7 @@ type job struct {
 
 // dayState is which incidents are active on a day.
 type dayState struct {
-	covMult     float64 // covariate drift: factor on covFeature, seen by the model (1 = none)
+	covMult     float64 // covariate (or minor) drift: factor on covFeature, seen by the model (1 = none)
 	covFeature  int
 	topMult     float64 // concept drift: factor on the top feature's true weight (1 = none)
 	prior       float64 // prior shift: positive rate (0 = none)
@@ -130,7 +130,7 @@ func (j *job) state(d int) dayState {
 			continue
 		}
 		switch inc.Kind {
-		case KindCovariateDrift:
+		case KindCovariateDrift, KindMinorDrift:
 			s.covMult = inc.Magnitude
 			s.covFeature = featureIndex[inc.Features[0]]
 		case KindConceptDrift:

@@ -77,6 +77,7 @@ func New(cfg settings.Settings, cfgErr error) *Datasource {
 	d.mux.HandleFunc(query.TypePerformance, d.concurrently)
 	d.mux.HandleFunc(query.TypeEstimatedPerformance, d.concurrently)
 	d.mux.HandleFunc(query.TypeDiagnosis, d.concurrently)
+	d.mux.HandleFunc(query.TypeFleetHealth, d.concurrently)
 	d.mux.HandleFunc("", d.concurrently) // queryType only in the JSON body, or unknown: parsed and reported per query
 	d.resources = httpadapter.New(d.resourceRoutes())
 	return d
@@ -201,6 +202,10 @@ func (d *Datasource) run(ctx context.Context, req monitor.Request) ([]*dataFrame
 			return framesOf(res, err, verdictFrames)
 		}
 		return framesOf(res, err, diagnosisFrames)
+	case query.TypeFleetHealth:
+		res, err := d.svc.FleetHealth(ctx, req)
+		return framesOf(res, err, map[string]func(monitor.FleetResult) []*dataFrame{query.FleetTable: fleetFrames,
+			query.FleetTrend: fleetTrendFrames, query.FleetAlert: fleetAlertFrames}[req.Query.Fleet.Output])
 	case query.TypeDriftHeatmap:
 		res, err := d.svc.Drift(ctx, req)
 		return framesOf(res, err, func(r monitor.Result) []*dataFrame { return []*dataFrame{heatmapFrame(r)} })

@@ -23,6 +23,8 @@ const (
 	TypeEstimatedPerformance = "estimatedPerformance"
 	// TypeDiagnosis composes the other analyses into per-cause evidence and a verdict per model and window.
 	TypeDiagnosis = "diagnosis"
+	// TypeFleetHealth rolls every model up to one row with a severity (page, ticket, report, ok).
+	TypeFleetHealth = "fleetHealth"
 )
 
 // Metric names; MetricAuto lets the engine choose by feature type and reference size.
@@ -122,6 +124,8 @@ type Model struct {
 	// ReferenceDefaulted says the query named no reference: Reference holds the built-in default (the
 	// DefaultTrailing windows before each window) until UseDefaultReference puts the data source's default in.
 	ReferenceDefaulted bool `json:"-"`
+	// Fleet (fleetHealth only): its output and cool-down.
+	Fleet *Fleet `json:"fleet,omitempty"`
 }
 
 // UseDefaultReference gives a query that names no reference the data source's default reference (nil: keep the
@@ -150,6 +154,23 @@ func ParseReference(raw []byte) (*Reference, error) {
 		return nil, fmt.Errorf("default reference: %w", err)
 	}
 	return m.Reference, nil
+}
+
+// Fleet outputs of a fleetHealth query.
+const (
+	// FleetTable: the fleet table, a row per model (panels).
+	FleetTable = "table"
+	// FleetTrend: the long trend table, a row per model and window (small trends, the verdict timeline).
+	FleetTrend = "trend"
+	// FleetAlert: one numeric-multi frame per model, its severity as a number labelled model/owner/tier/severity.
+	FleetAlert = "alert"
+)
+
+// Fleet are the fleetHealth options: Output FleetTable (default), FleetTrend or FleetAlert; Hold, the cool-down in windows
+// (a severity holds until Hold windows in a row were lower; default 1, at most MaxHistory).
+type Fleet struct {
+	Output string `json:"output,omitempty"`
+	Hold   int    `json:"hold,omitempty"`
 }
 
 // Diagnosis outputs.
@@ -198,9 +219,9 @@ func Parse(raw json.RawMessage, envelopeType string) (Model, error) {
 
 func (m *Model) normalise() error {
 	switch m.QueryType {
-	case TypeDrift, TypeDriftHeatmap, TypeDistribution, TypeDataQuality, TypePerformance, TypeEstimatedPerformance, TypeDiagnosis:
+	case TypeDrift, TypeDriftHeatmap, TypeDistribution, TypeDataQuality, TypePerformance, TypeEstimatedPerformance, TypeDiagnosis, TypeFleetHealth:
 	default:
-		return fmt.Errorf("unknown queryType %q (expected drift, driftHeatmap, distribution, dataQuality, performance, estimatedPerformance or diagnosis)", m.QueryType)
+		return fmt.Errorf("unknown queryType %q (expected drift, driftHeatmap, distribution, dataQuality, performance, estimatedPerformance, diagnosis or fleetHealth)", m.QueryType)
 	}
 	if m.DecisionThreshold == nil {
 		t := DefaultDecisionThreshold
@@ -254,6 +275,9 @@ func (m *Model) normalise() error {
 	}
 	if m.DiagnosisOutput != DiagnosisEvidence && m.DiagnosisOutput != DiagnosisVerdicts {
 		return fmt.Errorf("unknown diagnosisOutput %q (expected evidence or verdicts)", m.DiagnosisOutput)
+	}
+	if err := m.normaliseFleet(); err != nil {
+		return err
 	}
 	if err := m.normaliseSegment(); err != nil {
 		return err
@@ -366,6 +390,22 @@ func (m *Model) normaliseThresholds() error {
 	}
 	if t.Mode == ThresholdReference && m.Reference.Type == RefTable {
 		return fmt.Errorf("reference thresholds need a time-based reference (range or trailing): a reference table has no windows")
+	}
+	return nil
+}
+
+func (m *Model) normaliseFleet() error {
+	if m.Fleet == nil {
+		m.Fleet = &Fleet{}
+	}
+	if m.Fleet.Output == "" {
+		m.Fleet.Output = FleetTable
+	}
+	if !contains([]string{FleetTable, FleetTrend, FleetAlert}, m.Fleet.Output) {
+		return fmt.Errorf("unknown fleet output %q (expected table, trend or alert)", m.Fleet.Output)
+	}
+	if m.Fleet.Hold < 0 || m.Fleet.Hold > MaxHistory {
+		return fmt.Errorf("fleet hold must be between 1 and %d windows, got %d", MaxHistory, m.Fleet.Hold)
 	}
 	return nil
 }

@@ -1,0 +1,259 @@
+package plugin
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+	"github.com/grafana/grafana-plugin-sdk-go/experimental"
+
+	"github.com/aiops/modelmonitor/pkg/monitor"
+	"github.com/aiops/modelmonitor/pkg/query"
+	"github.com/aiops/modelmonitor/pkg/settings"
+	"github.com/aiops/modelmonitor/pkg/store"
+	"github.com/aiops/modelmonitor/pkg/store/duckdb"
+)
+
+// fleetFixtureStore is fixtureStore with labels in the log rows (fleet_log: label = prediction, so every row is
+// labelled) and a registry with the bad input a fleet meets (fleet_registry): m2 listed twice and without an
+// owner, m3 with the unknown tier "gold", and a model m4 (a copy of m2's rows) with no registry row at all.
+func fleetFixtureStore(t *testing.T) settings.Settings {
+	t.Helper()
+	cfg := fixtureStore(t)
+	db, err := sql.Open("duckdb", cfg.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, q := range []string{
+		`CREATE TABLE fleet_log AS SELECT *, prediction AS label FROM inference_log
+			UNION ALL SELECT * REPLACE ('m4' AS model_id, 'm4-' || prediction_id AS prediction_id), prediction AS label
+			FROM inference_log WHERE model_id = 'm2'`,
+		`CREATE TABLE fleet_registry AS SELECT * REPLACE (
+			CASE WHEN model_id = 'm2' THEN NULL ELSE owner END AS owner,
+			CASE WHEN model_id = 'm3' THEN 'gold' ELSE tier END AS tier) FROM model_registry`,
+		`INSERT INTO fleet_registry SELECT * FROM fleet_registry WHERE model_id = 'm2'`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%v\n%s", err, q)
+		}
+	}
+	cfg.Table, cfg.LabelColumn, cfg.RegistryTable, cfg.LabelsTable = "fleet_log", "label", "fleet_registry", ""
+	return cfg
+}
+
+const fleetQuery = `{"queryType":"fleetHealth","window":"1d",` + refDay1 + `}`
+
+// The fleet of the fixture over days 1–2 (the reference day and the drifted day), by hand:
+//   - m1 (critical, team-a): on day 2, 500 of its 1050 rows have c = "d", unseen in the reference:
+//     new_category_share 500/1050 = 0.476190…, pipeline-break evidence 0.476190/0.05 = 9.523810 (x's null share
+//     50/1050 = 0.0476 gives only 0.476, its volume 1050/1000 only |1.05 − 1|/0.5 = 0.1): verdict pipeline_break
+//     since day 2, High urgency, critical → page.
+//   - m3 (tier "gold" → standard, team-c): 50 NaN + 50 +Inf of 1000 x values on day 2 are out of the reference's
+//     range: 100/1000 / 0.05 = 2: pipeline_break, High, standard → ticket.
+//   - m2 and m4 (day 2 a copy of day 1): no drift, no quality issue: ok. m2 has no owner → "unassigned";
+//     m4 has no registry row → tier standard, owner unassigned, task binary.
+//
+// Sorted page, ticket, then the ok models by their largest evidence (m4's, inferred features scored with KS
+// p-values, above m2's).
+func TestFleetHealthFixture(t *testing.T) {
+	ds := New(fleetFixtureStore(t), nil)
+	defer ds.Dispose()
+	r := run(t, ds, fleetQuery, day1, day1.AddDate(0, 0, 2))
+	frames := mustOK(t, r)
+	table := frameByName(t, frames, "fleet")
+	col := func(name string) *data.Field {
+		f, i := table.FieldByName(name)
+		if i < 0 {
+			t.Fatalf("no field %s", name)
+		}
+		return f
+	}
+	str := func(name string) []string {
+		f := col(name)
+		out := make([]string, f.Len())
+		for i := range out {
+			out[i] = f.At(i).(string)
+		}
+		return out
+	}
+	want := map[string][]string{
+		"model":    {"m1", "m3", "m4", "m2"},
+		"severity": {"page", "ticket", "ok", "ok"},
+		"tier":     {"critical", "standard", "standard", "standard"},
+		"owner":    {"team-a", "team-c", "unassigned", "unassigned"},
+		"task":     {"binary", "binary", "binary", "regression"},
+		"verdict":  {"pipeline_break", "pipeline_break", "ok", "ok"},
+	}
+	for name, w := range want {
+		if got := str(name); !slices.Equal(got, w) {
+			t.Errorf("%s = %q, want %q", name, got, w)
+		}
+	}
+	ev := values(col("worst_evidence"))
+	for i, w := range []float64{500.0 / 1050 / 0.05, 100.0 / 1000 / 0.05} {
+		if ev[i] == nil || !near(*ev[i], w, 1e-12) {
+			t.Errorf("worst_evidence[%d] = %v, want %v", i, ev[i], w)
+		}
+	}
+	if got := str("worst_feature")[:2]; !slices.Equal(got, []string{"c", "x"}) {
+		t.Errorf("worst_feature = %q, want c, x", got)
+	}
+	if got := str("quality_check")[:2]; !slices.Equal(got, []string{"new_category_share:c", "out_of_range_share:x"}) {
+		t.Errorf("quality_check = %q", got)
+	}
+	if since := col("since"); since.At(0) != day2 || since.At(3) != day1 {
+		t.Errorf("since: m1 %v (want day 2), m2 %v (want day 1)", since.At(0), since.At(3))
+	}
+	vol := values(col("volume_ratio"))
+	if vol[0] == nil || !near(*vol[0], 1.05, 1e-12) || vol[3] == nil || *vol[3] != 1 {
+		t.Errorf("volume_ratio m1 %v (want 1.05), m2 %v (want 1)", vol[0], vol[3])
+	}
+	cov := values(col("label_coverage"))
+	for i, c := range cov {
+		if c == nil || *c != 1 {
+			t.Errorf("label_coverage[%d] = %v, want 1 (labels in every row)", i, c)
+		}
+	}
+	if f, _ := table.FieldByName("primary_metric"); f.At(3) != "mae" || f.At(0) != "roc_auc" {
+		t.Errorf("primary metrics %v %v", f.At(0), f.At(3))
+	}
+	if mae := values(col("realized"))[3]; mae == nil || *mae != 0 {
+		t.Errorf("m2 realized MAE = %v, want 0 (label = prediction)", mae)
+	}
+	var notices []string
+	for _, n := range frames[0].Meta.Notices {
+		notices = append(notices, n.Text)
+	}
+	all := strings.Join(notices, "\n")
+	for _, w := range []string{`model m3: unknown tier "gold" taken as standard`, "1 models have no registry tier, taken as standard: m4",
+		"2 models have no registry owner, shown as unassigned: m2, m4"} {
+		if !strings.Contains(all, w) {
+			t.Errorf("no notice %q in\n%s", w, all)
+		}
+	}
+	if len(frames) != 1 {
+		t.Errorf("%d frames, want the fleet table only", len(frames))
+	}
+	experimental.CheckGoldenJSONResponse(t, "testdata", "fleet_health", &r, *updateGolden)
+
+	// The trend output: a row per model and window, in the fleet's order; m1's severity level per day is 0 (the
+	// reference day against itself), then 3 (page).
+	r = run(t, ds, `{"queryType":"fleetHealth","window":"1d","fleet":{"output":"trend"},`+refDay1+`}`, day1, day1.AddDate(0, 0, 2))
+	trend := frameByName(t, mustOK(t, r), "fleet trend")
+	if trend.Rows() != 8 || trend.Fields[1].At(0) != "m1" || trend.Fields[3].At(0) != int64(0) || trend.Fields[3].At(1) != int64(3) {
+		t.Errorf("trend: %d rows, first %v %v %v", trend.Rows(), trend.Fields[1].At(0), trend.Fields[3].At(0), trend.Fields[3].At(1))
+	}
+}
+
+// The alert output: one numeric-multi frame per model, its severity as a number, labelled for routing.
+func TestFleetHealthAlertFrames(t *testing.T) {
+	ds := New(fleetFixtureStore(t), nil)
+	defer ds.Dispose()
+	r := run(t, ds, `{"queryType":"fleetHealth","window":"1d","fleet":{"output":"alert"},`+refDay1+`}`, day1, day1.AddDate(0, 0, 2))
+	frames := mustOK(t, r)
+	got := map[string]string{}
+	for _, f := range frames {
+		if f.Meta.Type != data.FrameTypeNumericMulti || len(f.Fields) != 1 || f.Rows() != 1 {
+			t.Fatalf("frame %q: type %s, %d fields, %d rows", f.Name, f.Meta.Type, len(f.Fields), f.Rows())
+		}
+		l := f.Fields[0].Labels
+		x, _ := f.Fields[0].ConcreteAt(0)
+		got[l["model"]] = fmt.Sprintf("%v %s %s %s %s", x, l["severity"], l["tier"], l["owner"], l["cause"])
+	}
+	want := map[string]string{"m1": "3 page critical team-a pipeline_break", "m3": "2 ticket standard team-c pipeline_break",
+		"m2": "0 ok standard unassigned ", "m4": "0 ok standard unassigned "}
+	for m, w := range want {
+		if got[m] != w {
+			t.Errorf("%s: %q, want %q", m, got[m], w)
+		}
+	}
+	experimental.CheckGoldenJSONResponse(t, "testdata", "fleet_health_alert", &r, *updateGolden)
+}
+
+// A bad fleet option is refused; a range whose reference is empty is an empty fleet with a notice, not an error.
+func TestFleetHealthBadInput(t *testing.T) {
+	ds := New(fleetFixtureStore(t), nil)
+	defer ds.Dispose()
+	r := run(t, ds, `{"queryType":"fleetHealth","fleet":{"hold":-1}}`, day1, day2)
+	if r.Error == nil || !strings.Contains(r.Error.Error(), "fleet hold") {
+		t.Errorf("negative hold: %v", r.Error)
+	}
+	r = run(t, ds, `{"queryType":"fleetHealth","fleet":{"output":"pager"}}`, day1, day2)
+	if r.Error == nil || !strings.Contains(r.Error.Error(), "unknown fleet output") {
+		t.Errorf("unknown output: %v", r.Error)
+	}
+	// Far after the data: the trailing reference holds no rows: an empty fleet with a notice.
+	r = run(t, ds, `{"queryType":"fleetHealth","window":"1d"}`, day1.AddDate(1, 0, 0), day1.AddDate(1, 0, 2))
+	frames := mustOK(t, r)
+	if len(frames) != 1 || frames[0].Rows() != 0 || !strings.Contains(fmt.Sprint(frames[0].Meta.Notices), "the reference has no rows of any model") {
+		t.Errorf("empty reference: %d frames, notices %v", len(frames), frames[0].Meta.Notices)
+	}
+}
+
+// countingStore counts the aggregate statements a request sends to the store.
+type countingStore struct {
+	store.Store
+	calls map[string]int
+}
+
+func (c *countingStore) Profile(ctx context.Context, s store.Scope, f []store.Feature, p []float64, cap int) (store.Profile, error) {
+	c.calls["Profile"]++
+	return c.Store.Profile(ctx, s, f, p, cap)
+}
+
+func (c *countingStore) Counts(ctx context.Context, s store.Scope, w store.Windowing, n []store.NumericBins, k []store.CategoricalBins) (store.Counts, error) {
+	c.calls["Counts"]++
+	return c.Store.Counts(ctx, s, w, n, k)
+}
+
+func (c *countingStore) Quality(ctx context.Context, s store.Scope, w store.Windowing, f []store.QualityFeature) (store.Quality, error) {
+	c.calls["Quality"]++
+	return c.Store.Quality(ctx, s, w, f)
+}
+
+func (c *countingStore) Performance(ctx context.Context, s store.Scope, w store.Windowing, r store.PerformanceRequest) (store.Performance, error) {
+	c.calls["Performance"]++
+	return c.Store.Performance(ctx, s, w, r)
+}
+
+func (c *countingStore) ScoreHistogram(ctx context.Context, s store.Scope, w store.Windowing, t float64) (store.ScoreHistogram, error) {
+	c.calls["ScoreHistogram"]++
+	return c.Store.ScoreHistogram(ctx, s, w, t)
+}
+
+// fleetHealth reuses the diagnosis' aggregates: on a fresh service each, it sends the store exactly the
+// aggregate statements the diagnosis sends (the fixture has no multiclass model, whose class counts would be one
+// more), although it also runs the drift, quality, CBPE and performance analyses on its own.
+func TestFleetHealthReadsWhatTheDiagnosisReads(t *testing.T) {
+	cfg := fleetFixtureStore(t)
+	q, err := query.Parse(json.RawMessage(`{"queryType":"fleetHealth","window":"1d",`+refDay1+`}`), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := monitor.Request{Query: q, From: day1, To: day1.AddDate(0, 0, 2), Interval: time.Minute, MaxDataPoints: 1000}
+	count := func(run func(*monitor.Service) error) map[string]int {
+		st, err := duckdb.Open(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		c := &countingStore{Store: st, calls: map[string]int{}}
+		if err := run(monitor.New(c, cfg)); err != nil {
+			t.Fatal(err)
+		}
+		return c.calls
+	}
+	diag := count(func(s *monitor.Service) error { _, err := s.Diagnosis(context.Background(), req); return err })
+	fleet := count(func(s *monitor.Service) error { _, err := s.FleetHealth(context.Background(), req); return err })
+	if !reflect.DeepEqual(diag, fleet) || diag["Counts"] == 0 {
+		t.Errorf("aggregate statements: fleetHealth %v, diagnosis %v", fleet, diag)
+	}
+}

@@ -1,0 +1,77 @@
+import { FieldType, toDataFrame } from '@grafana/data';
+
+import { describeSignal, drilldownUrl, filterTiles, prepareFleetData, sparkline } from './prepare';
+import { FLEET, fleetFrame } from './testdata';
+
+const trend = toDataFrame({
+  name: 'fleet trend',
+  fields: [
+    { name: 'time', type: FieldType.time, values: [1, 2, 3, 1, 2, 3] },
+    {
+      name: 'model',
+      type: FieldType.string,
+      values: ['churn', 'churn', 'churn', 'ltv_forecast', 'ltv_forecast', 'ltv_forecast'],
+    },
+    { name: 'estimated', type: FieldType.number, values: [0.8, 0.9, null, null, null, null] },
+    { name: 'realized', type: FieldType.number, values: [null, null, null, 10, 12, 11] },
+  ],
+});
+
+describe('prepareFleetData', () => {
+  const fleet = prepareFleetData([fleetFrame(FLEET), trend]);
+
+  it('orders tiles by severity, page first, keeping the backend order within one', () => {
+    expect(fleet.tiles.map((t) => t.model)).toEqual(['credit_risk_na', 'churn', 'fraud_card_eu', 'ltv_forecast']);
+    expect(fleet.counts).toEqual({ page: 1, ticket: 1, report: 1, ok: 1 });
+    expect(fleet.owners).toEqual(['cx-ml', 'finance-ml', 'fraud-ml', 'risk-ml']);
+    expect(fleet.tiers).toEqual(['critical', 'standard']);
+    expect(fleet.verdicts).toEqual(['concept_drift', 'covariate_shift', 'ok']);
+  });
+
+  it('says the worst signal in words', () => {
+    const by = Object.fromEntries(fleet.tiles.map((t) => [t.model, describeSignal(t)]));
+    expect(by).toEqual({
+      churn: 'covariate shift: monthly_charges wasserstein 0.611 (threshold 0.1)',
+      credit_risk_na: 'concept drift',
+      fraud_card_eu: 'healthy · data_usage_gb wasserstein 0.25 (threshold 0.1) drifts',
+      ltv_forecast: 'healthy',
+    });
+  });
+
+  it('joins each model’s trend', () => {
+    const churn = fleet.tiles.find((t) => t.model === 'churn')!;
+    expect(churn.trend.map((p) => p.estimated)).toEqual([0.8, 0.9, null]);
+    expect(fleet.tiles.find((t) => t.model === 'credit_risk_na')!.trend).toEqual([]);
+  });
+
+  it('filters by owner, tier and verdict together', () => {
+    expect(filterTiles(fleet.tiles, { owner: '', tier: 'critical', verdict: 'ok' }).map((t) => t.model)).toEqual([
+      'fraud_card_eu',
+    ]);
+    expect(filterTiles(fleet.tiles, { owner: 'cx-ml', tier: 'standard', verdict: '' })).toEqual([]);
+    expect(filterTiles(fleet.tiles, { owner: '', tier: '', verdict: '' })).toHaveLength(4);
+  });
+
+  it('warns instead of throwing on frames of another shape, and on no frames', () => {
+    expect(prepareFleetData([trend]).warning).toMatch(/not a fleetHealth table/);
+    expect(prepareFleetData([]).warning).toBe('No models in this time range.');
+  });
+});
+
+describe('drilldownUrl', () => {
+  it('opens model health for the model over the panel’s range, encoded', () => {
+    const [tile] = prepareFleetData([fleetFrame([{ ...FLEET[0], model: 'a b&c' }])]).tiles;
+    expect(drilldownUrl('/d/mm-health?var-model=${model}&from=${from}&to=${to}&x=${other}', tile, 1000, 2000)).toBe(
+      '/d/mm-health?var-model=a%20b%26c&from=1000&to=2000&x=${other}'
+    );
+  });
+});
+
+describe('sparkline', () => {
+  it('scales finite values into the box, skipping nulls; y grows downwards', () => {
+    // x = i/(n−1)·80 for n = 5; y = 20 − (v − 1)/(3 − 1)·20
+    expect(sparkline([1, null, 3, 2, 1], 80, 20)).toBe('0,20 40,0 60,10 80,20');
+    expect(sparkline([5, 5], 10, 20)).toBe('0,10 10,10');
+    expect(sparkline([null, 1], 10, 20)).toBe('');
+  });
+});

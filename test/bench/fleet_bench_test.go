@@ -1,0 +1,24 @@
+package bench
+
+import (
+	"testing"
+
+	"github.com/aiops/modelmonitor/pkg/demo"
+)
+
+// fleetHealth of every model: the diagnosis' aggregates (read once, through the request memo) rolled up to one
+// row per model with a severity, plus the realized performance the diagnosis does not compute (class counts of
+// the multiclass model). Beside BenchmarkFleetDiagnosis: the difference is the fleet's own cost.
+func BenchmarkFleetHealth(b *testing.B) {
+	rows := rowsRead(b, "")
+	models := len(demo.Models())
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		frames := queryFrames(b, map[string]any{"queryType": "fleetHealth", "model": "", "window": "1d"})
+		if len(frames) != 1 || frames[0].Name != "fleet" || frames[0].Rows() != models {
+			b.Fatalf("fleetHealth: %d frames, first %q with %d rows, want the fleet table with %d", len(frames), frames[0].Name, frames[0].Rows(), models)
+		}
+	}
+	b.StopTimer()
+	report(b, rows)
+}
