@@ -212,17 +212,25 @@ async function main() {
         await expectText(tip, formatPercent(column(f, 'reference')[i]));
         await expectText(tip, formatPercent(column(f, 'current')[i]));
         await expectText(tip, `n = ${formatCount(column(f, 'currentCount')[i])}`);
-        // the contribution bars stand out from the panel (the dark theme's error.main maroon did not)
+        // every contribution bar stands out from the panel (the dark theme's faded error.main maroon did not)
         const background = await backgroundOf(panel.getByTestId('mm-distribution-chart'));
-        const bar = panel.getByTestId(`mm-distribution-contribution-${i}`);
-        const fill = await bar.getAttribute('fill');
-        const opacity = await bar.evaluate((el) => getComputedStyle(el).opacity);
-        expect(opacity === '1', `contribution bar opacity ${opacity}`);
-        const ratio = await page.evaluate(([fg, bg]) => window.__mmContrast(fg, bg), [fill, background]);
-        expect(
-          ratio >= MIN_GRAPHIC_CONTRAST,
-          `contribution bar ${fill} on ${background}: contrast ${ratio.toFixed(2)} < ${MIN_GRAPHIC_CONTRAST}`
-        );
+        const bars = await panel
+          .locator('[data-testid^="mm-distribution-contribution-"]')
+          .evaluateAll((els) =>
+            els
+              .filter((el) => /-\d+$/.test(el.dataset.testid))
+              .map((el) => ({ fill: el.getAttribute('fill'), opacity: getComputedStyle(el).opacity }))
+          );
+        const withContribution = contrib.filter((c) => c !== null).length;
+        expect(bars.length === withContribution, `${bars.length} contribution bars, want ${withContribution}`);
+        for (const { fill, opacity } of bars) {
+          expect(opacity === '1', `contribution bar opacity ${opacity}`);
+          const ratio = await page.evaluate(([fg, bg]) => window.__mmContrast(fg, bg), [fill, background]);
+          expect(
+            ratio >= MIN_GRAPHIC_CONTRAST,
+            `contribution bar ${fill} on ${background}: contrast ${ratio.toFixed(2)} < ${MIN_GRAPHIC_CONTRAST}`
+          );
+        }
         // the y axis labels ("0%" at the bottom) and the strip's label ("contrib. ≤ 0.2") do not collide
         const scale = await panel.getByTestId('mm-distribution-contribution-scale').boundingBox();
         for (const tick of await panel.getByTestId('mm-distribution-ytick').all()) {
