@@ -3,7 +3,6 @@
  * No React, no Grafana runtime: everything here is unit-tested in query.test.ts.
  */
 import {
-  DEFAULT_BINS,
   DEFAULT_QUERY,
   DEFAULT_TRAILING_WINDOWS,
   FeatureInfo,
@@ -534,9 +533,4 @@ export function interpolateQuery(query: MMQuery, interpolate: Interpolate): MMQu
     };
   }
   return q;
-}
-
-/** The query as sent to the backend: defaults applied (`bins` only when set), nothing invented. */
-export function defaultBins(query: MMQuery): number {
-  return query.bins ?? DEFAULT_BINS;
 }

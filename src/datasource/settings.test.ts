@@ -38,8 +38,33 @@ describe('settings validation', () => {
     );
   });
 
-  it('explains that the server engines are not there yet', () => {
-    expect(validateSettings({ engine: 'postgres' }).engine).toMatch(/not available yet/);
+  it('explains that Spark is not there yet', () => {
+    expect(validateSettings({ engine: 'spark' }).engine).toBe(
+      'The spark engine is not available yet: use DuckDB or PostgreSQL.'
+    );
+  });
+
+  it('accepts a complete PostgreSQL connection and names what is missing or out of range', () => {
+    const pg = { engine: 'postgres' as const, host: 'db', database: 'mm', user: 'reader' };
+    expect(validateSettings(pg)).toEqual({});
+    expect(validateSettings({ ...pg, port: 1, maxConnections: 32, sslMode: 'verify-ca' })).toEqual({});
+    expect(Object.keys(validateSettings({ engine: 'postgres' })).sort()).toEqual(['database', 'host', 'user']);
+    expect(validateSettings({ ...pg, host: '  ' }).host).toBe('PostgreSQL needs the server host name or address.');
+    expect(validateSettings({ ...pg, port: 0 }).port).toBe('The port must be a whole number from 1 to 65535.');
+    expect(validateSettings({ ...pg, port: 65536 }).port).toBeDefined();
+    expect(validateSettings({ ...pg, port: 5432.5 }).port).toBeDefined();
+    expect(validateSettings({ ...pg, maxConnections: 0 }).maxConnections).toBe(
+      'The pool size must be a whole number from 1 to 32.'
+    );
+    expect(validateSettings({ ...pg, maxConnections: 33 }).maxConnections).toBeDefined();
+    expect(validateSettings({ ...pg, sslMode: 'prefer' as never }).sslMode).toBe(
+      'Unknown SSL mode "prefer": use disable, require, verify-ca, verify-full.'
+    );
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    expect(validateSettings(pg, { tlsCACert: pem })).toEqual({});
+    expect(validateSettings(pg, { tlsCACert: 'MIIB' }).tlsCACert).toMatch(/PEM/);
+    // the connection fields are checked for PostgreSQL only
+    expect(validateSettings({ port: 0, maxConnections: 0 })).toEqual({});
   });
 
   it('parses lists and shows defaults', () => {

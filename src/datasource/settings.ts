@@ -1,6 +1,14 @@
 /** Pure helpers of the data source settings (ConfigEditor): validation of identifiers and numbers. */
 import { IDENTIFIER_RE } from './query';
-import { DEFAULT_SETTINGS, MMDataSourceOptions } from './types';
+import {
+  AVAILABLE_ENGINES,
+  DEFAULT_SETTINGS,
+  MAX_CONNECTIONS,
+  MAX_PORT,
+  MMDataSourceOptions,
+  MMSecureJsonData,
+  SSL_MODES,
+} from './types';
 
 export type IdentifierKey =
   | 'table'
@@ -16,8 +24,10 @@ export type IdentifierKey =
   | 'registryTable';
 
 export type ListKey = 'featureColumns' | 'segmentColumns';
-export type NumberKey = 'minSamples' | 'queryTimeoutSeconds' | 'memoryLimitMB';
-export type SettingsKey = IdentifierKey | ListKey | NumberKey | 'path' | 'engine';
+export type NumberKey = 'minSamples' | 'queryTimeoutSeconds' | 'memoryLimitMB' | 'port' | 'maxConnections';
+/** Free text settings: no identifier rule (a path, a host name, a label value, …). */
+export type TextKey = 'path' | 'positiveLabel' | 'host' | 'database' | 'user';
+export type SettingsKey = IdentifierKey | ListKey | NumberKey | TextKey | 'engine' | 'sslMode' | 'tlsCACert';
 
 export const IDENTIFIER_KEYS: IdentifierKey[] = [
   'table',
@@ -51,7 +61,20 @@ export function parseIdentifierList(text: string): string[] {
     .filter((s) => s !== '');
 }
 
-export function validateSettings(jsonData: MMDataSourceOptions): Partial<Record<SettingsKey, string>> {
+/** A whole number from min to max, or undefined (not set). */
+function wholeNumberIn(v: number | undefined, min: number, max = Number.MAX_SAFE_INTEGER): boolean {
+  return v === undefined || (Number.isInteger(v) && v >= min && v <= max);
+}
+
+/**
+ * Explains every invalid setting, by key; {} when the settings are valid. The rules are the backend's
+ * (pkg/settings): plain identifiers, numbers in range, an engine this version runs and, for PostgreSQL, the
+ * connection fields it needs. `secure` is what the user typed into the secret fields (not what is stored).
+ */
+export function validateSettings(
+  jsonData: MMDataSourceOptions,
+  secure: MMSecureJsonData = {}
+): Partial<Record<SettingsKey, string>> {
   const errors: Partial<Record<SettingsKey, string>> = {};
   for (const key of IDENTIFIER_KEYS) {
     const e = identifierError(jsonData[key]);
@@ -65,7 +88,7 @@ export function validateSettings(jsonData: MMDataSourceOptions): Partial<Record<
       errors[key] = `Not plain identifiers: ${bad.map((b) => `"${b}"`).join(', ')}.`;
     }
   }
-  if (jsonData.minSamples !== undefined && (!Number.isInteger(jsonData.minSamples) || jsonData.minSamples < 1)) {
+  if (!wholeNumberIn(jsonData.minSamples, 1)) {
     errors.minSamples = 'The minimum sample size must be a whole number of at least 1.';
   }
   if (
@@ -74,18 +97,45 @@ export function validateSettings(jsonData: MMDataSourceOptions): Partial<Record<
   ) {
     errors.queryTimeoutSeconds = 'The time-out must be a number of seconds above 0.';
   }
-  if (
-    jsonData.memoryLimitMB !== undefined &&
-    (!Number.isInteger(jsonData.memoryLimitMB) || jsonData.memoryLimitMB < 64)
-  ) {
+  if (!wholeNumberIn(jsonData.memoryLimitMB, 64)) {
     errors.memoryLimitMB = 'The memory limit must be a whole number of MB, at least 64.';
   }
   if (jsonData.featureMapColumn && (jsonData.featureColumns ?? []).length > 0) {
     errors.featureMapColumn =
       'Use either wide feature columns or one MAP/JSON feature column, not both: clear one of the two.';
   }
-  if (jsonData.engine && jsonData.engine !== 'duckdb') {
-    errors.engine = `The ${jsonData.engine} engine is not available yet: only DuckDB runs in this version.`;
+  if (jsonData.engine && !AVAILABLE_ENGINES.includes(jsonData.engine)) {
+    errors.engine = `The ${jsonData.engine} engine is not available yet: use DuckDB or PostgreSQL.`;
+  }
+  if (jsonData.engine === 'postgres') {
+    Object.assign(errors, postgresErrors(jsonData, secure));
+  }
+  return errors;
+}
+
+/** The PostgreSQL connection: host, database and user are needed; port, SSL mode, pool size and CA in range. */
+function postgresErrors(jsonData: MMDataSourceOptions, secure: MMSecureJsonData): Partial<Record<SettingsKey, string>> {
+  const errors: Partial<Record<SettingsKey, string>> = {};
+  for (const [key, what] of [
+    ['host', 'the server host name or address'],
+    ['database', 'the database name'],
+    ['user', 'the user name'],
+  ] as const) {
+    if (!jsonData[key]?.trim()) {
+      errors[key] = `PostgreSQL needs ${what}.`;
+    }
+  }
+  if (!wholeNumberIn(jsonData.port, 1, MAX_PORT)) {
+    errors.port = `The port must be a whole number from 1 to ${MAX_PORT}.`;
+  }
+  if (jsonData.sslMode !== undefined && !(SSL_MODES as readonly string[]).includes(jsonData.sslMode)) {
+    errors.sslMode = `Unknown SSL mode "${jsonData.sslMode}": use ${SSL_MODES.join(', ')}.`;
+  }
+  if (!wholeNumberIn(jsonData.maxConnections, 1, MAX_CONNECTIONS)) {
+    errors.maxConnections = `The pool size must be a whole number from 1 to ${MAX_CONNECTIONS}.`;
+  }
+  if (secure.tlsCACert && !secure.tlsCACert.includes('-----BEGIN CERTIFICATE-----')) {
+    errors.tlsCACert = 'Paste the CA certificate in PEM form, from -----BEGIN CERTIFICATE----- to its END line.';
   }
   return errors;
 }

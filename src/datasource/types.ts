@@ -147,6 +147,15 @@ export const DEFAULT_QUERY: Partial<MMQuery> = {
 
 export const ENGINES = ['duckdb', 'postgres', 'spark'] as const;
 export type Engine = (typeof ENGINES)[number];
+/** The engines this version runs (Spark is in the contract but not available yet). */
+export const AVAILABLE_ENGINES: Engine[] = ['duckdb', 'postgres'];
+
+/** PostgreSQL SSL modes as libpq names them: no TLS; TLS; TLS with a trusted CA; that and a matching host name. */
+export const SSL_MODES = ['disable', 'require', 'verify-ca', 'verify-full'] as const;
+export type SSLMode = (typeof SSL_MODES)[number];
+/** PostgreSQL's port range and the backend's bound on the connection pool of one data source. */
+export const MAX_PORT = 65535;
+export const MAX_CONNECTIONS = 32;
 
 /** jsonData of the data source. Every field is optional; DEFAULT_SETTINGS holds the defaults. */
 export interface MMDataSourceOptions extends DataSourceJsonData {
@@ -169,10 +178,23 @@ export interface MMDataSourceOptions extends DataSourceJsonData {
   queryTimeoutSeconds?: number;
   /** DuckDB memory_limit in MB; beyond it DuckDB spills to disk. */
   memoryLimitMB?: number;
+  /** The label value of the positive class of binary models; empty = 1, true or yes (case-insensitive). */
+  positiveLabel?: string;
+  /** engine postgres: the server. */
+  host?: string;
+  port?: number;
+  database?: string;
+  user?: string;
+  sslMode?: SSLMode;
+  /** engine postgres: connections of this data source's pool, 1..MAX_CONNECTIONS. */
+  maxConnections?: number;
 }
 
 export interface MMSecureJsonData {
+  /** engine postgres: the user's password. */
   password?: string;
+  /** engine postgres: PEM certificate(s) of the CA that signed the server's certificate (verify-ca, verify-full). */
+  tlsCACert?: string;
 }
 
 export const DEFAULT_SETTINGS: Required<Omit<MMDataSourceOptions, keyof DataSourceJsonData>> = {
@@ -194,6 +216,13 @@ export const DEFAULT_SETTINGS: Required<Omit<MMDataSourceOptions, keyof DataSour
   minSamples: 100,
   queryTimeoutSeconds: 60,
   memoryLimitMB: 4096,
+  positiveLabel: '',
+  host: '',
+  port: 5432,
+  database: '',
+  user: '',
+  sslMode: 'require',
+  maxConnections: 4,
 };
 
 /** Resource `models`. */

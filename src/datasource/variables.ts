@@ -79,14 +79,3 @@ export function resourceToValues(answer: unknown): VariableValue[] {
   }
   return out;
 }
-
-export function describeVariableQuery(q: MMVariableQuery): string {
-  switch (q.type) {
-    case 'features':
-      return `features(${q.model ?? ''})`;
-    case 'segmentValues':
-      return `segments(${q.column ?? ''})`;
-    default:
-      return q.type;
-  }
-}

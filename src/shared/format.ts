@@ -44,9 +44,3 @@ export function formatCount(n: number | null | undefined): string {
   }
   return Math.round(n).toLocaleString('en-US');
 }
-
-/** ISO-like UTC date/time for labels and tooltips: 2026-10-05 or 2026-10-05 14:00. */
-export function formatTime(ms: number, withTime: boolean): string {
-  const iso = new Date(ms).toISOString();
-  return withTime ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : iso.slice(0, 10);
-}

@@ -9,6 +9,7 @@ export const SELECTORS = {
   },
   configEditor: {
     container: 'mm-config-editor',
+    postgres: 'mm-config-postgres',
   },
   variableEditor: {
     container: 'mm-variable-editor',
@@ -21,6 +22,9 @@ export const SELECTORS = {
     samples: 'mm-distribution-samples',
     chart: 'mm-distribution-chart',
     bin: (i: number) => `mm-distribution-bin-${i}`,
+    contribution: (i: number) => `mm-distribution-contribution-${i}`,
+    contributionScale: 'mm-distribution-contribution-scale',
+    yTick: 'mm-distribution-ytick',
     tooltip: 'mm-distribution-tooltip',
     frameSelect: 'mm-distribution-frame-select',
     message: 'mm-distribution-message',
@@ -32,6 +36,7 @@ export const SELECTORS = {
     cell: (row: number, col: number) => `mm-heatmap-cell-${row}-${col}`,
     tooltip: 'mm-heatmap-tooltip',
     legend: 'mm-heatmap-legend',
+    moreRows: 'mm-heatmap-more-rows',
     message: 'mm-heatmap-message',
   },
 } as const;

@@ -126,6 +126,27 @@ function expect(cond, message) {
   }
 }
 
+/** WCAG 1.4.11 (non-text contrast): graphics that carry information need 3:1 against what is next to them. */
+const MIN_GRAPHIC_CONTRAST = 3;
+
+/** The first opaque background colour of an element or its ancestors (the panel's, for the svg of a chart). */
+async function backgroundOf(locator) {
+  return locator.evaluate((el) => {
+    for (let e = el; e; e = e.parentElement) {
+      const bg = getComputedStyle(e).backgroundColor;
+      if (bg && bg !== 'transparent' && !/rgba\(.*,\s*0\)$/.test(bg)) {
+        return bg;
+      }
+    }
+    return 'rgb(255, 255, 255)';
+  });
+}
+
+/** Whether two boxes (from boundingBox()) overlap. */
+function overlap(a, b) {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
+
 async function expectText(locator, text) {
   const content = (await locator.innerText()).replace(/\s+/g, ' ');
   expect(content.includes(text), `expected "${text}" in: ${content.slice(0, 400)}`);
@@ -191,6 +212,31 @@ async function main() {
         await expectText(tip, formatPercent(column(f, 'reference')[i]));
         await expectText(tip, formatPercent(column(f, 'current')[i]));
         await expectText(tip, `n = ${formatCount(column(f, 'currentCount')[i])}`);
+        // every contribution bar stands out from the panel (the dark theme's faded error.main maroon did not)
+        const background = await backgroundOf(panel.getByTestId('mm-distribution-chart'));
+        const bars = await panel
+          .locator('[data-testid^="mm-distribution-contribution-"]')
+          .evaluateAll((els) =>
+            els
+              .filter((el) => /-\d+$/.test(el.dataset.testid))
+              .map((el) => ({ fill: el.getAttribute('fill'), opacity: getComputedStyle(el).opacity }))
+          );
+        const withContribution = contrib.filter((c) => c !== null).length;
+        expect(bars.length === withContribution, `${bars.length} contribution bars, want ${withContribution}`);
+        for (const { fill, opacity } of bars) {
+          expect(opacity === '1', `contribution bar opacity ${opacity}`);
+          const ratio = await page.evaluate(([fg, bg]) => window.__mmContrast(fg, bg), [fill, background]);
+          expect(
+            ratio >= MIN_GRAPHIC_CONTRAST,
+            `contribution bar ${fill} on ${background}: contrast ${ratio.toFixed(2)} < ${MIN_GRAPHIC_CONTRAST}`
+          );
+        }
+        // the y axis labels ("0%" at the bottom) and the strip's label ("contrib. ≤ 0.2") do not collide
+        const scale = await panel.getByTestId('mm-distribution-contribution-scale').boundingBox();
+        for (const tick of await panel.getByTestId('mm-distribution-ytick').all()) {
+          const box = await tick.boundingBox();
+          expect(!overlap(box, scale), `y label "${await tick.textContent()}" overlaps the contribution label`);
+        }
         await page.screenshot({ path: path.join(SHOTS, `distribution-${theme}.png`), fullPage: true });
       });
 
@@ -212,6 +258,13 @@ async function main() {
         await expectText(tip, heatCols.feature[k]);
         await expectText(tip, formatScore(heatCols.value[k]));
         await expectText(tip, `current n = ${formatCount(heatCols.currentCount[k])}`);
+        // the window "start → end" is one line, as high as the one-line "state" row
+        const rowHeights = await tip
+          .locator('tr')
+          .evaluateAll((rows) =>
+            Object.fromEntries(rows.map((r) => [r.cells[0].textContent, r.getBoundingClientRect().height]))
+          );
+        expect(rowHeights.window <= rowHeights.state + 0.5, `window line wraps: ${JSON.stringify(rowHeights)}`);
         await page.screenshot({ path: path.join(SHOTS, `heatmap-${theme}.png`), fullPage: true });
         await cell.click();
         const locations = await page.evaluate(() => window.__mmLocations);
@@ -258,9 +311,32 @@ async function main() {
           expect(boxes[r].y >= boxes[r - 1].y + boxes[r - 1].height - 0.5, `row ${r} overlaps row ${r - 1}`);
           expect(boxes[r].height >= 14, `row ${r} is ${boxes[r].height}px high`);
         }
+        // a cue says how many rows are below the visible part: as many as the row labels that end below it
+        const below = await panel.getByTestId('mm-heatmap-grid').evaluate((grid) => {
+          const bottom = grid.parentElement.getBoundingClientRect().bottom;
+          return [...grid.querySelectorAll('[role="rowheader"]')].filter(
+            (r) => r.getBoundingClientRect().bottom > bottom + 0.5
+          ).length;
+        });
+        expect(below > 0 && below < 200, `rows below the fold: ${below}`);
+        await expectText(panel.getByTestId('mm-heatmap-more-rows'), `${below} more features below`);
+        // the hatched "no value" cells stay visible: stripes against the cell at 3:1 at least
+        const hatched = panel.locator('[data-state="unknown"]').first();
+        const stripes = await hatched.evaluate((el) => {
+          const style = getComputedStyle(el);
+          return { image: style.backgroundImage, background: style.backgroundColor };
+        });
+        const stripe = stripes.image.match(/rgba?\([^)]*\)/g)?.find((c) => !/,\s*0\)$/.test(c));
+        expect(stripe, `no stripe colour in ${stripes.image}`);
+        const hatchRatio = await page.evaluate(([fg, bg]) => window.__mmContrast(fg, bg), [stripe, stripes.background]);
+        expect(
+          hatchRatio >= MIN_GRAPHIC_CONTRAST,
+          `hatch ${stripe} on ${stripes.background}: contrast ${hatchRatio.toFixed(2)} < ${MIN_GRAPHIC_CONTRAST}`
+        );
         await page.screenshot({ path: path.join(SHOTS, `heatmap200-${theme}.png`) });
-        // scroll to the bottom: the header and the labels stay in place (sticky)
+        // scroll to the bottom: the header and the labels stay in place (sticky), and the cue goes
         await panel.getByTestId('mm-heatmap-grid').evaluate((grid) => (grid.parentElement.scrollTop = 1e6));
+        await panel.getByTestId('mm-heatmap-more-rows').waitFor({ state: 'detached' });
         const lastLabel = panel.getByTestId('mm-heatmap-row-199');
         await expectText(lastLabel, 'feature_199');
         expect(await lastLabel.isVisible(), 'last row label visible after scrolling');
@@ -315,7 +391,13 @@ async function main() {
         await sq.screenshot({ path: path.join(SHOTS, `query-editor-split-thresholds-${theme}.png`) });
         const ce = page.getByTestId('scene-config-editor');
         await expectText(ce, '"served at" is not a plain identifier');
-        await expectText(ce, 'PostgreSQL (coming)');
+        // the engines that run are offered, Spark (not there yet) is not
+        expect(await ce.getByRole('radio', { name: 'PostgreSQL' }).isEnabled(), 'PostgreSQL is offered');
+        expect((await ce.getByText(/Spark/).count()) === 0, 'Spark is not offered');
+        // From and To of the reference range stay on one line
+        const from = await qe.getByLabel('From', { exact: true }).boundingBox();
+        const to = await qe.getByLabel('To', { exact: true }).boundingBox();
+        expect(Math.abs(from.y - to.y) < 1, `To (y=${to.y}) wrapped away from From (y=${from.y})`);
         await page.screenshot({ path: path.join(SHOTS, `editors-${theme}.png`), fullPage: true });
         await qe.screenshot({ path: path.join(SHOTS, `query-editor-${theme}.png`) });
         // after the screenshots (the click may open the field's menu): query B's label focuses query B's field
@@ -344,9 +426,36 @@ async function main() {
         }
       });
 
+      await check(`PostgreSQL settings (${theme})`, page, errors, async () => {
+        await open(page, base, 'config-postgres', theme);
+        const ce = page.getByTestId('scene-config-postgres');
+        expect(await ce.getByRole('radio', { name: 'PostgreSQL' }).isChecked(), 'engine PostgreSQL');
+        expect(await ce.getByRole('radio', { name: 'verify-full' }).isChecked(), 'SSL mode verify-full');
+        expect((await ce.getByLabel(/^Host/).inputValue()) === 'db.internal', 'host');
+        await expectText(ce, 'PostgreSQL needs the user name.');
+        await expectText(ce, 'The port must be a whole number from 1 to 65535.');
+        // the saved password shows as configured, with a reset
+        expect((await ce.getByLabel(/^Password/).inputValue()) === 'configured', 'password configured');
+        expect((await ce.getByLabel(/^Path/).count()) === 0, 'no DuckDB path for PostgreSQL');
+        // keyboard: Tab reaches the connection fields in order
+        await ce.getByLabel(/^Host/).focus();
+        const seen = [];
+        for (let i = 0; i < 6; i++) {
+          await page.keyboard.press('Tab');
+          seen.push(await page.evaluate(() => document.activeElement?.id ?? ''));
+        }
+        for (const id of ['mm-config-port', 'mm-config-database', 'mm-config-user']) {
+          expect(seen.includes(id), `Tab from Host never reached ${id} (saw ${seen.join(', ')})`);
+        }
+        await page.screenshot({ path: path.join(SHOTS, `config-postgres-${theme}.png`), fullPage: true });
+      });
+
       await check(`empty and wrong-shape messages (${theme})`, page, errors, async () => {
         await open(page, base, 'messages', theme);
-        await expectText(page.getByTestId('scene-wrong-shape'), 'Set the query type to Distribution');
+        await expectText(
+          page.getByTestId('scene-wrong-shape'),
+          'This panel needs a Model Monitor "Distribution" query: set the query type to Distribution in the query editor.'
+        );
         await expectText(page.getByTestId('scene-empty'), 'No data');
         await expectText(page.getByTestId('scene-empty-distribution'), 'below the minimum of 100: no value');
         await expectText(page.getByTestId('scene-empty-distribution'), 'churn · age');

@@ -42,11 +42,74 @@ describe('ConfigEditor', () => {
     expect(screen.getByText(/Drill-down dimensions. Default: region, channel/)).toBeInTheDocument();
   });
 
-  it('offers DuckDB now and shows PostgreSQL and Spark as coming', () => {
+  it('offers the engines that run, DuckDB and PostgreSQL, and not Spark', () => {
     render(<ConfigEditor options={settings()} onOptionsChange={jest.fn()} />);
     expect(screen.getByLabelText('DuckDB')).toBeChecked();
-    expect(screen.getByLabelText('PostgreSQL (coming)')).toBeDisabled();
-    expect(screen.getByLabelText('Spark (coming)')).toBeDisabled();
+    expect(screen.getByLabelText('PostgreSQL')).toBeEnabled();
+    expect(screen.queryByLabelText(/Spark/)).not.toBeInTheDocument();
+  });
+
+  it('shows the PostgreSQL connection only for engine postgres, with its defaults', () => {
+    const { rerender } = render(<ConfigEditor options={settings()} onOptionsChange={jest.fn()} />);
+    for (const label of [/^Host/, /^Port/, /^Database/, /^User/, /^Password/, /^TLS CA certificate/]) {
+      expect(screen.queryByLabelText(label)).not.toBeInTheDocument();
+    }
+    expect(screen.getByLabelText(/^Engine memory limit/)).toBeInTheDocument();
+
+    rerender(<ConfigEditor options={settings({ engine: 'postgres' })} onOptionsChange={jest.fn()} />);
+    expect(screen.getByLabelText(/^Port/)).toHaveAttribute('placeholder', '5432');
+    expect(screen.getByLabelText(/^Maximum connections/)).toHaveAttribute('placeholder', '4');
+    expect(screen.getByRole('radio', { name: 'require' })).toBeChecked();
+    // a DuckDB file path and DuckDB's memory limit mean nothing to a server
+    expect(screen.queryByLabelText(/^Path/)).not.toBeInTheDocument();
+    expect(screen.queryByLabelText(/^Engine memory limit/)).not.toBeInTheDocument();
+    // what the backend needs is named until it is there
+    expect(screen.getByText('PostgreSQL needs the server host name or address.')).toBeInTheDocument();
+    expect(screen.getByText('PostgreSQL needs the database name.')).toBeInTheDocument();
+    expect(screen.getByText('PostgreSQL needs the user name.')).toBeInTheDocument();
+  });
+
+  it('stores the PostgreSQL connection in jsonData and checks the port', () => {
+    const onOptionsChange = jest.fn();
+    const base = { engine: 'postgres' as const, host: 'db', database: 'mm', user: 'reader' };
+    const { rerender } = render(<ConfigEditor options={settings(base)} onOptionsChange={onOptionsChange} />);
+    expect(screen.queryByText(/PostgreSQL needs/)).not.toBeInTheDocument();
+    fireEvent.change(screen.getByLabelText(/^Port/), { target: { value: '6543' } });
+    expect(onOptionsChange).toHaveBeenLastCalledWith(expect.objectContaining({ jsonData: { ...base, port: 6543 } }));
+    fireEvent.click(screen.getByRole('radio', { name: 'verify-full' }));
+    expect(onOptionsChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ jsonData: { ...base, sslMode: 'verify-full' } })
+    );
+    rerender(<ConfigEditor options={settings({ ...base, port: 70000 })} onOptionsChange={onOptionsChange} />);
+    expect(screen.getByText('The port must be a whole number from 1 to 65535.')).toBeInTheDocument();
+  });
+
+  it('keeps the CA certificate in secureJsonData, checks it is PEM, and shows it as configured once saved', () => {
+    const onOptionsChange = jest.fn();
+    const { rerender } = render(
+      <ConfigEditor options={settings({ engine: 'postgres' })} onOptionsChange={onOptionsChange} />
+    );
+    fireEvent.change(screen.getByLabelText(/^TLS CA certificate/), { target: { value: 'not a certificate' } });
+    expect(onOptionsChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ jsonData: { engine: 'postgres' }, secureJsonData: { tlsCACert: 'not a certificate' } })
+    );
+    const typed = { ...settings({ engine: 'postgres' }), secureJsonData: { tlsCACert: 'not a certificate' } };
+    rerender(<ConfigEditor options={typed} onOptionsChange={onOptionsChange} />);
+    expect(screen.getByText(/Paste the CA certificate in PEM form/)).toBeInTheDocument();
+    rerender(
+      <ConfigEditor options={settings({ engine: 'postgres' }, { tlsCACert: true })} onOptionsChange={onOptionsChange} />
+    );
+    expect(screen.getByDisplayValue('configured')).toBeDisabled();
+  });
+
+  it('stores the positive label as typed, trimmed', () => {
+    const onOptionsChange = jest.fn();
+    render(<ConfigEditor options={settings()} onOptionsChange={onOptionsChange} />);
+    expect(screen.getByLabelText(/^Positive label/)).toHaveAttribute('placeholder', '1, true or yes');
+    fireEvent.change(screen.getByLabelText(/^Positive label/), { target: { value: ' churned ' } });
+    expect(onOptionsChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ jsonData: { positiveLabel: 'churned' } })
+    );
   });
 
   it('stores a column and validates identifiers inline', () => {
@@ -79,12 +142,13 @@ describe('ConfigEditor', () => {
 
   it('keeps the password in secureJsonData and shows it as configured once saved', () => {
     const onOptionsChange = jest.fn();
-    const { rerender } = render(<ConfigEditor options={settings()} onOptionsChange={onOptionsChange} />);
+    const pg = { engine: 'postgres' as const };
+    const { rerender } = render(<ConfigEditor options={settings(pg)} onOptionsChange={onOptionsChange} />);
     fireEvent.change(screen.getByLabelText(/^Password/), { target: { value: 's3cret' } });
     expect(onOptionsChange).toHaveBeenLastCalledWith(
-      expect.objectContaining({ jsonData: {}, secureJsonData: { password: 's3cret' } })
+      expect.objectContaining({ jsonData: pg, secureJsonData: { password: 's3cret' } })
     );
-    rerender(<ConfigEditor options={settings({}, { password: true })} onOptionsChange={onOptionsChange} />);
+    rerender(<ConfigEditor options={settings(pg, { password: true })} onOptionsChange={onOptionsChange} />);
     expect(screen.getByDisplayValue('configured')).toBeDisabled();
     expect(screen.getByRole('button', { name: 'Reset' })).toBeInTheDocument();
   });

@@ -1,27 +1,50 @@
 import React, { ChangeEvent } from 'react';
 import { css } from '@emotion/css';
 import { DataSourcePluginOptionsEditorProps, GrafanaTheme2, SelectableValue } from '@grafana/data';
-import { Field, FieldSet, Input, RadioButtonGroup, SecretInput, TagsInput, Text, useStyles2 } from '@grafana/ui';
+import {
+  Field,
+  FieldSet,
+  Input,
+  RadioButtonGroup,
+  SecretInput,
+  SecretTextArea,
+  TagsInput,
+  Text,
+  useStyles2,
+} from '@grafana/ui';
 
-import { defaultText, IdentifierKey, NumberKey, validateSettings } from '../settings';
-import { DEFAULT_SETTINGS, Engine, MMDataSourceOptions, MMSecureJsonData } from '../types';
+import { defaultText, IdentifierKey, NumberKey, TextKey, validateSettings } from '../settings';
+import { DEFAULT_SETTINGS, Engine, MMDataSourceOptions, MMSecureJsonData, SSL_MODES, SSLMode } from '../types';
 import { SELECTORS } from '../../shared/selectors';
 
 type Props = DataSourcePluginOptionsEditorProps<MMDataSourceOptions, MMSecureJsonData>;
 
-const ENGINE_OPTIONS: Array<SelectableValue<Engine>> = [
+/** The engines this version runs; Spark (in the contract) is offered once it works. */
+export const ENGINE_OPTIONS: Array<SelectableValue<Engine>> = [
   { value: 'duckdb', label: 'DuckDB', description: 'Embedded: a DuckDB file, or Parquet/CSV files' },
-  { value: 'postgres', label: 'PostgreSQL (coming)', description: 'PostgreSQL / TimescaleDB server: coming next' },
-  { value: 'spark', label: 'Spark (coming)', description: 'Apache Spark through Spark Connect: coming next' },
+  { value: 'postgres', label: 'PostgreSQL', description: 'A PostgreSQL or TimescaleDB server' },
 ];
 
-interface IdentifierFieldSpec {
-  key: IdentifierKey;
+export const SSL_MODE_OPTIONS: Array<SelectableValue<SSLMode>> = SSL_MODES.map((m) => ({
+  value: m,
+  label: m,
+  description: {
+    disable: 'No TLS',
+    require: 'TLS, without checking the server certificate',
+    'verify-ca': 'TLS; the server certificate must be signed by a trusted CA',
+    'verify-full': 'TLS; a trusted CA, and the certificate names the host',
+  }[m],
+}));
+
+interface TextFieldSpec {
+  key: IdentifierKey | TextKey;
   label: string;
   description: string;
+  /** Placeholder instead of the default value. */
+  placeholder?: string;
 }
 
-const LOG_COLUMNS: IdentifierFieldSpec[] = [
+const LOG_COLUMNS: TextFieldSpec[] = [
   { key: 'table', label: 'Inference log table', description: 'One row per prediction' },
   { key: 'timeColumn', label: 'Timestamp column', description: 'When the prediction was served' },
   { key: 'modelColumn', label: 'Model id column', description: 'Which model answered' },
@@ -31,13 +54,20 @@ const LOG_COLUMNS: IdentifierFieldSpec[] = [
   { key: 'scoreColumn', label: 'Score column', description: 'Probability of the positive class' },
   { key: 'labelColumn', label: 'Label column', description: 'Ground truth in the same row, if any' },
   {
+    key: 'positiveLabel',
+    label: 'Positive label',
+    description:
+      'The label value that counts as the positive class of binary models (e.g. churned). Empty: 1, true and yes are positive, 0, false and no negative (any case).',
+    placeholder: '1, true or yes',
+  },
+  {
     key: 'featureMapColumn',
     label: 'Feature MAP/JSON column',
     description: 'One MAP or JSON column holding every feature (instead of wide columns)',
   },
 ];
 
-const OTHER_TABLES: IdentifierFieldSpec[] = [
+const OTHER_TABLES: TextFieldSpec[] = [
   { key: 'labelsTable', label: 'Labels table', description: 'inference_label(prediction_id, label, label_ts)' },
   {
     key: 'registryTable',
@@ -46,11 +76,31 @@ const OTHER_TABLES: IdentifierFieldSpec[] = [
   },
 ];
 
+const POSTGRES_FIELDS: TextFieldSpec[] = [
+  { key: 'host', label: 'Host', description: 'Server host name or IP address', placeholder: 'db.example.com' },
+  {
+    key: 'database',
+    label: 'Database',
+    description: 'The database holding the inference log tables',
+    placeholder: 'monitoring',
+  },
+  {
+    key: 'user',
+    label: 'User',
+    description: 'A user that may SELECT from those tables (the plugin only reads)',
+    placeholder: 'grafana_reader',
+  },
+];
+
+type SecretKey = keyof MMSecureJsonData;
+
+/** The data source settings: engine and connection, column mapping, other tables and limits. */
 export function ConfigEditor(props: Props) {
   const { options, onOptionsChange } = props;
   const styles = useStyles2(getStyles);
   const jsonData = options.jsonData ?? {};
-  const errors = validateSettings(jsonData);
+  const secure = options.secureJsonData ?? {};
+  const errors = validateSettings(jsonData, secure);
 
   const setJson = <K extends keyof MMDataSourceOptions>(key: K, value: MMDataSourceOptions[K] | undefined) => {
     const next = { ...jsonData };
@@ -65,8 +115,16 @@ export function ConfigEditor(props: Props) {
     }
     onOptionsChange({ ...options, jsonData: next });
   };
+  const setSecret = (key: SecretKey, value: string) =>
+    onOptionsChange({ ...options, secureJsonData: { ...options.secureJsonData, [key]: value } });
+  const resetSecret = (key: SecretKey) =>
+    onOptionsChange({
+      ...options,
+      secureJsonFields: { ...options.secureJsonFields, [key]: false },
+      secureJsonData: { ...options.secureJsonData, [key]: '' },
+    });
 
-  const identifierField = (spec: IdentifierFieldSpec) => (
+  const textField = (spec: TextFieldSpec) => (
     <Field
       key={spec.key}
       label={spec.label}
@@ -77,7 +135,7 @@ export function ConfigEditor(props: Props) {
       <Input
         id={`mm-config-${spec.key}`}
         width={40}
-        placeholder={defaultText(spec.key)}
+        placeholder={spec.placeholder ?? defaultText(spec.key)}
         value={jsonData[spec.key] ?? ''}
         onChange={(e: ChangeEvent<HTMLInputElement>) => setJson(spec.key, e.currentTarget.value.trim())}
       />
@@ -114,55 +172,85 @@ export function ConfigEditor(props: Props) {
             id="mm-config-engine"
             options={ENGINE_OPTIONS}
             value={engine}
-            disabledOptions={['postgres', 'spark']}
             onChange={(v) => setJson('engine', v)}
           />
         </Field>
-        <Field
-          label="Path"
-          description="A DuckDB file, or a Parquet/CSV path or glob (then the table is a view over those files). Opened read-only."
-        >
-          <Input
-            id="mm-config-path"
-            width={60}
-            placeholder={defaultText('path')}
-            value={jsonData.path ?? ''}
-            onChange={(e: ChangeEvent<HTMLInputElement>) => setJson('path', e.currentTarget.value.trim())}
-          />
-        </Field>
-        <Field
-          label="Password"
-          description="For the server engines (PostgreSQL, Spark) to come; stored encrypted, sent to the backend only. DuckDB needs none."
-        >
-          <SecretInput
-            id="mm-config-password"
-            width={40}
-            isConfigured={Boolean(options.secureJsonFields?.password)}
-            value={options.secureJsonData?.password ?? ''}
-            placeholder="Password"
-            onChange={(e: ChangeEvent<HTMLInputElement>) =>
-              onOptionsChange({
-                ...options,
-                secureJsonData: { ...options.secureJsonData, password: e.currentTarget.value },
-              })
-            }
-            onReset={() =>
-              onOptionsChange({
-                ...options,
-                secureJsonFields: { ...options.secureJsonFields, password: false },
-                secureJsonData: { ...options.secureJsonData, password: '' },
-              })
-            }
-          />
-        </Field>
+        {engine === 'duckdb' && (
+          <Field
+            label="Path"
+            description="A DuckDB file, or a Parquet/CSV path or glob (then the table is a view over those files). Opened read-only."
+          >
+            <Input
+              id="mm-config-path"
+              width={60}
+              placeholder={defaultText('path')}
+              value={jsonData.path ?? ''}
+              onChange={(e: ChangeEvent<HTMLInputElement>) => setJson('path', e.currentTarget.value.trim())}
+            />
+          </Field>
+        )}
       </FieldSet>
+
+      {engine === 'postgres' && (
+        <FieldSet label="PostgreSQL connection" data-testid={SELECTORS.configEditor.postgres}>
+          {textField(POSTGRES_FIELDS[0])}
+          {numberField('port', 'Port', `Server port (1 to 65535; default ${DEFAULT_SETTINGS.port})`)}
+          {POSTGRES_FIELDS.slice(1).map(textField)}
+          <Field label="Password" description="The user's password; stored encrypted, sent to the backend only.">
+            <SecretInput
+              id="mm-config-password"
+              width={40}
+              isConfigured={Boolean(options.secureJsonFields?.password)}
+              value={secure.password ?? ''}
+              placeholder="Password"
+              onChange={(e: ChangeEvent<HTMLInputElement>) => setSecret('password', e.currentTarget.value)}
+              onReset={() => resetSecret('password')}
+            />
+          </Field>
+          <Field
+            label="SSL mode"
+            description="How the connection is encrypted and the server checked (libpq's sslmode; default require)."
+            invalid={Boolean(errors.sslMode)}
+            error={errors.sslMode}
+          >
+            <RadioButtonGroup<SSLMode>
+              id="mm-config-sslMode"
+              options={SSL_MODE_OPTIONS}
+              value={jsonData.sslMode ?? DEFAULT_SETTINGS.sslMode}
+              onChange={(v) => setJson('sslMode', v)}
+            />
+          </Field>
+          <Field
+            label="TLS CA certificate"
+            description="For verify-ca and verify-full: the PEM certificate of the CA that signed the server's certificate. Empty: the host's trusted CAs. Stored encrypted."
+            invalid={Boolean(errors.tlsCACert)}
+            error={errors.tlsCACert}
+          >
+            <SecretTextArea
+              id="mm-config-tlsCACert"
+              cols={64}
+              rows={4}
+              isConfigured={Boolean(options.secureJsonFields?.tlsCACert)}
+              value={secure.tlsCACert ?? ''}
+              placeholder="-----BEGIN CERTIFICATE-----"
+              onChange={(e: ChangeEvent<HTMLTextAreaElement>) => setSecret('tlsCACert', e.currentTarget.value)}
+              onReset={() => resetSecret('tlsCACert')}
+            />
+          </Field>
+          {numberField(
+            'maxConnections',
+            'Maximum connections',
+            `Connections this data source opens at most (1 to 32; default ${DEFAULT_SETTINGS.maxConnections}): panels beyond it wait their turn.`
+          )}
+        </FieldSet>
+      )}
 
       <FieldSet label="Inference log columns">
         <Text element="p" color="secondary">
           Empty fields use the default shown in grey. Names must be plain identifiers (letters, digits, _); the backend
           checks each one against the discovered schema, and Save &amp; test names any column that is missing.
         </Text>
-        {LOG_COLUMNS.map(identifierField)}
+        {LOG_COLUMNS.map(textField)}
         <Field
           label="Feature columns"
           description="Wide feature columns; empty = every column not mapped to something else. Type a name and press Enter."
@@ -193,7 +281,7 @@ export function ConfigEditor(props: Props) {
         </Field>
       </FieldSet>
 
-      <FieldSet label="Other tables">{OTHER_TABLES.map(identifierField)}</FieldSet>
+      <FieldSet label="Other tables">{OTHER_TABLES.map(textField)}</FieldSet>
 
       <FieldSet label="Limits">
         {numberField(
@@ -202,11 +290,12 @@ export function ConfigEditor(props: Props) {
           'Below this count a window gets no drift value (null with a notice) instead of a false alarm'
         )}
         {numberField('queryTimeoutSeconds', 'Query time-out (seconds)', 'Per query; the query is cancelled after it')}
-        {numberField(
-          'memoryLimitMB',
-          'Engine memory limit (MB)',
-          'DuckDB working memory for all queries of this data source; beyond it DuckDB spills to disk'
-        )}
+        {engine === 'duckdb' &&
+          numberField(
+            'memoryLimitMB',
+            'Engine memory limit (MB)',
+            'DuckDB working memory for all queries of this data source (at least 64); beyond it DuckDB spills to disk'
+          )}
       </FieldSet>
     </div>
   );

@@ -5,7 +5,8 @@ import userEvent from '@testing-library/user-event';
 import { DataSource } from '../datasource';
 import { MMQuery } from '../types';
 import { SELECTORS } from '../../shared/selectors';
-import { QueryEditor, withMode } from './QueryEditor';
+import { QueryEditor } from './QueryEditor';
+import { withMode } from './queryEditor/ThresholdsRow';
 
 jest.mock('@grafana/runtime', () => ({
   ...jest.requireActual('@grafana/runtime'),

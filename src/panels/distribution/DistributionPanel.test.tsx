@@ -96,7 +96,9 @@ describe('DistributionPanel frame selection and messages', () => {
 
   it('explains wrong-shape data', () => {
     renderPanel(theme, {}, loadFrames('driftHeatmap'));
-    expect(screen.getByTestId(S.message)).toHaveTextContent(/"distribution" query .* missing bin, reference, current/);
+    expect(screen.getByTestId(S.message)).toHaveTextContent(
+      'This panel needs a Model Monitor "Distribution" query: set the query type to Distribution in the query editor.'
+    );
   });
 
   it('explains empty data', () => {

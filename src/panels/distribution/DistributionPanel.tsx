@@ -8,6 +8,7 @@ import { noticesOf } from '../../shared/frames';
 import { headerCaptionStyle, panelMessageStyle, tooltipBoxStyle, tooltipTitleStyle } from '../../shared/panelStyles';
 import { SELECTORS } from '../../shared/selectors';
 import {
+  contributionScale,
   contributionShares,
   Distribution,
   DistributionBin,
@@ -15,6 +16,7 @@ import {
   frameToDistribution,
   isDistributionFrame,
   maxFraction,
+  niceMax,
   selectFrameIndex,
 } from './transform';
 import { DEFAULT_DISTRIBUTION_OPTIONS, DistributionOptions } from './types';
@@ -238,7 +240,9 @@ function Chart({ dist, width, height, showContribution, showSpecialBins, decimal
   const barW = Math.max(1, slotW * 0.36);
   const contribTop = top + plotH + gapH;
   const ticks = [0, yMax / 2, yMax];
-  const contribColor = dist.state === 'drift' ? theme.colors.error.main : theme.colors.text.secondary;
+  // text tokens, not the main/shade ones: they keep at least 3:1 against the panel in both themes (the browser
+  // check measures it); the share of each bin is its height
+  const contribColor = dist.state === 'drift' ? theme.colors.error.text : theme.colors.text.secondary;
 
   const onPoint = (bin: number, e: React.MouseEvent) => {
     const rect = containerRef.current?.getBoundingClientRect();
@@ -258,6 +262,7 @@ function Chart({ dist, width, height, showContribution, showSpecialBins, decimal
           <g key={t}>
             <line x1={left} x2={left + plotW} y1={yOf(t)} y2={yOf(t)} stroke={theme.colors.border.weak} />
             <text
+              data-testid={SELECTORS.distribution.yTick}
               x={left - 6}
               y={yOf(t)}
               dy="0.32em"
@@ -302,12 +307,12 @@ function Chart({ dist, width, height, showContribution, showSpecialBins, decimal
               />
               {hasContribution && b.contribution !== null && (
                 <rect
+                  data-testid={SELECTORS.distribution.contribution(i)}
                   x={x0 + slotW * 0.15}
                   y={contribTop + contribH - (Math.min(contribMax, Math.abs(b.contribution)) / contribMax) * contribH}
                   width={slotW * 0.7}
                   height={(Math.min(contribMax, Math.abs(b.contribution)) / contribMax) * contribH}
                   fill={contribColor}
-                  opacity={0.45 + (0.55 * (shares[i] ?? 0)) / Math.max(1e-12, ...shares.map((x) => x ?? 0))}
                 />
               )}
               {i % labelEvery === 0 && (
@@ -353,26 +358,23 @@ function Chart({ dist, width, height, showContribution, showSpecialBins, decimal
               y2={contribTop + contribH}
               stroke={theme.colors.border.weak}
             />
+            {/* name and scale of the strip as two lines in its middle: nothing at its top edge, where the y axis
+                ends with "0%" */}
             <text
+              data-testid={SELECTORS.distribution.contributionScale}
               x={left - 6}
               y={contribTop + contribH / 2}
-              dy="0.32em"
               textAnchor="end"
               fill={theme.colors.text.secondary}
               fontSize={theme.typography.bodySmall.fontSize}
             >
-              <title>{`Per-bin contribution to ${metricName(dist.contributionOf)}`}</title>
-              contrib.
-            </text>
-            <text
-              x={left - 6}
-              y={contribTop}
-              dy="0.7em"
-              textAnchor="end"
-              fill={theme.colors.text.secondary}
-              fontSize={theme.typography.bodySmall.fontSize}
-            >
-              {formatScore(contribMax, 3)}
+              <title>{`Per-bin contribution to ${metricName(dist.contributionOf)}, from 0 to ${formatScore(contribMax, 3)}`}</title>
+              <tspan x={left - 6} dy="-0.2em">
+                contrib.
+              </tspan>
+              <tspan x={left - 6} dy="1.1em">
+                ≤ {formatScore(contribMax, 3)}
+              </tspan>
             </text>
           </>
         )}
@@ -469,27 +471,8 @@ function binSummary(b: DistributionBin, dist: Distribution, decimals: number): s
   );
 }
 
-/**
- * Full height of the contribution strip. For additive metrics (PSI, KL: the contributions sum to the score) it is at
- * least the threshold, so small contributions of a quiet feature look small; otherwise the largest contribution.
- */
-export function contributionScale(bins: DistributionBin[], dist: Distribution): number {
-  const largest = Math.max(1e-12, ...bins.map((b) => Math.abs(b.contribution ?? 0)));
-  const additive = ['psi', 'kl'].includes(dist.contributionOf) && dist.contributionOf === dist.metric;
-  if (additive && dist.direction === 'above' && dist.threshold !== null && dist.threshold > 0) {
-    return Math.max(largest, dist.threshold);
-  }
-  return largest;
-}
-
 function truncate(s: string, n: number): string {
   return s.length <= n ? s : `${s.slice(0, Math.max(1, n - 1))}…`;
-}
-
-/** A round upper bound for the y axis (fractions): 0.05, 0.1, 0.2, 0.25, 0.5, 1 … */
-export function niceMax(v: number): number {
-  const steps = [0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.8, 1];
-  return steps.find((s) => s >= v * 1.05) ?? Math.max(1, v);
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({

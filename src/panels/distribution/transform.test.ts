@@ -1,7 +1,17 @@
 import { FieldType, toDataFrame } from '@grafana/data';
 
 import { loadFrames, rawColumn, rawFrames } from '../../__fixtures__/fixtures';
-import { contributionShares, frameLabel, frameToDistribution, selectFrameIndex } from './transform';
+import {
+  contributionScale,
+  contributionShares,
+  Distribution,
+  DistributionBin,
+  frameLabel,
+  frameToDistribution,
+  niceMax,
+  selectFrameIndex,
+  WRONG_SHAPE_MESSAGE,
+} from './transform';
 
 describe('frameToDistribution on the recorded distribution frames', () => {
   const frames = loadFrames('distribution');
@@ -63,10 +73,10 @@ describe('frame selection', () => {
 describe('other shapes', () => {
   it('explains a wrong shape', () => {
     const result = frameToDistribution(loadFrames('driftHeatmap')[0]);
-    expect(result.status).toBe('wrong-shape');
-    if (result.status === 'wrong-shape') {
-      expect(result.message).toMatch(/missing bin, reference, current/);
-    }
+    expect(result).toEqual({ status: 'wrong-shape', message: WRONG_SHAPE_MESSAGE });
+    expect(WRONG_SHAPE_MESSAGE).toBe(
+      'This panel needs a Model Monitor "Distribution" query: set the query type to Distribution in the query editor.'
+    );
   });
 
   it('reports an empty distribution with its notice', () => {
@@ -105,5 +115,26 @@ describe('other shapes', () => {
     expect(result.distribution.bins[2].special).toBe(true);
     expect(result.distribution.notices).toEqual(['1 bin(s) without reference or current fraction, drawn as 0.']);
     expect(result.distribution.state).toBe('unknown');
+  });
+});
+
+describe('scales', () => {
+  it('rounds the y axis up to the next step with 5 % headroom', () => {
+    // hand-derived: 0.18 · 1.05 = 0.189 → 0.2; 0.2 · 1.05 = 0.21 → 0.25; 0.0095 · 1.05 < 0.01; 0.97 · 1.05 > 1
+    expect(niceMax(0.18)).toBe(0.2);
+    expect(niceMax(0.2)).toBe(0.25);
+    expect(niceMax(0.0095)).toBe(0.01);
+    expect(niceMax(0.97)).toBe(1);
+    expect(niceMax(1)).toBe(1);
+  });
+
+  it('scales the contribution strip to at least the threshold of an additive metric', () => {
+    const bins = [0.01, -0.03, null].map((contribution) => ({ contribution }) as DistributionBin);
+    const psi = { metric: 'psi', contributionOf: 'psi', direction: 'above', threshold: 0.2 } as Distribution;
+    expect(contributionScale(bins, psi)).toBe(0.2);
+    // the largest |contribution| when it exceeds the threshold, or when the metric is not additive
+    expect(contributionScale([{ contribution: 0.5 } as DistributionBin], psi)).toBe(0.5);
+    const ks = { ...psi, metric: 'ks', contributionOf: 'ks', direction: 'below', threshold: 0.05 } as Distribution;
+    expect(contributionScale(bins, ks)).toBe(0.03);
   });
 });

@@ -59,6 +59,10 @@ export type DistributionResult =
 
 export const REQUIRED_FIELDS = ['bin', 'reference', 'current'];
 
+/** The one-sentence message of a frame that is not a distribution. */
+export const WRONG_SHAPE_MESSAGE =
+  'This panel needs a Model Monitor "Distribution" query: set the query type to Distribution in the query editor.';
+
 /** Name shown for a frame in the frame selector. */
 export function frameLabel(frame: DataFrame, index: number): string {
   const c = customMeta(frame);
@@ -75,15 +79,8 @@ export function isDistributionFrame(frame: DataFrame): boolean {
 }
 
 export function frameToDistribution(frame: DataFrame): DistributionResult {
-  const missing = REQUIRED_FIELDS.filter((n) => !fieldByName(frame, n));
-  if (missing.length > 0) {
-    const got = frame.fields.map((f) => f.name).join(', ') || 'no fields';
-    return {
-      status: 'wrong-shape',
-      message:
-        `This panel shows the Model Monitor "distribution" query (fields bin, reference, current…). ` +
-        `The data has ${got}: missing ${missing.join(', ')}. Set the query type to Distribution.`,
-    };
+  if (!isDistributionFrame(frame)) {
+    return { status: 'wrong-shape', message: WRONG_SHAPE_MESSAGE };
   }
   const c = customMeta(frame);
   const f = fieldsByName(frame, [
@@ -205,4 +202,23 @@ export function maxFraction(bins: DistributionBin[]): number {
 export function contributionShares(bins: DistributionBin[]): Array<number | null> {
   const total = bins.reduce((a, b) => a + Math.abs(b.contribution ?? 0), 0);
   return bins.map((b) => (b.contribution === null || total === 0 ? null : Math.abs(b.contribution) / total));
+}
+
+/** A round upper bound for the y axis (fractions) with 5 % headroom: 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, … 1. */
+export function niceMax(v: number): number {
+  const steps = [0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.8, 1];
+  return steps.find((s) => s >= v * 1.05) ?? Math.max(1, v);
+}
+
+/**
+ * Full height of the contribution strip. For additive metrics (PSI, KL: the contributions sum to the score) it is at
+ * least the threshold, so small contributions of a quiet feature look small; otherwise the largest contribution.
+ */
+export function contributionScale(bins: DistributionBin[], dist: Distribution): number {
+  const largest = Math.max(1e-12, ...bins.map((b) => Math.abs(b.contribution ?? 0)));
+  const additive = ['psi', 'kl'].includes(dist.contributionOf) && dist.contributionOf === dist.metric;
+  if (additive && dist.direction === 'above' && dist.threshold !== null && dist.threshold > 0) {
+    return Math.max(largest, dist.threshold);
+  }
+  return largest;
 }

@@ -9,6 +9,7 @@ import { formatCount, formatScore } from '../../shared/format';
 import { SELECTORS } from '../../shared/selectors';
 import { colorForSeverity, paletteFromTheme, severity } from './colors';
 import { DriftHeatmapPanel } from './DriftHeatmapPanel';
+import { HEATMAP_FRAME_KIND, HEATMAP_FRAME_TYPE } from './pivot';
 import { DEFAULT_HEATMAP_OPTIONS, HeatmapOptions } from './types';
 
 const S = SELECTORS.heatmap;
@@ -178,7 +179,10 @@ describe('DriftHeatmapPanel at scale and on bad data', () => {
         { name: 'value', type: FieldType.number, values: value },
         { name: 'threshold', type: FieldType.number, values: value.map(() => 0.1) },
       ],
-      meta: { custom: { metric: 'psi', threshold: 0.1, windowSeconds: 86400 } },
+      meta: {
+        type: HEATMAP_FRAME_TYPE,
+        custom: { kind: HEATMAP_FRAME_KIND, metric: 'psi', threshold: 0.1, windowSeconds: 86400 },
+      },
     });
     renderPanel(theme, {}, [frame]);
     expect(screen.getAllByRole('rowheader')).toHaveLength(n);
@@ -189,7 +193,9 @@ describe('DriftHeatmapPanel at scale and on bad data', () => {
 
   it('explains wrong-shape data', () => {
     renderPanel(theme, {}, loadFrames('distribution'));
-    expect(screen.getByTestId(S.message)).toHaveTextContent(/"driftHeatmap" query/);
+    expect(screen.getByTestId(S.message)).toHaveTextContent(
+      'This panel needs a Model Monitor "Drift heatmap" (or "Drift series") query: set the query type to Drift heatmap in the query editor.'
+    );
   });
 
   it('explains empty data', () => {

@@ -1,4 +1,4 @@
-import React, { KeyboardEvent, useCallback, useMemo, useRef, useState } from 'react';
+import React, { KeyboardEvent, useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { css, cx } from '@emotion/css';
 import { dateTimeFormat, GrafanaTheme2, locationUtil, PanelProps } from '@grafana/data';
 import { locationService } from '@grafana/runtime';
@@ -10,7 +10,7 @@ import { headerCaptionStyle, panelMessageStyle, tooltipBoxStyle, tooltipTitleSty
 import { SELECTORS } from '../../shared/selectors';
 import { colorForSeverity, legendGradient, paletteFromTheme, scoreAtSeverity, severity } from './colors';
 import { drilldownTarget, DrilldownTarget, isExternalUrl } from './drilldown';
-import { HeatmapModel, pivotHeatmap, rowLabel } from './pivot';
+import { HeatmapModel, prepareHeatmapData, rowLabel } from './pivot';
 import { DEFAULT_HEATMAP_OPTIONS, HeatmapOptions } from './types';
 
 type Props = PanelProps<HeatmapOptions>;
@@ -23,21 +23,21 @@ const MAX_ROW_HEIGHT = 32;
 export function DriftHeatmapPanel(props: Props) {
   const { data, width, height } = props;
   const styles = useStyles2(getStyles);
-  const result = useMemo(() => pivotHeatmap(data.series), [data.series]);
+  const prepared = useMemo(() => prepareHeatmapData(data.series), [data.series]);
 
-  if (result.status !== 'ok') {
+  if (!prepared.model) {
     return (
       <div
-        className={result.status === 'wrong-shape' ? styles.wrongShape : styles.message}
+        className={prepared.warning ? styles.wrongShape : styles.message}
         style={{ width, height }}
         data-testid={SELECTORS.heatmap.message}
         role="status"
       >
-        <div>{result.message}</div>
+        <div>{prepared.warning ?? prepared.noData}</div>
       </div>
     );
   }
-  return <Heatmap {...props} model={result.model} />;
+  return <Heatmap {...props} model={prepared.model} />;
 }
 
 /** Navigates to a drill-down target (partial location update, internal path or external URL). */
@@ -66,6 +66,8 @@ function Heatmap(props: Props & { model: HeatmapModel }) {
   const palette = useMemo(() => paletteFromTheme(theme), [theme]);
   const panelRef = useRef<HTMLDivElement>(null);
   const gridRef = useRef<HTMLDivElement>(null);
+  const scrollerRef = useRef<HTMLDivElement>(null);
+  const [rowsBelow, setRowsBelow] = useState(0);
   const [focus, setFocus] = useState<Focus>({ row: 0, col: 0 });
   const [tip, setTip] = useState<{ row: number; col: number; x: number; y: number } | null>(null);
 
@@ -92,6 +94,15 @@ function Heatmap(props: Props & { model: HeatmapModel }) {
   const rowH = Math.min(MAX_ROW_HEIGHT, Math.max(options.minRowHeight, Math.floor(availH / Math.max(1, nRows)) - GAP));
   const colLabelEvery = Math.max(1, Math.ceil(16 / (cellW + GAP)));
   const fontSize = rowH < 18 ? 11 : 12;
+
+  // How many rows lie (partly) below the visible part of the grid: the row bottoms are contentHeight − k·(rowH+GAP),
+  // so k < hidden / (rowH+GAP) of them are below. Shown as a cue: scrollbars may be hidden (overlay scrollbars).
+  const measureRowsBelow = useCallback(() => {
+    const s = scrollerRef.current;
+    const hidden = s ? s.scrollHeight - s.scrollTop - s.clientHeight : 0;
+    setRowsBelow(hidden > 0.5 ? Math.ceil(hidden / (rowH + GAP)) : 0);
+  }, [rowH]);
+  useLayoutEffect(measureRowsBelow, [measureRowsBelow, nRows, width, height]);
 
   const activate = useCallback(
     (row: number, col: number) => {
@@ -198,7 +209,7 @@ function Heatmap(props: Props & { model: HeatmapModel }) {
           {model.notices.join(' ')}
         </div>
       )}
-      <div className={styles.scroller} onMouseLeave={() => setTip(null)}>
+      <div ref={scrollerRef} className={styles.scroller} onMouseLeave={() => setTip(null)} onScroll={measureRowsBelow}>
         <div
           ref={gridRef}
           role="grid"
@@ -282,6 +293,11 @@ function Heatmap(props: Props & { model: HeatmapModel }) {
           ))}
         </div>
       </div>
+      {rowsBelow > 0 && (
+        <div className={styles.moreRows} data-testid={SELECTORS.heatmap.moreRows} aria-hidden>
+          ▾ {rowsBelow} more {rowsBelow === 1 ? 'feature' : 'features'} below: scroll, or PageDown in the grid
+        </div>
+      )}
       {tip && (
         <CellTooltip
           model={model}
@@ -300,8 +316,9 @@ function Heatmap(props: Props & { model: HeatmapModel }) {
   );
 }
 
+/** Stripes of the "no value" cells: a text token, visible on the panel background of both themes at any cell size. */
 function hatch(theme: GrafanaTheme2): string {
-  const line = theme.colors.border.medium;
+  const line = theme.colors.text.disabled;
   return `repeating-linear-gradient(135deg, transparent 0 3px, ${line} 3px 4px)`;
 }
 
@@ -334,7 +351,8 @@ function CellTooltip(props: {
   const rowInfo = model.rows[row];
   const threshold = cell?.threshold ?? model.threshold;
   const state = cell ? driftState(cell.value, threshold, model.direction, cell.drift) : 'unknown';
-  const tipW = 250;
+  // the box grows to its widest line (a window with times is ~35 characters): tipW is the width to flip on
+  const tipW = 320;
   const tipH = 190;
   const left = x + 14 + tipW > width ? Math.max(0, x - tipW - 8) : x + 14;
   const top = y + 14 + tipH > height ? Math.max(0, y - tipH - 8) : y + 14;
@@ -347,7 +365,7 @@ function CellTooltip(props: {
   return (
     <div
       className={styles.tooltip}
-      style={{ left, top, width: tipW }}
+      style={{ left, top, minWidth: 250, maxWidth: tipW }}
       role="tooltip"
       data-testid={SELECTORS.heatmap.tooltip}
     >
@@ -459,6 +477,21 @@ const getStyles = (theme: GrafanaTheme2) => ({
     minHeight: 0,
     overflow: 'auto',
     position: 'relative',
+    scrollbarColor: `${theme.colors.text.disabled} transparent`,
+  }),
+  moreRows: css({
+    position: 'absolute',
+    bottom: 0,
+    left: 0,
+    right: 0,
+    pointerEvents: 'none',
+    zIndex: 4,
+    textAlign: 'center',
+    padding: theme.spacing(0.25, 1),
+    fontSize: theme.typography.bodySmall.fontSize,
+    color: theme.colors.text.primary,
+    background: theme.colors.background.secondary,
+    borderTop: `1px solid ${theme.colors.border.medium}`,
   }),
   grid: css({
     display: 'grid',
@@ -542,6 +575,8 @@ const getStyles = (theme: GrafanaTheme2) => ({
     td: {
       padding: theme.spacing(0, 1, 0, 0),
       verticalAlign: 'top',
+      // a window "2026-10-01 14:00 → 2026-10-01 15:00" stays on one line
+      whiteSpace: 'nowrap',
     },
   }),
   tooltipHint: css({

@@ -96,8 +96,3 @@ export function legendGradient(palette: HeatPalette, mode: ColorMode = 'score'):
   stops.push(`${at(1)} 50%`, `${at(1.5)} 75%`, `${at(2)} 100%`);
   return `linear-gradient(to right, ${stops.join(', ')})`;
 }
-
-/** Readable text colour on a cell colour. */
-export function textOn(theme: GrafanaTheme2, background: string): string {
-  return theme.colors.getContrastText(colorManipulator.asHexString(background));
-}

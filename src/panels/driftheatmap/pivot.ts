@@ -1,17 +1,17 @@
 /**
  * Pure pivot of drift results into a features (rows) × windows (columns) grid.
  *
- * Reads the `driftHeatmap` long frame of docs/contract.md (one row per model, feature, window) and, as a fallback,
- * the alertable `drift` frames (timeseries-multi: one frame per model × feature, labels on the value field).
- * Rows are sorted by importance (descending, unknown last), then feature name, then model.
+ * Recognises frames by their type, as Grafana's heatmap panel does: the `driftHeatmap` long frame of
+ * docs/contract.md (`meta.type` "table", `meta.custom.kind` "driftHeatmap"; one row per model, feature, window) and
+ * the alertable `drift` frames (`meta.type` "timeseries-multi": one frame per model × feature, labels on the value
+ * field). Rows are sorted by importance (descending, unknown last), then feature name, then model.
  */
-import { DataFrame, FieldType } from '@grafana/data';
+import { DataFrame, DataFrameType, FieldType } from '@grafana/data';
 
 import {
   boolOrNull,
   customMeta,
   directionOf,
-  fieldByName,
   fieldsByName,
   firstFieldOfType,
   numberAt,
@@ -57,10 +57,26 @@ export interface HeatmapModel {
   notices: string[];
 }
 
-export type PivotResult =
-  | { status: 'ok'; model: HeatmapModel }
-  | { status: 'empty'; message: string }
-  | { status: 'wrong-shape'; message: string };
+/** What the panel draws: a grid, or why not. Never thrown: bad input is a warning or a no-data message. */
+export interface HeatmapData {
+  /** The grid, when the frames hold drift results. */
+  model?: HeatmapModel;
+  /** The frames are not drift results: which query the panel needs and how to get it, in one sentence. */
+  warning?: string;
+  /** The frames are drift results without any value to draw: why (their notices, or a no-data message). */
+  noData?: string;
+}
+
+/**
+ * The `meta.type` and `meta.custom.kind` of the backend's driftHeatmap frame (docs/contract.md). "table" is the
+ * plugin SDK's data.FrameTypeTable, which @grafana/data's DataFrameType enum does not list.
+ */
+export const HEATMAP_FRAME_TYPE = 'table' as DataFrameType;
+export const HEATMAP_FRAME_KIND = 'driftHeatmap';
+
+/** The one-sentence message of frames that are not drift results. */
+export const WRONG_SHAPE_MESSAGE =
+  'This panel needs a Model Monitor "Drift heatmap" (or "Drift series") query: set the query type to Drift heatmap in the query editor.';
 
 const DAY_MS = 86_400_000;
 
@@ -71,11 +87,16 @@ interface Entry extends HeatCell {
   time: number;
 }
 
-function isLongFrame(frame: DataFrame): boolean {
-  return Boolean(fieldByName(frame, 'feature') && fieldByName(frame, 'value') && fieldByName(frame, 'time'));
+/** The backend's driftHeatmap frame, by its type and kind (its fields are then read by name). */
+export function isHeatmapFrame(frame: DataFrame): boolean {
+  return frame.meta?.type === HEATMAP_FRAME_TYPE && customMeta(frame).kind === HEATMAP_FRAME_KIND;
 }
 
+/** A drift series: a timeseries-multi frame whose value field is labelled with its feature. */
 function isDriftSeries(frame: DataFrame): boolean {
+  if (frame.meta?.type !== DataFrameType.TimeSeriesMulti) {
+    return false;
+  }
   const value = frame.fields.find((f) => f.type === FieldType.number && f.labels?.feature !== undefined);
   return Boolean(value && firstFieldOfType(frame, FieldType.time));
 }
@@ -175,9 +196,13 @@ export function compareRows(a: HeatRow, b: HeatRow): number {
   return a.feature.localeCompare(b.feature) || a.model.localeCompare(b.model);
 }
 
-export function pivotHeatmap(frames: DataFrame[]): PivotResult {
+/**
+ * The grid of drift results (rows: model × feature, columns: windows) from the panel's frames, like Grafana's
+ * prepareHeatmapData: frames of other types give a warning, frames without values a no-data message.
+ */
+export function prepareHeatmapData(frames: DataFrame[]): HeatmapData {
   if (frames.length === 0) {
-    return { status: 'empty', message: 'No data: the query returned nothing for this time range.' };
+    return { noData: 'No data: the query returned nothing for this time range.' };
   }
   const entries: Entry[] = [];
   const notices: string[] = [];
@@ -190,7 +215,7 @@ export function pivotHeatmap(frames: DataFrame[]): PivotResult {
         notices.push(n.text);
       }
     }
-    if (isLongFrame(frame)) {
+    if (isHeatmapFrame(frame)) {
       usable++;
       metaOf = Object.keys(metaOf).length ? metaOf : meta;
       entries.push(...entriesOfLongFrame(frame, meta));
@@ -203,19 +228,10 @@ export function pivotHeatmap(frames: DataFrame[]): PivotResult {
     }
   }
   if (usable === 0) {
-    const got = frames[0].fields.map((f) => f.name).join(', ') || 'no fields';
-    return {
-      status: 'wrong-shape',
-      message:
-        'This panel shows the Model Monitor "driftHeatmap" query (fields time, feature, value…) or its "drift" series. ' +
-        `The data has ${got}. Set the query type to Drift heatmap.`,
-    };
+    return { warning: WRONG_SHAPE_MESSAGE };
   }
   if (entries.length === 0) {
-    return {
-      status: 'empty',
-      message: notices.length ? notices.join(' ') : 'No data: no window of this time range has drift results.',
-    };
+    return { noData: notices.length ? notices.join(' ') : 'No data: no window of this time range has drift results.' };
   }
 
   // rows
@@ -265,7 +281,6 @@ export function pivotHeatmap(frames: DataFrame[]): PivotResult {
   const thresholds = [...new Set(entries.map((e) => e.threshold).filter((t): t is number => t !== null))];
   const threshold = numberOrNull(metaOf.threshold) ?? (thresholds.length ? thresholds[0] : null);
   return {
-    status: 'ok',
     model: {
       rows,
       windows,

@@ -1,12 +1,14 @@
 /**
  * Browser-check harness: mounts the real panel and editor components with @grafana/ui theming and the recorded
- * backend frames (src/__fixtures__/frames). ?scene=distribution|heatmap|heatmap200|editors|messages&theme=light|dark
+ * backend frames (src/__fixtures__/frames).
+ * ?scene=distribution|heatmap|heatmap200|editors|config-postgres|messages&theme=light|dark
  * Drill-downs go through Grafana's locationService; every location change is recorded in window.__mmLocations.
  */
 import React, { useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { css } from '@emotion/css';
 import {
+  colorManipulator,
   createTheme,
   DataFrame,
   DataSourceSettings,
@@ -26,12 +28,15 @@ import { MMDataSourceOptions, MMQuery, MMSecureJsonData } from '../../../src/dat
 import { DistributionPanel } from '../../../src/panels/distribution/DistributionPanel';
 import { DEFAULT_DISTRIBUTION_OPTIONS, DistributionOptions } from '../../../src/panels/distribution/types';
 import { DriftHeatmapPanel } from '../../../src/panels/driftheatmap/DriftHeatmapPanel';
+import { HEATMAP_FRAME_KIND, HEATMAP_FRAME_TYPE } from '../../../src/panels/driftheatmap/pivot';
 import { DEFAULT_HEATMAP_OPTIONS, HeatmapOptions } from '../../../src/panels/driftheatmap/types';
 
 declare global {
   interface Window {
     __mmLocations: string[];
     __mmReady: boolean;
+    /** WCAG contrast ratio of a colour (alpha composited onto the background) against the background. */
+    __mmContrast: (foreground: string, background: string) => number;
   }
 }
 
@@ -41,6 +46,8 @@ const mode = params.get('theme') === 'light' ? 'light' : 'dark';
 const theme = createTheme({ colors: { mode } });
 
 window.__mmLocations = [];
+window.__mmContrast = (foreground, background) =>
+  colorManipulator.getContrastRatio(colorManipulator.onBackground(foreground, background).toRgbString(), background);
 locationService.getHistory().listen((location) => {
   window.__mmLocations.push(`${location.pathname}${location.search}`);
 });
@@ -152,7 +159,14 @@ function syntheticHeatmap(features = 200, windows = 30): DataFrame {
       { name: 'referenceCount', type: FieldType.number, values: referenceCount },
     ],
     meta: {
-      custom: { metric: 'psi', threshold: 0.1, thresholdDirection: 'above', windowSeconds: 86400 },
+      type: HEATMAP_FRAME_TYPE,
+      custom: {
+        kind: HEATMAP_FRAME_KIND,
+        metric: 'psi',
+        threshold: 0.1,
+        thresholdDirection: 'above',
+        windowSeconds: 86400,
+      },
       notices: [{ severity: 'info', text: 'Some windows have fewer than 100 rows: no value (hatched).' }],
     },
   });
@@ -262,6 +276,28 @@ function Editors() {
   );
 }
 
+/** The settings of a PostgreSQL store: the user is missing, the port out of range, the password saved. */
+function PostgresSettings() {
+  const s = getStyles(theme);
+  const [settings, setSettings] = useState({
+    id: 2,
+    uid: 'mm-pg',
+    orgId: 1,
+    name: 'Model Monitor (PostgreSQL)',
+    type: 'aiops-modelmonitor-datasource',
+    jsonData: { engine: 'postgres', host: 'db.internal', database: 'monitoring', sslMode: 'verify-full', port: 0 },
+    secureJsonFields: { password: true },
+    secureJsonData: {},
+  } as unknown as DataSourceSettings<MMDataSourceOptions, MMSecureJsonData>);
+  return (
+    <PanelFrame title="Data source settings — PostgreSQL" width={1100} height={1700} testId="scene-config-postgres">
+      <div className={s.pad}>
+        <ConfigEditor options={settings} onOptionsChange={setSettings} />
+      </div>
+    </PanelFrame>
+  );
+}
+
 function Scene() {
   const s = getStyles(theme);
   switch (scene) {
@@ -287,6 +323,8 @@ function Scene() {
       );
     case 'editors':
       return <Editors />;
+    case 'config-postgres':
+      return <PostgresSettings />;
     case 'messages':
       return (
         <div className={s.stack}>
