@@ -203,8 +203,8 @@ func TestLoadProvisionedRules(t *testing.T) {
 		if r.Interval != time.Hour || r.For != 0 || r.NoDataState != "OK" || r.ExecErrState != "Error" || len(r.DataSourceQueries()) != 1 {
 			t.Errorf("rule %s: interval %s, for %s, noData %s, execErr %s, %d queries", r.UID, r.Interval, r.For, r.NoDataState, r.ExecErrState, len(r.DataSourceQueries()))
 		}
-		if from, to := r.Data[0].TimeRange(t0); to != t0 || t0.Sub(from) != 90*24*time.Hour {
-			t.Errorf("rule %s: range %s – %s, want the 90 days before %s", r.UID, from, to, t0)
+		if from, to := r.Data[0].TimeRange(t0); to != t0 || t0.Sub(from) != 28*24*time.Hour {
+			t.Errorf("rule %s: range %s – %s, want the 28 days before %s", r.UID, from, to, t0)
 		}
 		for _, q := range r.Data[1:] {
 			if typ := q.Model["type"]; typ != "reduce" && typ != "threshold" {
