@@ -18,7 +18,7 @@ import (
 // still checked and the slow evaluation is reported by its time instead of as a timeout.
 const (
 	evaluationTimeout = 30 * time.Second
-	callTimeout       = 5 * time.Minute
+	callTimeout       = 10 * time.Minute
 )
 
 var (
@@ -221,6 +221,9 @@ func TestDiagnosisRuleOverTheDemoTimeline(t *testing.T) {
 		id := instanceID(key)
 		seen[id] = true
 		got := alertingDays(s)
+		if len(got) > 0 {
+			t.Logf("%s Alerting on %v", id, got)
+		}
 		if want, ok := exact[id]; ok {
 			if !slices.Equal(got, want) {
 				t.Errorf("%s Alerting on %v, want %v", id, got, want)

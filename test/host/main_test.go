@@ -72,10 +72,12 @@ func (l testLog) Write(b []byte) (int, error) {
 }
 
 // demoDataSource is the provisioned demo data source (provisioning/datasources/modelmonitor.yaml) over the
-// generated store.
+// generated store, with the plugin's own query time-out raised from 60 s to 10 min: on a loaded machine the
+// states are still checked, and the alert tests check the time of every evaluation against Grafana's 30 s
+// evaluation timeout themselves.
 func demoDataSource() host.DataSource {
 	jd, _ := json.Marshal(map[string]any{"engine": "duckdb", "path": demoStore, "table": "inference_log",
-		"segmentColumns": []string{"region", "channel"}, "minSamples": 100})
+		"segmentColumns": []string{"region", "channel"}, "minSamples": 100, "queryTimeoutSeconds": 600})
 	return host.DataSource{ID: 1, UID: "modelmonitor-demo", Name: "Model Monitor (demo)", JSONData: jd,
 		SecureJSONData: map[string]string{}, Updated: time.Date(2026, 11, 5, 0, 0, 0, 0, time.UTC)}
 }
