@@ -15,7 +15,7 @@ const PanelWidth = 1000
 // Dashboard is a provisioned dashboard as the host reads it: its time range, its variables' current values
 // and its panels' targets.
 type Dashboard struct {
-	File       string `json:"-"`
+	File       string                       `json:"-"`
 	Time       struct{ From, To time.Time } `json:"time"`
 	Templating struct {
 		List []struct {
