@@ -14,8 +14,10 @@ import (
 )
 
 // evaluationTimeout is Grafana's default [unified_alerting] evaluation_timeout: every evaluation must finish
-// within it. The calls themselves get a longer bound (callTimeout) so that on a loaded machine the states are
-// still checked and the slow evaluation is reported by its time instead of as a timeout.
+// within it. It is checked against the plugin's CPU time per evaluation, which does not depend on what else runs
+// on the machine and, the work being CPU-bound, bounds the evaluation's wall time on an idle machine; the wall
+// time is logged too. The calls themselves get a long bound (callTimeout) so that on a loaded machine the states
+// are still checked.
 const (
 	evaluationTimeout = 30 * time.Second
 	callTimeout       = 10 * time.Minute
@@ -47,34 +49,46 @@ func provisionedRule(t *testing.T, uid string) alerting.Rule {
 	return alerting.Rule{}
 }
 
-// evaluate runs one evaluation of a rule through the plugin at time at and says how long the query took.
-func evaluate(t *testing.T, p *host.Plugin, r alerting.Rule, at time.Time) ([]alerting.Result, time.Duration) {
+// cost is what one evaluation took: wall time and the plugin's CPU time.
+type cost struct{ wall, cpu time.Duration }
+
+// evaluate runs one evaluation of a rule through the plugin at time at and says what it cost.
+func evaluate(t *testing.T, p *host.Plugin, r alerting.Rule, at time.Time) ([]alerting.Result, cost) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
 	defer cancel()
+	cpu0, err := p.CPUTime()
+	if err != nil {
+		t.Fatal(err)
+	}
 	start := time.Now()
 	responses, err := p.AlertQueryData(ctx, demoDataSource(), at, r.DataSourceQueries())
-	took := time.Since(start)
+	c := cost{wall: time.Since(start)}
 	if err != nil {
 		t.Fatalf("rule %s at %s: %v", r.UID, at.Format(time.RFC3339), err)
 	}
-	return r.Evaluate(responses), took
+	cpu1, err := p.CPUTime()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.cpu = cpu1 - cpu0
+	return r.Evaluate(responses), c
 }
 
 // daily evaluates a rule every day at midnight from firstEval to lastEval and returns each evaluation's results;
-// it fails the test when one took longer than Grafana's evaluation timeout, and logs the slowest.
+// it logs the slowest evaluation and fails when one used more CPU time than Grafana's evaluation timeout.
 func daily(t *testing.T, p *host.Plugin, r alerting.Rule) [][]alerting.Result {
 	t.Helper()
 	var out [][]alerting.Result
-	var slowest time.Duration
+	var slowest cost
 	for at := firstEval; !at.After(lastEval); at = at.AddDate(0, 0, 1) {
-		results, took := evaluate(t, p, r, at)
-		slowest = max(slowest, took)
+		results, c := evaluate(t, p, r, at)
+		slowest = cost{wall: max(slowest.wall, c.wall), cpu: max(slowest.cpu, c.cpu)}
 		out = append(out, results)
 	}
-	t.Logf("rule %s: %d daily evaluations, slowest %s", r.UID, len(out), slowest.Round(time.Millisecond))
-	if slowest >= evaluationTimeout {
-		t.Errorf("rule %s: an evaluation took %s, beyond Grafana's %s evaluation timeout", r.UID, slowest, evaluationTimeout)
+	t.Logf("rule %s: %d daily evaluations, slowest %s wall, %s CPU", r.UID, len(out), slowest.wall.Round(time.Millisecond), slowest.cpu)
+	if slowest.cpu >= evaluationTimeout {
+		t.Errorf("rule %s: an evaluation used %s of CPU, beyond Grafana's %s evaluation timeout", r.UID, slowest.cpu, evaluationTimeout)
 	}
 	return out
 }
