@@ -75,7 +75,10 @@ func (l testLog) Write(b []byte) (int, error) {
 
 // demoDataSource is the provisioned demo data source (provisioning/datasources/modelmonitor.yaml) over the
 // generated store: its jsonData read from the file, the environment variables expanded as Grafana expands them in
-// provisioning files — the store's path, and the validation week of the fixed demo dates as the default reference.
+// provisioning files — the store's path, and the validation week of the fixed demo dates as the default reference —
+// with the plugin's own query time-out raised from 60 s to 10 min: on a loaded machine the states are still
+// checked, and the alert tests check the time of every evaluation against Grafana's 30 s evaluation timeout
+// themselves.
 func demoDataSource() host.DataSource {
 	raw, err := os.ReadFile("../../provisioning/datasources/modelmonitor.yaml")
 	if err != nil {
@@ -102,6 +105,7 @@ func demoDataSource() host.DataSource {
 		panic(fmt.Sprintf("provisioned data source: %v (%d data sources)", err, len(file.Datasources)))
 	}
 	ds := file.Datasources[0]
+	ds.JSONData["queryTimeoutSeconds"] = 600
 	jd, _ := json.Marshal(ds.JSONData)
 	return host.DataSource{ID: 1, UID: ds.UID, Name: ds.Name, JSONData: jd,
 		SecureJSONData: map[string]string{}, Updated: time.Date(2026, 11, 5, 0, 0, 0, 0, time.UTC)}

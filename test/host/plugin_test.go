@@ -43,6 +43,9 @@ func TestPluginStartsWithGrafanasHandshakeAndEnvironment(t *testing.T) {
 			t.Errorf("Grafana does not pass the path setting, got %s", kv)
 		}
 	}
+	if cpu, err := p.CPUTime(); err != nil || cpu < 0 {
+		t.Errorf("CPU time of the plugin: %s, %v", cpu, err)
+	}
 	if p.Manifest.ID != "aiops-modelmonitor-datasource" || !p.Manifest.Alerting {
 		t.Errorf("manifest %+v: want the alerting data source aiops-modelmonitor-datasource", p.Manifest)
 	}
