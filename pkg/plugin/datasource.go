@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
@@ -107,6 +108,9 @@ func (d *Datasource) query(ctx context.Context, q concurrent.Query) backend.Data
 	frames, err := d.splitBySegment(ctx, req)
 	if err != nil {
 		return errorResponse(ctx, err)
+	}
+	if len(m.Ignored) > 0 {
+		frames = prependNotices(frames, []string{"query fields this data source does not know were ignored: " + strings.Join(m.Ignored, ", ")})
 	}
 	return backend.DataResponse{Frames: frames}
 }
