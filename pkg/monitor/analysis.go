@@ -45,6 +45,9 @@ func (s *Service) plan(ctx context.Context, req Request) (plan, error) {
 		}
 		p.refScope.Table = ref.Table
 	case query.RefTrailing:
+		if q.ReferenceDefaulted {
+			p.notices = append(p.notices, fmt.Sprintf("the query names no reference: each window is compared with the %d windows before it (a trailing reference)", ref.Windows))
+		}
 		p.trailing = ref.Windows
 		p.refScope.From = p.origin.Add(-time.Duration(ref.Windows) * w)
 		p.refScope.To = p.origin

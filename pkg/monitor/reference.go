@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/aiops/modelmonitor/pkg/engine/binning"
 	"github.com/aiops/modelmonitor/pkg/engine/drift"
@@ -63,7 +64,7 @@ func (s *Service) loadReference(ctx context.Context, scope store.Scope, features
 		}
 	}
 	if len(r.numBins)+len(r.catBins) == 0 {
-		return nil, false, fmt.Errorf("the reference has no data for the selected models and features")
+		return nil, false, s.noReferenceData(ctx, scope)
 	}
 	if withCounts {
 		c, err := s.store.Counts(ctx, scope, store.Windowing{}, r.numBins, r.catBins)
@@ -137,4 +138,22 @@ func (r *reference) histograms(c store.Counts) (map[int64]map[key]drift.NumericH
 		cat[cc.Window][k] = h
 	}
 	return num, cat
+}
+
+// noReferenceData explains an empty reference. With a segment filter it names the segment: a value the log
+// never has (listing the most frequent ones it has), or one the reference scope has no rows of.
+func (s *Service) noReferenceData(ctx context.Context, scope store.Scope) error {
+	seg := scope.Segment
+	if seg == nil || seg.Value == "" {
+		return fmt.Errorf("the reference has no data for the selected models and features")
+	}
+	if anywhere, err := s.store.SegmentValues(ctx, store.Scope{Model: scope.Model, Segment: seg}, seg.Column, 1); err == nil && len(anywhere) == 0 {
+		known, _ := s.store.SegmentValues(ctx, store.Scope{Model: scope.Model}, seg.Column, 10)
+		values := make([]string, len(known))
+		for i, k := range known {
+			values[i] = fmt.Sprintf("%q", k.Value)
+		}
+		return fmt.Errorf("segment %s = %q has no rows in the log (most frequent values: %s)", seg.Column, seg.Value, strings.Join(values, ", "))
+	}
+	return fmt.Errorf("the reference has no rows with segment %s = %q for the selected models and features", seg.Column, seg.Value)
 }

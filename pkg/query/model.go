@@ -118,6 +118,8 @@ type Model struct {
 	// MinSamples (optional) overrides the data source's minSamples for this query: windows and references with
 	// fewer rows get null points with a notice. nil = the data source setting.
 	MinSamples *int `json:"minSamples,omitempty"`
+	// ReferenceDefaulted says the query named no reference and got the default trailing one (responses say so).
+	ReferenceDefaulted bool `json:"-"`
 	// Ignored lists the keys of the query's JSON that this data source does not know (see unknownKeys): the
 	// query still runs, and the response says which fields were ignored.
 	Ignored []string `json:"-"`
@@ -248,6 +250,7 @@ func (m *Model) normalise() error {
 func (m *Model) normaliseReference() error {
 	if m.Reference == nil || m.Reference.Type == "" {
 		m.Reference = &Reference{Type: RefTrailing, Windows: DefaultTrailing}
+		m.ReferenceDefaulted = true
 	}
 	r := m.Reference
 	switch r.Type {
