@@ -37,9 +37,12 @@ func TestDefaultReferenceIsNamed(t *testing.T) {
 func TestMissingSegmentValueIsNamed(t *testing.T) {
 	ds := New(fixtureStore(t), nil)
 	defer ds.Dispose()
+	nowhere := `{"queryType":"drift","model":"m1","segment":{"column":"region","value":"EUR"},` + refDay1 + `}`
+	notInReference := `{"queryType":"drift","model":"m1","segment":{"column":"region","value":"NA"},` +
+		`"reference":{"type":"range","from":"2026-01-02T00:00:00Z","to":"2026-01-03T00:00:00Z"}}`
 	for q, want := range map[string]string{
-		`{"queryType":"drift","model":"m1","segment":{"column":"region","value":"EUR"},` + refDay1 + `}`:                                                                       `segment region = "EUR" has no rows in the log (most frequent values: "EU", "NA")`,
-		`{"queryType":"drift","model":"m1","segment":{"column":"region","value":"NA"},"reference":{"type":"range","from":"2026-01-02T00:00:00Z","to":"2026-01-03T00:00:00Z"}}`: `the reference has no rows with segment region = "NA" for the selected models and features`,
+		nowhere:        `segment region = "EUR" has no rows in the log (most frequent values: "EU", "NA")`,
+		notInReference: `the reference has no rows with segment region = "NA" for the selected models and features`,
 	} {
 		r := run(t, ds, q, day1, day4)
 		if r.Error == nil || r.Error.Error() != want {
