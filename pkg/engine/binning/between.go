@@ -13,30 +13,40 @@ import (
 // on the window they score.
 const DiscreteMax = 5
 
-// Cut is one reference quantile with the two distinct reference values around it:
+// Cut is one reference quantile as the two order statistics numpy's linear quantile interpolates between:
 //
-//	Lower = s[⌊p·(n−1)⌋], the order statistic numpy's linear quantile interpolates from (s = sorted values)
-//	Next  = the smallest reference value greater than Lower (NaN when Lower is the maximum)
+//	Lower = s[k], Upper = s[k+1], k = ⌊p·(n−1)⌋   (s = the sorted finite reference values; Upper = Lower at k = n−1)
 //
-// No reference value lies strictly between Lower and Next.
+// No reference value lies strictly between Lower and Upper.
 type Cut struct {
-	Lower, Next float64
+	Lower, Upper float64
 }
 
-// Edge is where the cut places a bin edge: halfway between Lower and Next, so no edge ever sits on a data
-// value and a value moved by a float32 round trip (a relative 6e-8) stays in its bin unless two distinct
-// reference values are that close. ok is false for a cut at the maximum (no value above it) or a non-finite one.
+// TieMargin is how far below a tied value (Lower == Upper: the quantile falls inside a run of equal values) its
+// edge is placed, relative to the value: 1e-6, far above a float32 round trip's relative change (2^-24 ≈ 6e-8)
+// and far below the spacing of real measurements. A tie at 0 gets the largest double below 0 (0 survives float32
+// exactly).
+const TieMargin = 1e-6
+
+// Edge is where the cut places a bin edge, never on a reference value: halfway between Lower and Upper when they
+// differ (each reference value stays in the bin it has on the quantile edge), and just below a tied value (the
+// value stays in the upper bin, as on the quantile edge) by TieMargin. A value moved by a float32 round trip
+// therefore stays in its bin unless two distinct reference values are that close. ok is false for a non-finite cut.
 func (c Cut) Edge() (float64, bool) {
-	if !isFinite(c.Lower) || !isFinite(c.Next) || c.Next <= c.Lower {
+	switch {
+	case !isFinite(c.Lower) || !isFinite(c.Upper) || c.Upper < c.Lower:
 		return 0, false
+	case c.Upper > c.Lower:
+		return c.Lower + (c.Upper-c.Lower)/2, true
+	case c.Lower == 0:
+		return -math.SmallestNonzeroFloat64, true
 	}
-	return c.Lower + (c.Next-c.Lower)/2, true
+	return c.Lower - TieMargin*math.Abs(c.Lower), true
 }
 
 // NewBetween builds the bins of a continuous numeric feature from the cuts at probs (as returned by
-// Probs(bins)): fine and display edges are the cuts' Edge()s, so each reference value falls in the same bin as
-// on the quantile edges while no edge sits on a value. A value at the edge of today's quantile rule (a tie
-// spanning the quantile) lands in the lower bin. Duplicate edges merge; cuts without an edge are skipped.
+// Probs(bins)): fine and display edges are the cuts' Edge()s, so every reference value is in the same bin as on
+// the quantile edges while no edge sits on a value. Duplicate edges merge; non-finite cuts are skipped.
 func NewBetween(probs []float64, cuts []Cut, bins int) Numeric {
 	edges := make([]float64, len(probs))
 	for i := range probs {

@@ -3,20 +3,15 @@ package binning
 import (
 	"math"
 	"reflect"
-	"sort"
 	"testing"
 )
 
-// cutsOf is the definition of Cut computed directly from a sorted sample (the store computes the same in SQL).
+// cutsOf is the definition of Cut computed from a sorted sample (the store computes the same in SQL).
 func cutsOf(sorted, probs []float64) []Cut {
 	out := make([]Cut, len(probs))
 	for i, p := range probs {
 		k := int(math.Floor(p * float64(len(sorted)-1)))
-		j := sort.Search(len(sorted), func(j int) bool { return sorted[j] > sorted[k] })
-		out[i] = Cut{Lower: sorted[k], Next: math.NaN()}
-		if j < len(sorted) {
-			out[i].Next = sorted[j]
-		}
+		out[i] = Cut{Lower: sorted[k], Upper: sorted[min(k+1, len(sorted)-1)]}
 	}
 	return out
 }
@@ -47,14 +42,29 @@ func float32Trip(xs []float64) []float64 {
 	return out
 }
 
-func TestCutEdgeIsHalfwayBetweenDistinctValues(t *testing.T) {
-	if e, ok := (Cut{Lower: 0.3, Next: 0.7}).Edge(); !ok || e != 0.5 {
-		t.Fatalf("edge %v %v, want 0.5", e, ok)
-	}
-	for _, c := range []Cut{{Lower: 0.9, Next: math.NaN()}, {Lower: 1, Next: 1}, {Lower: math.Inf(-1), Next: 0}} {
-		if _, ok := c.Edge(); ok {
-			t.Fatalf("%+v must give no edge", c)
+func TestCutEdgeNeverOnAValue(t *testing.T) {
+	for _, c := range []struct {
+		cut  Cut
+		want float64
+	}{
+		{Cut{0.3, 0.7}, 0.5},
+		{Cut{0.7, 0.7}, 0.7 - 0.7e-6},
+		{Cut{-2, -2}, -2 - 2e-6},
+		{Cut{0, 0}, -math.SmallestNonzeroFloat64},
+	} {
+		if e, ok := c.cut.Edge(); !ok || math.Abs(e-c.want) > 1e-15 || e == c.cut.Lower {
+			t.Errorf("%+v: edge %v %v, want %v", c.cut, e, ok, c.want)
 		}
+	}
+	for _, c := range []Cut{{0.9, math.NaN()}, {1, 0.5}, {math.Inf(-1), 0}} {
+		if _, ok := c.Edge(); ok {
+			t.Errorf("%+v must give no edge", c)
+		}
+	}
+	// A tied value and its float32 round trip (either direction) stay above the edge.
+	e, _ := Cut{0.7, 0.7}.Edge()
+	if v32 := float64(float32(0.7)); v32 >= 0.7 || v32 < e {
+		t.Fatalf("float32(0.7) = %v must be below 0.7 and above the edge %v", v32, e)
 	}
 }
 
@@ -76,26 +86,29 @@ func TestBetweenEdgesSurviveFloat32RoundTrip(t *testing.T) {
 		t.Fatalf("precondition: quantile edges %v were expected to split the round-tripped atoms", old.Fine)
 	}
 	b := NewBetween(probs, cutsOf(ref, probs), 10)
-	if want := []float64{0.5, 0.8}; !reflect.DeepEqual(b.Fine, want) || !reflect.DeepEqual(b.Coarse, want) {
-		t.Fatalf("edges fine %v coarse %v, want %v", b.Fine, b.Coarse, want)
+	// ties inside each atom put an edge just below it; the steps between atoms put edges halfway
+	want := []float64{0.3 - 0.3e-6, 0.5, 0.7 - 0.7e-6, 0.8, 0.9 - 0.9e-6}
+	wantCoarse := []float64{0.3 - 0.3e-6, 0.5, 0.7 - 0.7e-6, 0.9 - 0.9e-6} // no decile falls between 0.7 and 0.9
+	if !slicesClose(b.Fine, want, 1e-15) || !slicesClose(b.Coarse, wantCoarse, 1e-15) {
+		t.Fatalf("edges fine %v coarse %v, want %v and %v", b.Fine, b.Coarse, want, wantCoarse)
 	}
-	if rc, cc := counts(b, ref), counts(b, cur); !reflect.DeepEqual(rc, cc) || !reflect.DeepEqual(rc, []int{400, 350, 250}) {
-		t.Fatalf("reference counts %v, current counts %v, want both [400 350 250]", rc, cc)
+	if rc, cc := counts(b, ref), counts(b, cur); !reflect.DeepEqual(rc, cc) || !reflect.DeepEqual(rc, []int{0, 400, 0, 350, 0, 250}) {
+		t.Fatalf("reference counts %v, current counts %v, want both [0 400 0 350 0 250]", rc, cc)
 	}
 }
 
-// A tie spanning a quantile (half the reference is 0): the edge goes halfway to the next value instead of onto
-// the atom, and reference membership is the same as "value <= Lower" for every cut.
+// A tie spanning a quantile (half the reference is 0): the edge goes just below the atom instead of onto it,
+// and every reference value is in the bin it has on numpy's quantile edges (0, 0.5, 2.25).
 func TestBetweenEdgesWithTies(t *testing.T) {
 	ref := []float64{0, 0, 0, 0, 0, 1, 2, 3, 4, 5}
 	probs := []float64{0.3, 0.5, 0.75}
 	b := NewBetween(probs, cutsOf(ref, probs), 4)
-	// 0.3: s[2] = 0 → (0+1)/2; 0.5: s[4] = 0 → 0.5 again (merged); 0.75: s[6] = 2 → 2.5
-	if want := []float64{0.5, 2.5}; !reflect.DeepEqual(b.Fine, want) {
+	// 0.3: s[2] = s[3] = 0, a tie → just below 0; 0.5: s[4] = 0, s[5] = 1 → 0.5; 0.75: s[6] = 2, s[7] = 3 → 2.5
+	if want := []float64{-math.SmallestNonzeroFloat64, 0.5, 2.5}; !reflect.DeepEqual(b.Fine, want) {
 		t.Fatalf("fine edges %v, want %v", b.Fine, want)
 	}
-	if got := counts(b, ref); !reflect.DeepEqual(got, []int{5, 2, 3}) {
-		t.Fatalf("counts %v, want [5 2 3]", got)
+	if got, onQuantiles := counts(b, ref), counts(NewNumeric(probs, []float64{0, 0.5, 2.25}, 4), ref); !reflect.DeepEqual(got, []int{0, 5, 2, 3}) || !reflect.DeepEqual(got, onQuantiles) {
+		t.Fatalf("counts %v (on quantile edges %v), want [0 5 2 3]", got, onQuantiles)
 	}
 }
 
