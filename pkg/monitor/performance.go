@@ -7,16 +7,18 @@ import (
 	"sort"
 	"time"
 
+	"github.com/aiops/modelmonitor/pkg/engine/band"
+	"github.com/aiops/modelmonitor/pkg/engine/cbpe"
 	"github.com/aiops/modelmonitor/pkg/store"
 )
 
 // Binary-classification performance metrics, each its own series.
 const (
-	PerfAccuracy      = "accuracy"
-	PerfPrecision     = "precision"
-	PerfRecall        = "recall"
-	PerfF1            = "f1"
-	PerfROCAUC        = "roc_auc"
+	PerfAccuracy      = cbpe.Accuracy
+	PerfPrecision     = cbpe.Precision
+	PerfRecall        = cbpe.Recall
+	PerfF1            = cbpe.F1
+	PerfROCAUC        = cbpe.ROCAUC
 	PerfLogLoss       = "log_loss"
 	PerfECE           = "ece"
 	PerfLabelCoverage = "label_coverage"
@@ -24,11 +26,25 @@ const (
 	// arrives, which tells how far back realized performance can be trusted.
 	PerfLagP50  = "label_lag_p50_hours"
 	PerfLagP90  = "label_lag_p90_hours"
-	PerfMacroF1 = "macro_f1"
+	PerfMacroF1 = cbpe.MacroF1
 	PerfMAE     = "mae"
 	PerfRMSE    = "rmse"
 	PerfMAPE    = "mape"
 )
+
+// unitMetrics are the performance and estimated-performance metrics that live in [0, 1].
+var unitMetrics = map[string]bool{PerfAccuracy: true, PerfPrecision: true, PerfRecall: true, PerfF1: true,
+	PerfROCAUC: true, PerfECE: true, PerfMacroF1: true, PerfLabelCoverage: true}
+
+// MetricKind is what a performance or estimatedPerformance metric measures, for its thresholds: band.Unit for the
+// metrics in [0, 1] (accuracy, precision, recall, F1, ROC AUC, ECE, macro F1, label coverage), which may move
+// either way; band.NonNegative for the rest (log loss, MAE, RMSE, MAPE, label lags).
+func MetricKind(metric string) band.Kind {
+	if unitMetrics[metric] {
+		return band.Unit
+	}
+	return band.NonNegative
+}
 
 // PerformanceMetrics lists the metric series of a binary classifier in output order.
 var PerformanceMetrics = []string{PerfAccuracy, PerfPrecision, PerfRecall, PerfF1, PerfROCAUC, PerfLogLoss, PerfECE, PerfLabelCoverage, PerfLagP50, PerfLagP90}

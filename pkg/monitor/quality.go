@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/aiops/modelmonitor/pkg/engine/band"
 	"github.com/aiops/modelmonitor/pkg/engine/binning"
 	"github.com/aiops/modelmonitor/pkg/query"
 	"github.com/aiops/modelmonitor/pkg/store"
@@ -22,6 +23,15 @@ const (
 	// CheckTypeErrorShare: numeric features of a text-valued feature map only (typed columns cannot have them).
 	CheckTypeErrorShare = "type_error_share"
 )
+
+// CheckKind is what a data-quality check measures, for its thresholds: band.Unit for the shares (in [0, 1],
+// either way), band.NonNegative for volume_ratio.
+func CheckKind(check string) band.Kind {
+	if check == CheckVolumeRatio {
+		return band.NonNegative
+	}
+	return band.Unit
+}
 
 // QualityPoint is one window's value of one check; Value is nil when the check has no value there (Notice says
 // why).

@@ -21,7 +21,7 @@ import (
 	"github.com/aiops/modelmonitor/pkg/monitor"
 	"github.com/aiops/modelmonitor/pkg/query"
 	"github.com/aiops/modelmonitor/pkg/settings"
-	"github.com/aiops/modelmonitor/pkg/store/duckdb"
+	storeopen "github.com/aiops/modelmonitor/pkg/store/open"
 )
 
 // PluginID is the data source's plugin id.
@@ -57,7 +57,7 @@ func NewDatasource(_ context.Context, s backend.DataSourceInstanceSettings) (ins
 func New(cfg settings.Settings, cfgErr error) *Datasource {
 	d := &Datasource{cfg: cfg, openErr: cfgErr}
 	if d.openErr == nil {
-		st, err := duckdb.Open(cfg)
+		st, err := storeopen.Store(cfg)
 		if err != nil {
 			d.openErr = err
 		} else {

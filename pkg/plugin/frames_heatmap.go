@@ -10,8 +10,14 @@ import (
 	"github.com/aiops/modelmonitor/pkg/monitor"
 )
 
+// heatmapKind is the frame's Meta.Custom "kind": with Meta.Type table it is what the drift heatmap panel keys on
+// (a table alone could be any table).
+const heatmapKind = "driftHeatmap"
+
 // heatmapFrame returns one long table for the whole query, a row per (model, feature, window), ordered by
 // importance (descending), model, feature and time: the drift heatmap panel pivots it, a table reads it as is.
+// Meta.Type is table (TypeVersion 0.1) and Meta.Custom carries kind = heatmapKind, windowSeconds, epsilon and the
+// first series' metric, threshold and thresholdDirection.
 func heatmapFrame(res monitor.Result) *data.Frame {
 	series := append([]monitor.Series{}, res.Series...)
 	sort.SliceStable(series, func(i, j int) bool {
@@ -53,7 +59,7 @@ func heatmapFrame(res monitor.Result) *data.Frame {
 		data.NewField("currentCount", nil, orEmpty(curCounts)),
 		data.NewField("referenceCount", nil, orEmpty(refCounts)),
 	)
-	custom := map[string]any{"windowSeconds": res.Window.Seconds(), "epsilon": epsilon}
+	custom := map[string]any{"kind": heatmapKind, "windowSeconds": res.Window.Seconds(), "epsilon": epsilon}
 	if len(series) > 0 {
 		custom["metric"] = series[0].Metric
 		custom["threshold"] = series[0].Threshold
@@ -66,7 +72,7 @@ func heatmapFrame(res monitor.Result) *data.Frame {
 	if len(series) == 0 || len(times) == 0 {
 		notices = append(notices, data.Notice{Severity: data.NoticeSeverityInfo, Text: "no windows in the selected time range"})
 	}
-	f.Meta = &data.FrameMeta{Custom: custom, ExecutedQueryString: executedSQL(res), Notices: append(resultNotices(res), notices...)}
+	f.Meta = &data.FrameMeta{Type: data.FrameTypeTable, TypeVersion: data.FrameTypeVersion{0, 1}, Custom: custom, ExecutedQueryString: executedSQL(res), Notices: append(resultNotices(res), notices...)}
 	return f
 }
 

@@ -8,20 +8,17 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/aiops/modelmonitor/pkg/engine/band"
+	"github.com/aiops/modelmonitor/pkg/engine/drift"
 	"github.com/aiops/modelmonitor/pkg/monitor"
 	"github.com/aiops/modelmonitor/pkg/query"
 )
 
-// unitMetrics are the performance metrics that live in [0, 1]; their bands are clipped to it.
-var unitMetrics = map[string]bool{monitor.PerfAccuracy: true, monitor.PerfPrecision: true, monitor.PerfRecall: true,
-	monitor.PerfF1: true, monitor.PerfROCAUC: true, "ece": true, "macro_f1": true, "label_coverage": true}
-
 // withThresholds runs a request and, when it asks for thresholds, gives each of its time series a threshold
-// (static, or mean ± k·σ over baseline windows — see package band) and either the band as two more frames
+// (static, or mean ± k·σ over baseline windows — band.For) and either the band as two more frames
 // (output band) or, in place of the series, its breach signal after hysteresis (output breach, for alert rules:
 // then only the breach signals are returned).
-// The baseline is the same query run again, with the same window width, over the reference range (mode
-// reference) or over the history windows before the first window (mode trailing); tables pass through.
+// The baseline is the same query run again over its baseline range (monitor.Service.Baseline); tables pass
+// through.
 func (d *Datasource) withThresholds(ctx context.Context, req monitor.Request) ([]*data.Frame, error) {
 	frames, err := d.run(ctx, req)
 	th := req.Query.Thresholds
@@ -45,7 +42,11 @@ func (d *Datasource) withThresholds(ctx context.Context, req monitor.Request) ([
 	for _, f := range frames {
 		switch {
 		case isSeries(f):
-			out = append(out, thresholdFrames(f, req.Query, baseline[seriesKey(f)])...)
+			fs, err := thresholdFrames(f, req.Query, baseline[seriesKey(f)])
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, fs...)
 		case th.Output == query.OutputBreach:
 			dropped = append(dropped, f)
 		default:
@@ -70,28 +71,11 @@ func (d *Datasource) withThresholds(ctx context.Context, req monitor.Request) ([
 // saying what the baseline was. A baseline run that fails is not fatal: the series fall back to the static
 // threshold and the notice says why.
 func (d *Datasource) baseline(ctx context.Context, req monitor.Request) (map[string][]band.Point, string, error) {
-	q, th := req.Query, req.Query.Thresholds
-	width, origin, err := d.svc.Windows(req)
+	th := req.Query.Thresholds
+	b, what, err := d.svc.Baseline(req)
 	if err != nil {
 		return nil, "", err
 	}
-	from, to := origin.Add(-time.Duration(th.History)*width), origin
-	what := fmt.Sprintf("the %d windows before each window", th.History)
-	if th.Mode == query.ThresholdReference {
-		switch q.Reference.Type {
-		case query.RefRange:
-			from, to = q.Reference.From, q.Reference.To
-		case query.RefTrailing:
-			from = origin.Add(-time.Duration(q.Reference.Windows) * width)
-		}
-		what = fmt.Sprintf("the reference windows %s – %s", from.Format(time.RFC3339), to.Format(time.RFC3339))
-	}
-	if n := to.Sub(from) / width; n > query.MaxWindows {
-		return nil, "", fmt.Errorf("the thresholds' baseline spans %d windows of %s, more than %d: use a wider window or a shorter baseline", n, width, query.MaxWindows)
-	}
-	b := req
-	b.From, b.To, b.Interval, b.MaxDataPoints = from, to, width, 0
-	b.Query.Window, b.Query.Thresholds = fmt.Sprintf("%ds", int64(width/time.Second)), nil
 	frames, err := d.run(ctx, b)
 	note := fmt.Sprintf("thresholds: %s, mean ± %g σ of %s, clipped to the metric's range (fewer than %d baseline values: the static threshold)",
 		th.Mode, th.K, what, band.MinBaseline)
@@ -101,7 +85,9 @@ func (d *Datasource) baseline(ctx context.Context, req monitor.Request) (map[str
 	out := map[string][]band.Point{}
 	for _, f := range frames {
 		if isSeries(f) {
-			out[seriesKey(f)] = points(f)
+			if out[seriesKey(f)], err = points(f); err != nil {
+				return nil, "", err
+			}
 		}
 	}
 	return out, note, nil
@@ -119,44 +105,43 @@ func isSeries(f *data.Frame) bool {
 
 func seriesKey(f *data.Frame) string { return f.Name + "|" + f.Fields[1].Labels.String() }
 
-func points(f *data.Frame) []band.Point {
+// points are a series frame's windows as the band computation reads them (key: the window's start in Unix
+// seconds). An error (not a panic) if the frame's fields are not time and a number.
+func points(f *data.Frame) ([]band.Point, error) {
+	if f.Fields[0].Type() != data.FieldTypeTime {
+		return nil, fmt.Errorf("series %q: field %q is %s, not time: no thresholds", f.Name, f.Fields[0].Name, f.Fields[0].Type())
+	}
 	out := make([]band.Point, f.Rows())
 	for i := range out {
-		out[i] = band.Point{Key: f.Fields[0].At(i).(time.Time).Unix(), Value: f.Fields[1].At(i).(*float64)}
+		t, _ := f.Fields[0].ConcreteAt(i)
+		v, err := f.Fields[1].NullableFloatAt(i)
+		if err != nil {
+			return nil, fmt.Errorf("series %q: %w: no thresholds", f.Name, err)
+		}
+		out[i] = band.Point{Key: t.(time.Time).Unix(), Value: v}
 	}
-	return out
+	return out, nil
 }
 
-// thresholdFrames gives one series its threshold: the series and its band frames (labelled threshold = upper |
-// lower), or its breach signal.
-func thresholdFrames(f *data.Frame, q query.Model, base []band.Point) []*data.Frame {
+// bandModes maps the query's threshold modes to the engine's.
+var bandModes = map[string]band.Mode{query.ThresholdStatic: band.StaticMode, query.ThresholdReference: band.ReferenceMode,
+	query.ThresholdTrailing: band.TrailingMode}
+
+// thresholdFrames gives one series its threshold (band.For): the series and its band frames (labelled threshold =
+// upper | lower), or its breach signal.
+func thresholdFrames(f *data.Frame, q query.Model, base []band.Point) ([]*data.Frame, error) {
 	th := q.Thresholds
 	custom, _ := f.Meta.Custom.(map[string]any)
-	dir, rng := direction(custom, q.QueryType)
-	var fallback band.Band
+	kind := seriesKind(custom, q.QueryType)
+	dir := kind.Direction()
+	cur, err := points(f)
+	if err != nil {
+		return nil, err
+	}
+	result := band.For(band.Spec{Mode: bandModes[th.Mode], K: th.K, History: th.History, Kind: kind,
+		Static: staticThreshold(custom, q)}, base, cur)
+	bands, fallback, short := result.Bands, result.Fallback, result.Short
 	var notices []data.Notice
-	if t, ok := staticThreshold(custom, q); ok {
-		fallback = band.Static(t, dir)
-	}
-	cur := points(f)
-	var bands []band.Band
-	switch th.Mode {
-	case query.ThresholdReference:
-		bands = band.Reference(base, cur, th.K, rng, fallback)
-	case query.ThresholdTrailing:
-		bands = band.Trailing(base, cur, th.History, th.K, rng, fallback)
-	default:
-		bands = make([]band.Band, len(cur))
-		for i := range bands {
-			bands[i] = fallback
-		}
-	}
-	short := 0
-	for _, b := range bands {
-		if b.Baseline == 0 {
-			short++
-		}
-	}
 	switch {
 	case fallback.Upper == nil && fallback.Lower == nil && short > 0:
 		notices = append(notices, data.Notice{Severity: data.NoticeSeverityInfo, Text: fmt.Sprintf(
@@ -193,7 +178,7 @@ func thresholdFrames(f *data.Frame, q query.Model, base []band.Point) []*data.Fr
 			meta(map[string]any{"breach": true, "hysteresis": th.Hysteresis, "upper": upper, "lower": lower, "values": values}),
 			append(f.Meta.Notices, notices...))
 		out.Meta.ExecutedQueryString = f.Meta.ExecutedQueryString
-		return []*data.Frame{out}
+		return []*data.Frame{out}, nil
 	}
 	f.Meta.Notices = append(f.Meta.Notices, notices...)
 	out := []*data.Frame{f}
@@ -208,39 +193,42 @@ func thresholdFrames(f *data.Frame, q query.Model, base []band.Point) []*data.Fr
 		l["threshold"] = side.name
 		out = append(out, seriesFrame(f.Name+" · "+side.name, l, times, side.vals, meta(map[string]any{"thresholdOf": f.Name, "bound": side.name}), nil))
 	}
-	return out
+	return out, nil
 }
 
-// direction is the side of a series' band that is a breach, and its valid range: drift scores breach above (p-values
-// below, in [0, 1]); diagnosis evidence above (any real number); shares and unit metrics either way in [0, 1];
-// everything else (volume ratio, log loss, errors, lags) either way in [0, ∞).
-func direction(custom map[string]any, queryType string) (band.Direction, band.Range) {
-	nonNeg, unit := band.Range{Min: 0, Max: band.Unbounded.Max}, band.Range{Min: 0, Max: 1}
+// seriesKind is what a series frame measures (band.Kind: the side of its band that is a breach and its range),
+// read back from the meta its frame builder wrote: diagnosis evidence; a drift score, or a p-value when its
+// thresholdDirection is below; a data-quality check (monitor.CheckKind); a (estimated) performance metric
+// (monitor.MetricKind); anything else non-negative.
+func seriesKind(custom map[string]any, queryType string) band.Kind {
 	switch queryType {
 	case query.TypeDiagnosis:
-		return band.Above, band.Unbounded
+		return band.Evidence
 	case query.TypeDrift:
-		if custom["thresholdDirection"] == "below" {
-			return band.Below, unit
+		if custom["thresholdDirection"] == string(drift.Below) {
+			return band.PValue
 		}
-		return band.Above, nonNeg
+		return band.Distance
 	}
-	if check, _ := custom["check"].(string); len(check) > 6 && check[len(check)-6:] == "_share" {
-		return band.Both, unit
+	if check, ok := custom["check"].(string); ok {
+		return monitor.CheckKind(check)
 	}
-	if metric, _ := custom["metric"].(string); unitMetrics[metric] {
-		return band.Both, unit
+	if metric, ok := custom["metric"].(string); ok {
+		return monitor.MetricKind(metric)
 	}
-	return band.Both, nonNeg
+	return band.NonNegative
 }
 
-// staticThreshold is a series' own threshold (drift metrics, diagnosis evidence) or the query's `threshold`.
-func staticThreshold(custom map[string]any, q query.Model) (float64, bool) {
+// staticThreshold is the query's `threshold`, or else a series' own (drift metrics, diagnosis evidence); nil:
+// none.
+func staticThreshold(custom map[string]any, q query.Model) *float64 {
 	if q.Threshold != nil {
-		return *q.Threshold, true
+		return q.Threshold
 	}
-	t, ok := custom["threshold"].(float64)
-	return t, ok
+	if t, ok := custom["threshold"].(float64); ok {
+		return &t
+	}
+	return nil
 }
 
 func anyValue(vs []*float64) bool {

@@ -179,3 +179,15 @@ func TestBreachOutputKeepsOnlyTheSignals(t *testing.T) {
 		t.Error("no notice about the frames left out")
 	}
 }
+
+// A frame whose fields are not time and a number gets an error, never a panic.
+func TestPointsOfAForeignFrame(t *testing.T) {
+	f := data.NewFrame("x", data.NewField("time", nil, []string{"monday"}), data.NewField("v", data.Labels{"a": "b"}, []*float64{nil}))
+	if _, err := points(f); err == nil || !strings.Contains(err.Error(), "not time") {
+		t.Errorf("text time field: %v", err)
+	}
+	f = data.NewFrame("x", data.NewField("time", nil, []time.Time{day1}), data.NewField("v", data.Labels{"a": "b"}, []string{"high"}))
+	if _, err := points(f); err == nil {
+		t.Error("text value field: no error")
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiops/modelmonitor/pkg/engine/diagnosis"
 	"github.com/aiops/modelmonitor/pkg/monitor"
 )
 
@@ -14,9 +15,9 @@ func TestVerdictFrames(t *testing.T) {
 	one := 1.5
 	w0 := time.Date(2026, 10, 27, 0, 0, 0, 0, time.UTC)
 	res := monitor.DiagnosisResult{Window: 24 * time.Hour, Models: []monitor.DiagnosisModel{{Model: "upsell_eu", Windows: []monitor.DiagnosisWindow{
-		{Start: w0, Verdict: monitor.VerdictOK},
-		{Start: w0.AddDate(0, 0, 1), Verdict: monitor.CausePipelineBreak, PipelineBreak: &one, CovariateShift: &one},
-		{Start: w0.AddDate(0, 0, 2), Verdict: monitor.VerdictPriorShift},
+		{Start: w0, Verdict: diagnosis.VerdictOK},
+		{Start: w0.AddDate(0, 0, 1), Verdict: diagnosis.CausePipelineBreak, Evidence: diagnosis.Evidence{PipelineBreak: &one, CovariateShift: &one}},
+		{Start: w0.AddDate(0, 0, 2), Verdict: diagnosis.CausePriorShift},
 	}}}}
 	frames := verdictFrames(res)
 	want := map[string][]float64{

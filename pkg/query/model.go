@@ -146,7 +146,7 @@ const (
 	// DefaultSegmentTop and MaxSegmentTop bound a segment split: each value is one more run of the query.
 	DefaultSegmentTop = 5
 	MaxSegmentTop     = 50
-	// DefaultK is the band's half-width in σ (DESIGN §4: WhyLabs' stddev factor 3; Fiddler's critical level).
+	// DefaultK is the band's half-width in σ (WhyLabs' stddev factor 3; Fiddler's critical level).
 	DefaultK = 3.0
 	// DefaultHistory is the trailing history of a band, in windows (two weeks of daily windows).
 	DefaultHistory = 14

@@ -1,5 +1,7 @@
 // Package settings holds the data source configuration (Grafana jsonData + secureJsonData): which store engine
-// to use, where the inference logs are, and how their columns map onto the data model of DESIGN.md §3.
+// to use, where the inference logs are, and how their columns map onto the data model: one row per prediction
+// (time, model, version, prediction id, features as wide columns or one MAP column, prediction, score, label,
+// segment columns), labels optionally in a labels table joined by prediction id, a model registry.
 package settings
 
 import (

@@ -259,28 +259,81 @@ type Performance struct {
 	SQL     []string
 }
 
-// Store is one engine's adapter.
+// Store is one engine's adapter: catalogue look-ups and aggregate queries over the inference log the settings
+// describe. The contract below is all an adapter's author needs; pkg/store/storetest checks it on every engine
+// with the same rows.
+//
+// Common to every method:
+//   - Only aggregates come back, never rows. Identifiers (tables, columns, features) have been validated against
+//     the discovered schema and are quoted; every value (times, model, segment, edges, categories, thresholds) is
+//     a bound parameter. The store is only read.
+//   - Scope selects rows: the log table (or Scope.Table), ts in [From, To) when From is set, the model column
+//     (compared as text) = Scope.Model when set, the segment column (as text) = Segment.Value when set. Rows whose
+//     model is NULL belong to no model. An empty scope yields no rows, not an error.
+//   - Windowing maps a row to floor((ts − Origin) / Width) (an int64; Width 0: every row in window 0). Windows
+//     and groups with no row are absent from the result (never zero rows).
+//   - Result slices are in no particular order unless a method says so; callers index them.
+//   - Numeric values are read as 64-bit floats; NULL is missing, NaN and ±Inf are non-finite (reported apart,
+//     never mixed into sums, moments or quantiles). Categorical values are compared as text.
+//   - Each result's SQL field lists the statements run, for the frame metadata.
+//   - A cancelled or expired context stops the work and returns an error saying so; an error in the store (a
+//     missing column, a failed statement) is returned, naming the table or column.
 type Store interface {
-	// Health checks reachability and that every mapped column exists, naming what is missing.
+	// Health checks that the store answers, that the log table has every mapped column (the error names each
+	// one missing), that the time column is a timestamp and that a feature map column is a map of a number or
+	// text type.
 	Health(ctx context.Context) error
+	// Models lists every model of the log (id as text, in byte order) with its distinct non-NULL versions (byte
+	// order; none when no version column is mapped), and Task/Tier/Owner from the model registry where it has the
+	// model ("" elsewhere). No model: an empty slice.
 	Models(ctx context.Context) ([]Model, error)
-	// Features lists the features of one model ("" = every model), from the registry or inferred from types.
+	// Features lists the features of one model ("" = every model, grouped by model in Models' order), names
+	// lower-case. Where the registry lists the model: its features, in descending importance (unknown last) then
+	// name, typed by the registry (or the column type where the registry's type is neither numeric nor
+	// categorical), with its importance. Elsewhere: every feature column (or map key that is an identifier), by
+	// name, typed from the column (map values) type, Importance nil. Errors: an unknown model; a registry feature
+	// the log lacks; a registry numeric feature whose column is not a number.
 	Features(ctx context.Context, model string) ([]Feature, error)
-	// SegmentValues lists a segment column's values in a scope (zero scope: the whole log), most rows first.
+	// SegmentValues lists the non-NULL values (as text) of a configured segment column in a scope (zero scope: the
+	// whole log) with their row counts, most rows first, ties by value, at most limit of them. A column that is not
+	// a configured segment column is an error.
 	SegmentValues(ctx context.Context, scope Scope, column string, limit int) ([]SegmentCount, error)
-	// ValidateTable checks that a reference table exists and has the mapped columns the features need.
+	// ValidateTable checks that a reference table exists and has the model column and every feature's column,
+	// naming what is missing.
 	ValidateTable(ctx context.Context, table string, features []Feature) error
+	// Profile summarises the features of a scope, one entry per (model, feature) with at least one row in scope.
+	// Numeric (sorted by model, feature): Rows = rows of the model in scope (NULL included), Finite, NonFinite;
+	// Mean and Std (population, ddof 0) over the finite values, exact for any finite magnitude (no overflow up to
+	// ±1.8e308); Min, Max; Quantiles at probs (numpy's linear definition) over the finite values, nil when there is
+	// none (then Mean, Std, Min, Max are 0). Categorical (sorted by model, feature): Rows, Nulls, Distinct
+	// (non-NULL categories), and the categoryCap most frequent categories by count descending then value.
 	Profile(ctx context.Context, scope Scope, features []Feature, probs []float64, categoryCap int) (Profile, error)
+	// Counts bins a scope per (model, window, feature). Numeric (bins from NumericBins): Bin i in [0, len(Edges)]
+	// counts the finite values with Edges[i-1] <= v < Edges[i] and carries their Sum (±Inf when the sum
+	// overflows); BinNonFinite counts NaN/±Inf, BinNull the NULL values (Sum 0). Categorical: KindCategory per Top
+	// category (Category set), KindOther for the known categories outside Top and, when Complete is false, for
+	// unknown ones; KindUnseen for values outside Known when Complete; KindNull for NULL. Only non-zero counts.
 	Counts(ctx context.Context, scope Scope, w Windowing, num []NumericBins, cat []CategoricalBins) (Counts, error)
-	// Quality counts rows, duplicate ids and missing score/prediction per (model, window), and nulls, out-of-range
-	// values and new categories per (model, window, feature).
+	// Quality counts per (model, window) the rows, duplicate prediction ids (non-NULL ids minus distinct ones) and
+	// NULL score/prediction (0 for an unmapped column); and per (model, window, feature) with at least one row:
+	// NULL values, numeric values outside [Min, Max] or non-finite (OutOfRange), categorical values outside a
+	// non-empty Known (NewCategory), and in a text-valued feature map the present values that are not numbers
+	// (TypeErrors, TypeChecked true; they are not in Nulls).
 	Quality(ctx context.Context, scope Scope, w Windowing, features []QualityFeature) (Quality, error)
-	// Performance counts served and labelled rows, the confusion matrix at a threshold and the log-loss sum per
-	// (model, window), and per (model, window, label) a histogram of the score in 1/1000 buckets.
+	// Performance counts per (model, window) the served rows, the labelled ones (a 0/1 label and a score), the
+	// confusion matrix at req.Threshold (score >= threshold is positive), the log-loss sum, the class and
+	// regression sums (see WindowPerformance) and the label lag quantiles in hours; per (model, window, label) the
+	// score histogram (ScoreBucket); per (model, window, class) the one-vs-rest counts of req.ClassModels.
+	// Labels: the label column, or the latest label per prediction id with label_ts <= req.LabelsUntil from the
+	// labels table (prediction_id, label, label_ts). Errors: no label source, or a labels table lacking a column.
 	Performance(ctx context.Context, scope Scope, w Windowing, req PerformanceRequest) (Performance, error)
-	// ScoreHistogram counts the rows with a score per (model, window, 1/1000 score bucket, score >= threshold);
-	// no labels are read (estimatedPerformance's current windows).
+	// ScoreHistogram counts the rows with a finite score per (model, window, 1/1000 score bucket, score >=
+	// threshold); no labels are read (estimatedPerformance's current windows). No score column: an error.
 	ScoreHistogram(ctx context.Context, scope Scope, w Windowing, threshold float64) (ScoreHistogram, error)
+	// Close releases the engine's resources; the Store is not used afterwards.
 	Close() error
+	// MulticlassHistograms returns the aggregates of multiclass CBPE (see MulticlassHistograms' fields): the
+	// reference's calibration buckets and confusion counts (labels read as Performance reads them) and the current
+	// windows' predicted-class score buckets. No score or prediction column: an error.
 	MulticlassHistograms(ctx context.Context, req MulticlassRequest) (MulticlassHistograms, error)
 }

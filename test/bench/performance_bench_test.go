@@ -9,6 +9,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/aiops/modelmonitor/pkg/demo"
+	"github.com/aiops/modelmonitor/pkg/engine/diagnosis"
 	"github.com/aiops/modelmonitor/pkg/monitor"
 )
 
@@ -134,7 +135,7 @@ func BenchmarkFleetEstimatedPerformance(b *testing.B) {
 func BenchmarkFleetDiagnosis(b *testing.B) {
 	rows := rowsRead(b, "")
 	models := len(demo.Models())
-	want := models*len(monitor.DiagnosisCauses) + 1
+	want := models*len(diagnosis.Causes) + 1
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		frames := queryFrames(b, map[string]any{"queryType": "diagnosis", "model": "", "window": "1d"})
@@ -144,7 +145,7 @@ func BenchmarkFleetDiagnosis(b *testing.B) {
 		if t := frames[len(frames)-1]; t.Name != "verdicts" || t.Rows() != models*days {
 			b.Fatalf("fleet diagnosis verdicts table: %q with %d rows, want %d", t.Name, t.Rows(), models*days)
 		}
-		if cov := summarise(frames, "cause", monitor.CauseCovariateShift); cov.frames != models || cov.nonNull < cov.points/2 {
+		if cov := summarise(frames, "cause", diagnosis.CauseCovariateShift); cov.frames != models || cov.nonNull < cov.points/2 {
 			b.Fatalf("fleet diagnosis covariate_shift looks wrong: %+v", cov)
 		}
 	}

@@ -36,7 +36,7 @@ next:
 	return nil
 }
 
-// Concept drift, seen the way DESIGN §1 job 2 asks: on credit_risk_na the realized ROC AUC (labels joined from the
+// Concept drift, seen as a user diagnosing "performance is degrading: data drift or concept drift?" sees it: on credit_risk_na the realized ROC AUC (labels joined from the
 // labels table) stays inside the CBPE estimate's ±3σ band before the incident (weeks from 10-08 and 10-15) and
 // falls below it in the first whole week after it (10-29), while the estimate — computed from scores alone —
 // does not move. Healthy models stay inside their bands.

@@ -1,15 +1,16 @@
 // Package band computes dynamic thresholds — mean ± k·σ of a series over baseline windows — and the hysteresis
 // that turns values against a band into a breach signal. Pure: no I/O, no frames.
 //
-// DESIGN §4: dynamic = mean ± k·σ over the reference windows or a rolling history (WhyLabs' stddev rule, factor
-// 3); with fewer than MinBaseline points the caller falls back to the static threshold; a window never counts in
-// its own baseline; bounds are clipped to the metric's valid range.
+// Dynamic = mean ± k·σ over the reference windows or a rolling history (WhyLabs' stddev rule, factor 3; Fiddler
+// warns at 2σ and is critical at 3σ); with fewer than MinBaseline points the caller falls back to the static
+// threshold; a window never counts in its own baseline (leaving it in biases the band towards it); bounds are
+// clipped to the metric's valid range.
 package band
 
 import "math"
 
 // MinBaseline is the fewest baseline values a band is computed from: with one value σ is undefined and with two
-// it rests on a single difference, so DESIGN §4 falls back to the static threshold below three.
+// it rests on a single difference, so below three the static threshold is used.
 const MinBaseline = 3
 
 // Direction says which side of the band is a breach.
@@ -35,7 +36,7 @@ type Band struct {
 	// Baseline is how many values the band was computed from (0 = static or none).
 	Baseline int
 	// Static marks a static threshold, whose bound itself is on the breach side (drift when score ≥ threshold,
-	// DESIGN §4); a dynamic band's bounds are inside it.
+	// as every drift metric's default threshold reads); a dynamic band's bounds are inside it.
 	Static bool
 }
 

@@ -11,7 +11,8 @@ import "math"
 // is symmetric and equals KL(cur‖ref) + KL(ref‖cur) on the same smoothed
 // fractions. There is no SciPy function for PSI; the fixture computes this
 // formula with NumPy. The usual reading is < 0.1 stable, 0.1–0.2 watch,
-// > 0.2 act, but the value depends on the binning and ε (see DESIGN.md §4).
+// > 0.2 act, but the value depends on the binning and ε (Evidently, NannyML and
+// whylogs bin differently, so "PSI 0.2" means something different in each).
 //
 // Errors: see Fractions, plus ErrLengthMismatch.
 func PSI(ref, cur []float64) (total float64, perBin []float64, err error) {

@@ -44,9 +44,11 @@ func Wasserstein(refMeans, refCounts, curMeans, curCounts []float64) (float64, e
 
 // WassersteinExact returns the 1-Wasserstein distance between the empirical
 // distributions of two plain samples (equal weight per value), ==
-// scipy.stats.wasserstein_distance(u, v). It is meant for tests and for the
-// CLI's floor check, so it has no error: it returns NaN if either sample is
-// empty or holds a NaN/Inf value.
+// scipy.stats.wasserstein_distance(u, v). The product computes Wasserstein on
+// binned counts (Wasserstein); this is the exact reference those binned values
+// are checked against, within WassersteinBinningBound, in the tests (and it is
+// itself checked against SciPy there). It has no error: it returns NaN if
+// either sample is empty or holds a NaN/Inf value.
 func WassersteinExact(u, v []float64) float64 {
 	if len(u) == 0 || len(v) == 0 {
 		return math.NaN()

@@ -1,8 +1,9 @@
-package duckdb
+package sqlstore
 
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/aiops/modelmonitor/pkg/store"
 )
@@ -45,39 +46,36 @@ func (s *Store) Quality(ctx context.Context, scope store.Scope, w store.Windowin
 }
 
 // missingCount renders count(*) − count(col), or 0 when the column is not mapped.
-func missingCount(col string) string {
+func (s *Store) missingCount(col string) string {
 	if col == "" {
 		return "CAST(0 AS BIGINT)"
 	}
-	return fmt.Sprintf("count(*) - count(%s)", quote(col))
+	return fmt.Sprintf("count(*) - count(%s)", s.quote(col))
 }
 
 func (s *Store) windowQuality(ctx context.Context, scope store.Scope, w store.Windowing) ([]store.WindowQuality, string, error) {
 	cfg := s.cfg
-	b := &sqlBuilder{s: s}
+	b := s.newBuilder()
 	windowExpr := b.windowExpr(w)
 	table, whereSQL := b.scopeFilter(scope)
 	dup := "CAST(0 AS BIGINT)"
 	if cfg.PredictionIDColumn != "" {
-		dup = fmt.Sprintf("count(%s) - count(DISTINCT %s)", quote(cfg.PredictionIDColumn), quote(cfg.PredictionIDColumn))
+		dup = fmt.Sprintf("count(%[1]s) - count(DISTINCT %[1]s)", s.quote(cfg.PredictionIDColumn))
 	}
-	q := fmt.Sprintf(`SELECT CAST(%s AS VARCHAR) AS m, %s AS w, count(*) AS n, %s AS dup, %s AS null_score, %s AS null_prediction
+	q := fmt.Sprintf(`SELECT %s AS m, %s AS w, count(*) AS n, %s AS dup, %s AS null_score, %s AS null_prediction
 FROM %s%s
-GROUP BY ALL`, quote(cfg.ModelColumn), windowExpr, dup, missingCount(cfg.ScoreColumn), missingCount(cfg.PredictionColumn), quote(table), whereSQL)
-	res, err := s.queryRows(ctx, q, b.args...)
-	if err != nil {
-		return nil, q, err
-	}
-	defer res.Close()
+%s`, s.d.Text(s.quote(cfg.ModelColumn)), windowExpr, dup, s.missingCount(cfg.ScoreColumn), s.missingCount(cfg.PredictionColumn),
+		table, whereSQL, s.d.GroupBy(2))
 	var out []store.WindowQuality
-	for res.Next() {
-		var r store.WindowQuality
-		if err := res.Scan(&r.Model, &r.Window, &r.Rows, &r.DuplicateIDs, &r.NullScore, &r.NullPrediction); err != nil {
-			return nil, q, err
+	err := s.collect(ctx, q, b.args, func(r Rows) error {
+		var row store.WindowQuality
+		if err := r.Scan(&row.Model, &row.Window, &row.Rows, &row.DuplicateIDs, &row.NullScore, &row.NullPrediction); err != nil {
+			return err
 		}
-		out = append(out, r)
-	}
-	return out, q, res.Err()
+		out = append(out, row)
+		return nil
+	})
+	return out, q, err
 }
 
 type boundRow struct {
@@ -87,38 +85,43 @@ type boundRow struct {
 	Hi *float64 `json:"hi"`
 }
 
-// numericQuality counts, per (model, window, feature), the NULL values (from the nulls CTE) and the values
-// outside the reference range: below lo, above hi, or not finite (NaN, ±Inf). A feature without a range (lo/hi
-// NULL) counts only its non-finite values.
+// numericQuality counts, per (model, window, feature), the NULL values (from mm_nulls) and the values outside
+// the reference range: below lo, above hi, or not finite (NaN, ±Inf). A feature without a range (lo/hi NULL)
+// counts only its non-finite values.
 func (s *Store) numericQuality(ctx context.Context, scope store.Scope, w store.Windowing, feats []store.QualityFeature) ([]store.FeatureQuality, string, error) {
 	rows := make([]boundRow, len(feats))
-	var pairsList [][2]string
+	pairs := make([]modelFeature, len(feats))
 	for i, f := range feats {
 		rows[i] = boundRow{M: f.Model, F: f.Feature, Lo: f.Min, Hi: f.Max}
-		pairsList = append(pairsList, [2]string{f.Model, f.Feature})
+		pairs[i] = modelFeature{M: f.Model, F: f.Feature}
 	}
-	b := &sqlBuilder{s: s}
-	featsSQL, err := b.jsonRelation(rows, `{"m":"VARCHAR","f":"VARCHAR","lo":"DOUBLE","hi":"DOUBLE"}`)
+	b := s.newBuilder()
+	d := s.d
+	cols := append(slices.Clone(pairColumns), Column{Name: "lo", Type: DoubleColumn}, Column{Name: "hi", Type: DoubleColumn})
+	featsSQL, src, names, err := b.featureSource(rows, cols, pairs, scope, w, true)
 	if err != nil {
 		return nil, "", err
 	}
-	names := featureNames(pairsList)
-	src := b.longSource(scope, w, names, true, false)
-	typeErrs := s.typeErrors()
-	q := fmt.Sprintf(`WITH feats AS (%s),
+	typeErrs, err := s.typeErrors()
+	if err != nil {
+		return nil, "", err
+	}
+	q := fmt.Sprintf(`WITH mm_feats AS (%s),
 %s,
-vals AS (SELECT m, w, feature, v, count(*) AS c FROM long GROUP BY ALL),
 %s,
-checked AS (
-  SELECT l.m, l.w, l.feature, CAST(coalesce(sum(l.c) FILTER (WHERE NOT isfinite(l.v) OR l.v < f.lo OR l.v > f.hi), 0) AS BIGINT) AS o
-  FROM vals l JOIN feats f ON l.m = f.m AND l.feature = f.f
-  GROUP BY ALL
+%s,
+mm_checked AS (
+  SELECT l.m, l.w, l.feature, CAST(coalesce(%s, 0) AS BIGINT) AS o
+  FROM mm_vals l JOIN mm_feats f ON l.m = f.m AND l.feature = f.f
+  %s
 ),
-missing AS (
-  SELECT z.m, z.w, z.feature, z.c FROM nulls z JOIN feats f ON z.m = f.m AND z.feature = f.f
+mm_missing AS (
+  SELECT z.m, z.w, z.feature, z.c FROM mm_nulls z JOIN mm_feats f ON z.m = f.m AND z.feature = f.f
 )%s
 SELECT coalesce(o.m, z.m), coalesce(o.w, z.w), coalesce(o.feature, z.feature), %s, coalesce(o.o, 0), %s
-FROM checked o FULL JOIN missing z ON o.m = z.m AND o.w = z.w AND o.feature = z.feature%s`, featsSQL, src, b.nullCounts(names),
+FROM mm_checked o FULL JOIN mm_missing z ON o.m = z.m AND o.w = z.w AND o.feature = z.feature%s`, featsSQL, src,
+		valueCounts(d), b.nullCounts(names),
+		d.Filtered("sum(l.c)", "NOT "+d.IsFinite("l.v")+" OR l.v < f.lo OR l.v > f.hi"), d.GroupBy(3),
 		typeErrs.cte, typeErrs.nulls, typeErrs.count, typeErrs.join)
 	return s.scanFeatureQuality(ctx, q, b.args, false)
 }
@@ -127,25 +130,29 @@ FROM checked o FULL JOIN missing z ON o.m = z.m AND o.w = z.w AND o.feature = z.
 // expressions and the join that brings the CTE in (none for typed columns, which cannot hold them).
 type typeErrorSQL struct{ cte, nulls, count, join string }
 
-// typeErrors counts, in a text-valued feature map, the entries present but not numbers (TRY_CAST fails): the
-// map source reads them as missing, so they are in the nulls CTE and numericQuality moves them out of it.
-func (s *Store) typeErrors() typeErrorSQL {
+// typeErrors counts, in a text-valued feature map, the entries present but not numbers (TryDouble gives NULL):
+// the map source reads them as missing, so they are in mm_nulls and numericQuality moves them out of it.
+func (s *Store) typeErrors() (typeErrorSQL, error) {
 	if s.cfg.FeatureMapColumn == "" {
-		return typeErrorSQL{nulls: "coalesce(z.c, 0)", count: "CAST(0 AS BIGINT)"}
+		return typeErrorSQL{nulls: "coalesce(z.c, 0)", count: "CAST(0 AS BIGINT)"}, nil
+	}
+	md, err := s.mapDialect()
+	if err != nil {
+		return typeErrorSQL{}, err
 	}
 	return typeErrorSQL{
-		cte: `,
-typeerr AS (
-  SELECT m, w, e.key AS feature, count(*) AS c
-  FROM (SELECT m, w, unnest(map_entries(fm)) AS e FROM src)
-  WHERE e.value IS NOT NULL AND TRY_CAST(e.value AS DOUBLE) IS NULL
-  GROUP BY ALL
-)`,
+		cte: fmt.Sprintf(`,
+mm_typeerr AS (
+  SELECT e.m, e.w, lower(e.k) AS feature, count(*) AS c
+  FROM (%s) e
+  WHERE e.val IS NOT NULL AND %s IS NULL
+  %s
+)`, md.MapEntries("mm_src", []string{"m", "w"}, "fm", "k", "val"), s.d.TryDouble("e.val"), s.d.GroupBy(3)),
 		nulls: "coalesce(z.c, 0) - coalesce(t.c, 0)",
 		count: "coalesce(t.c, 0)",
 		join: `
-LEFT JOIN typeerr t ON t.m = coalesce(o.m, z.m) AND t.w = coalesce(o.w, z.w) AND t.feature = coalesce(o.feature, z.feature)`,
-	}
+LEFT JOIN mm_typeerr t ON t.m = coalesce(o.m, z.m) AND t.w = coalesce(o.w, z.w) AND t.feature = coalesce(o.feature, z.feature)`,
+	}, nil
 }
 
 // categoricalQuality counts, per (model, window, feature), the NULL values and the values not among the
@@ -153,55 +160,52 @@ LEFT JOIN typeerr t ON t.m = coalesce(o.m, z.m) AND t.w = coalesce(o.w, z.w) AND
 func (s *Store) categoricalQuality(ctx context.Context, scope store.Scope, w store.Windowing, feats []store.QualityFeature) ([]store.FeatureQuality, string, error) {
 	rows := make([]catFeatRow, len(feats))
 	known := []catRow{}
-	var pairsList [][2]string
+	pairs := make([]modelFeature, len(feats))
 	for i, f := range feats {
 		rows[i] = catFeatRow{M: f.Model, F: f.Feature}
 		for _, c := range f.Known {
 			known = append(known, catRow{M: f.Model, F: f.Feature, C: c})
 		}
-		pairsList = append(pairsList, [2]string{f.Model, f.Feature})
+		pairs[i] = modelFeature{M: f.Model, F: f.Feature}
 	}
-	b := &sqlBuilder{s: s}
-	head, err := b.categoricalSource(scope, w, rows, known, featureNames(pairsList))
+	b := s.newBuilder()
+	head, err := b.categoricalSource(scope, w, rows, known, featureNames(pairs))
 	if err != nil {
 		return nil, "", err
 	}
 	q := fmt.Sprintf(`%s,
-checked AS (
+mm_checked AS (
   SELECT l.m, l.w, l.feature,
-    CAST(coalesce(sum(l.c) FILTER (WHERE c.c IS NULL AND k.m IS NOT NULL), 0) AS BIGINT) AS o
-  FROM vals l JOIN feats f ON l.m = f.m AND l.feature = f.f
-  LEFT JOIN cats c ON l.m = c.m AND l.feature = c.f AND l.v = c.c
-  LEFT JOIN (SELECT DISTINCT m, f FROM cats) k ON l.m = k.m AND l.feature = k.f
-  GROUP BY ALL
+    CAST(coalesce(%s, 0) AS BIGINT) AS o
+  FROM mm_vals l JOIN mm_feats f ON l.m = f.m AND l.feature = f.f
+  LEFT JOIN mm_cats c ON l.m = c.m AND l.feature = c.f AND l.v = c.c
+  LEFT JOIN (SELECT DISTINCT m, f FROM mm_cats) k ON l.m = k.m AND l.feature = k.f
+  %s
 ),
-missing AS (
-  SELECT z.m, z.w, z.feature, z.c FROM nulls z JOIN feats f ON z.m = f.m AND z.feature = f.f
+mm_missing AS (
+  SELECT z.m, z.w, z.feature, z.c FROM mm_nulls z JOIN mm_feats f ON z.m = f.m AND z.feature = f.f
 )
 SELECT coalesce(o.m, z.m), coalesce(o.w, z.w), coalesce(o.feature, z.feature), coalesce(z.c, 0), coalesce(o.o, 0), CAST(0 AS BIGINT)
-FROM checked o FULL JOIN missing z ON o.m = z.m AND o.w = z.w AND o.feature = z.feature`, head)
+FROM mm_checked o FULL JOIN mm_missing z ON o.m = z.m AND o.w = z.w AND o.feature = z.feature`, head,
+		s.d.Filtered("sum(l.c)", "c.c IS NULL AND k.m IS NOT NULL"), s.d.GroupBy(3))
 	return s.scanFeatureQuality(ctx, q, b.args, true)
 }
 
 func (s *Store) scanFeatureQuality(ctx context.Context, q string, args []any, categorical bool) ([]store.FeatureQuality, string, error) {
-	res, err := s.queryRows(ctx, q, args...)
-	if err != nil {
-		return nil, q, err
-	}
-	defer res.Close()
 	var out []store.FeatureQuality
-	for res.Next() {
-		var r store.FeatureQuality
+	err := s.collect(ctx, q, args, func(r Rows) error {
+		var row store.FeatureQuality
 		var o int64
-		if err := res.Scan(&r.Model, &r.Window, &r.Feature, &r.Nulls, &o, &r.TypeErrors); err != nil {
-			return nil, q, err
+		if err := r.Scan(&row.Model, &row.Window, &row.Feature, &row.Nulls, &o, &row.TypeErrors); err != nil {
+			return err
 		}
 		if categorical {
-			r.NewCategory = o
+			row.NewCategory = o
 		} else {
-			r.OutOfRange = o
+			row.OutOfRange = o
 		}
-		out = append(out, r)
-	}
-	return out, q, res.Err()
+		out = append(out, row)
+		return nil
+	})
+	return out, q, err
 }

@@ -1,4 +1,4 @@
-package monitor
+package cbpe
 
 import (
 	"encoding/json"
@@ -6,13 +6,11 @@ import (
 	"os"
 	"sort"
 	"testing"
-
-	"github.com/aiops/modelmonitor/pkg/store"
 )
 
 // cbpeFixturePath is the committed output of test/fixtures/cbpe/gen_cbpe_fixture.py: NannyML's own CBPE on seeded
 // synthetic data whose scores are bucket centres (k + 0.5)/1000, so our 1/1000 buckets lose nothing.
-const cbpeFixturePath = "../../test/fixtures/cbpe/cbpe_fixture.json"
+const cbpeFixturePath = "../../../test/fixtures/cbpe/cbpe_fixture.json"
 
 type cbpeNannyMLMetric struct {
 	Value         float64 `json:"value"`
@@ -122,7 +120,7 @@ func TestCBPEMatchesNannyML(t *testing.T) {
 				cb := CalibrationBucket{Bucket: int(b[0]), Count: b[1], Positives: b[2]}
 				cbs = append(cbs, cb)
 				rows += cb.Count
-				if bucketCentre(cb.Bucket) >= fx.Threshold {
+				if BucketCentre(cb.Bucket) >= fx.Threshold {
 					tp, fp = tp+cb.Positives, fp+cb.Count-cb.Positives
 				} else {
 					fn, tn = fn+cb.Positives, tn+cb.Count-cb.Positives
@@ -136,7 +134,7 @@ func TestCBPEMatchesNannyML(t *testing.T) {
 			comp := ReferenceComponents(tp, fp, tn, fn, cbs)
 
 			// Sampling-error components against NannyML's fitted ones.
-			for _, metric := range []string{PerfPrecision, PerfRecall, PerfF1} {
+			for _, metric := range []string{Precision, Recall, F1} {
 				want := cs.Components[metric]
 				got := comp[metric]
 				if math.Abs(got.Std-want[0]) > tolExact || math.Abs(got.Fraction-want[1]) > tolExact {
@@ -145,12 +143,12 @@ func TestCBPEMatchesNannyML(t *testing.T) {
 				note(metric+" component std", math.Abs(got.Std-want[0]))
 			}
 			// NannyML's ROC AUC component formula with ties at their midpoint: exact (see the doc comment).
-			if want, got := cs.Components["roc_auc_tie_midpoint"], comp[PerfROCAUC]; len(want) != 2 ||
+			if want, got := cs.Components["roc_auc_tie_midpoint"], comp[ROCAUC]; len(want) != 2 ||
 				math.Abs(got.Std-want[0]) > tolExact || math.Abs(got.Fraction-want[1]) > tolExact {
 				t.Errorf("roc_auc components: ours std %.17g fraction %.17g, NannyML's formula with tie midpoints %v", got.Std, got.Fraction, want)
 			}
 			aucStdBound := aucTieStdBound(cbs)
-			if want, got := cs.Components[PerfROCAUC], comp[PerfROCAUC]; math.Abs(got.Fraction-want[1]) > tolExact ||
+			if want, got := cs.Components[ROCAUC], comp[ROCAUC]; math.Abs(got.Fraction-want[1]) > tolExact ||
 				math.Abs(got.Std-want[0]) > aucStdBound {
 				t.Errorf("roc_auc components: ours std %.17g fraction %.17g, NannyML %.17g %.17g (std bound %.3g)",
 					got.Std, got.Fraction, want[0], want[1], aucStdBound)
@@ -159,35 +157,35 @@ func TestCBPEMatchesNannyML(t *testing.T) {
 				t.Logf("roc_auc component std: ours %.12g, NannyML %.12g, |Δ| %.3g ≤ tie bound %.3g", got.Std, want[0], math.Abs(got.Std-want[0]), aucStdBound)
 			}
 			aRef := float64(tp+tn) / float64(rows)
-			if want := cs.Components[PerfAccuracy][0]; math.Abs(math.Sqrt(aRef*(1-aRef))-want) > tolExact {
+			if want := cs.Components[Accuracy][0]; math.Abs(math.Sqrt(aRef*(1-aRef))-want) > tolExact {
 				t.Errorf("NannyML's accuracy component std %.17g ≠ sqrt(a_ref(1−a_ref)) = %.17g", want, math.Sqrt(aRef*(1-aRef)))
 			}
 
 			for _, ch := range cs.Chunks {
 				name := ch.Period + " " + ch.Key
-				var hist []store.PredictedBucket
+				var hist []PredictedBucket
 				for _, h := range ch.Histogram {
 					b, pos, n, calibrated := int(h[0].(float64)), h[1].(bool), int64(h[2].(float64)), h[3].(float64)
-					if pos != (bucketCentre(b) >= fx.Threshold) {
+					if pos != (BucketCentre(b) >= fx.Threshold) {
 						t.Fatalf("%s: bucket %d predicted %v at threshold %v", name, b, pos, fx.Threshold)
 					}
 					if got := cal.At(b); math.Abs(got-calibrated) > tolExact {
 						t.Errorf("%s: calibration at bucket %d: ours %.17g, NannyML (sklearn isotonic) %.17g", name, b, got, calibrated)
 					}
 					note("calibration", math.Abs(cal.At(b)-calibrated))
-					hist = append(hist, store.PredictedBucket{Bucket: b, Positive: pos, Count: n})
+					hist = append(hist, PredictedBucket{Bucket: b, Positive: pos, Count: n})
 				}
 				e := Expect(cal, hist)
 				if e.N != ch.Rows {
 					t.Fatalf("%s: %d predictions, fixture %d", name, e.N, ch.Rows)
 				}
-				ests := e.metrics(comp)
+				ests := e.Metrics(comp)
 				n := float64(e.N)
 				P, N := e.TP+e.FN, e.FP+e.TN
-				for _, metric := range EstimatedMetrics {
+				for _, metric := range BinaryMetrics {
 					ours, nml := ests[metric], ch.NannyML[metric]
-					if math.IsNaN(ours.value) || math.IsNaN(ours.sigma) {
-						t.Fatalf("%s %s: ours undefined (%s)", name, metric, ours.why)
+					if math.IsNaN(ours.Value) || math.IsNaN(ours.Sigma) {
+						t.Fatalf("%s %s: ours undefined (%s)", name, metric, ours.Why)
 					}
 					// NannyML's band is value ± 3σ clipped to [0, 1], as ours.
 					if math.Abs(nml.Upper-math.Min(1, nml.Value+3*nml.SamplingError)) > tolExact ||
@@ -196,36 +194,36 @@ func TestCBPEMatchesNannyML(t *testing.T) {
 					}
 					tolV, tolS := tolExact, tolExact
 					switch metric {
-					case PerfROCAUC:
-						if d := math.Abs(ours.value - ch.ROCAUCUnrounded); d > tolExact {
-							t.Errorf("%s roc_auc: ours %.17g, NannyML's formula unrounded %.17g (|Δ| %.3g)", name, ours.value, ch.ROCAUCUnrounded, d)
+					case ROCAUC:
+						if d := math.Abs(ours.Value - ch.ROCAUCUnrounded); d > tolExact {
+							t.Errorf("%s roc_auc: ours %.17g, NannyML's formula unrounded %.17g (|Δ| %.3g)", name, ours.Value, ch.ROCAUCUnrounded, d)
 						}
-						note("roc_auc value vs unrounded", math.Abs(ours.value-ch.ROCAUCUnrounded))
+						note("roc_auc value vs unrounded", math.Abs(ours.Value-ch.ROCAUCUnrounded))
 						tolV = 1.01 * 1e-5 * (1/P + 1/N)
-						tolS = aucStdBound/math.Sqrt(n*comp[PerfROCAUC].Fraction) + tolExact
-					case PerfAccuracy:
-						nmlSigma := cs.Components[PerfAccuracy][0] / math.Sqrt(n)
+						tolS = aucStdBound/math.Sqrt(n*comp[ROCAUC].Fraction) + tolExact
+					case Accuracy:
+						nmlSigma := cs.Components[Accuracy][0] / math.Sqrt(n)
 						if math.Abs(nml.SamplingError-nmlSigma) > tolExact {
 							t.Errorf("%s accuracy: NannyML σ %.17g ≠ std_ref/sqrt(n) = %.17g", name, nml.SamplingError, nmlSigma)
 						}
 						// ours is the window binomial (SamplingErrorMethod), exactly; the gap to NannyML is logged
-						window := math.Sqrt(ours.value * (1 - ours.value) / n)
-						if math.Abs(ours.sigma-window) > tolExact {
-							t.Errorf("%s accuracy σ: ours %.17g is not the window binomial %.17g", name, ours.sigma, window)
+						window := math.Sqrt(ours.Value * (1 - ours.Value) / n)
+						if math.Abs(ours.Sigma-window) > tolExact {
+							t.Errorf("%s accuracy σ: ours %.17g is not the window binomial %.17g", name, ours.Sigma, window)
 						}
 						t.Logf("%s accuracy σ: ours sqrt(a(1−a)/n) = %.6g at a = %.6g, NannyML sqrt(a_ref(1−a_ref)/n) = %.6g at a_ref = %.6g (ratio %.4f)",
-							name, ours.sigma, ours.value, nml.SamplingError, aRef, ours.sigma/nml.SamplingError)
+							name, ours.Sigma, ours.Value, nml.SamplingError, aRef, ours.Sigma/nml.SamplingError)
 						tolS = math.Inf(1) // checked above
 					}
-					if d := math.Abs(ours.value - nml.Value); d > tolV {
-						t.Errorf("%s %s value: ours %.17g, NannyML %.17g (|Δ| %.3g > %.3g)", name, metric, ours.value, nml.Value, d, tolV)
+					if d := math.Abs(ours.Value - nml.Value); d > tolV {
+						t.Errorf("%s %s value: ours %.17g, NannyML %.17g (|Δ| %.3g > %.3g)", name, metric, ours.Value, nml.Value, d, tolV)
 					}
-					note(metric+" value", math.Abs(ours.value-nml.Value))
-					if d := math.Abs(ours.sigma - nml.SamplingError); d > tolS {
-						t.Errorf("%s %s σ: ours %.17g, NannyML %.17g (|Δ| %.3g > %.3g)", name, metric, ours.sigma, nml.SamplingError, d, tolS)
+					note(metric+" value", math.Abs(ours.Value-nml.Value))
+					if d := math.Abs(ours.Sigma - nml.SamplingError); d > tolS {
+						t.Errorf("%s %s σ: ours %.17g, NannyML %.17g (|Δ| %.3g > %.3g)", name, metric, ours.Sigma, nml.SamplingError, d, tolS)
 					}
-					if metric != PerfAccuracy {
-						note(metric+" σ", math.Abs(ours.sigma-nml.SamplingError))
+					if metric != Accuracy {
+						note(metric+" σ", math.Abs(ours.Sigma-nml.SamplingError))
 					}
 				}
 			}

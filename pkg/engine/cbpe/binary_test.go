@@ -1,10 +1,8 @@
-package monitor
+package cbpe
 
 import (
 	"math"
 	"testing"
-
-	"github.com/aiops/modelmonitor/pkg/store"
 )
 
 func closeTo(a, b float64) bool { return math.Abs(a-b) <= 1e-12 }
@@ -37,20 +35,20 @@ func TestCBPEHandComputed(t *testing.T) {
 			t.Fatalf("calibration at bucket %d = %v, want %v", b, got, want)
 		}
 	}
-	e := Expect(cal, []store.PredictedBucket{
+	e := Expect(cal, []PredictedBucket{
 		{Bucket: 100, Count: 4}, {Bucket: 300, Count: 2}, {Bucket: 600, Positive: true, Count: 2}, {Bucket: 900, Positive: true, Count: 2}})
 	if e.N != 10 || !closeTo(e.TP, 2.9) || !closeTo(e.FP, 1.1) || !closeTo(e.FN, 1.9) || !closeTo(e.TN, 4.1) {
 		t.Fatalf("expected confusion %+v", e)
 	}
-	m := e.metrics(nil)
-	for metric, want := range map[string]float64{PerfAccuracy: 0.7, PerfPrecision: 0.725, PerfRecall: 2.9 / 4.8,
-		PerfF1: 5.8 / 8.8, PerfROCAUC: 19.48 / 24.96} {
-		if !closeTo(m[metric].value, want) {
-			t.Fatalf("%s = %v, want %v", metric, m[metric].value, want)
+	m := e.Metrics(nil)
+	for metric, want := range map[string]float64{Accuracy: 0.7, Precision: 0.725, Recall: 2.9 / 4.8,
+		F1: 5.8 / 8.8, ROCAUC: 19.48 / 24.96} {
+		if !closeTo(m[metric].Value, want) {
+			t.Fatalf("%s = %v, want %v", metric, m[metric].Value, want)
 		}
 	}
-	if !closeTo(m[PerfAccuracy].sigma, math.Sqrt(0.7*0.3/10)) {
-		t.Fatalf("accuracy σ %v", m[PerfAccuracy].sigma)
+	if !closeTo(m[Accuracy].Sigma, math.Sqrt(0.7*0.3/10)) {
+		t.Fatalf("accuracy σ %v", m[Accuracy].Sigma)
 	}
 }
 
@@ -78,25 +76,38 @@ func TestIsotonicPAV(t *testing.T) {
 // bucket 900 → 15/15 = 1 (×10); mean = (5·5/6 + 10)/15 = 17/18, E[x²] = (5·25/36 + 10)/15 = 485/540, Fraction 0.5.
 func TestReferenceComponents(t *testing.T) {
 	c := ReferenceComponents(30, 10, 50, 10, nil)
-	if p := c[PerfPrecision]; !closeTo(p.Std, math.Sqrt(0.1875)) || !closeTo(p.Fraction, 0.4) {
+	if p := c[Precision]; !closeTo(p.Std, math.Sqrt(0.1875)) || !closeTo(p.Fraction, 0.4) {
 		t.Fatalf("precision %+v", p)
 	}
-	if r := c[PerfRecall]; !closeTo(r.Std, math.Sqrt(0.1875)) || !closeTo(r.Fraction, 0.4) {
+	if r := c[Recall]; !closeTo(r.Std, math.Sqrt(0.1875)) || !closeTo(r.Fraction, 0.4) {
 		t.Fatalf("recall %+v", r)
 	}
-	if f := c[PerfF1]; !closeTo(f.Std, 1.25*math.Sqrt(0.24)) || !closeTo(f.Fraction, 0.5) {
+	if f := c[F1]; !closeTo(f.Std, 1.25*math.Sqrt(0.24)) || !closeTo(f.Fraction, 0.5) {
 		t.Fatalf("f1 %+v", f)
 	}
-	m := Expected{TP: 100, FP: 50, TN: 200, FN: 50, N: 400, AUC: 0.8}.metrics(c)
-	if !closeTo(m[PerfPrecision].sigma, math.Sqrt(0.1875/160)) {
-		t.Fatalf("precision σ %v", m[PerfPrecision].sigma)
+	m := Expected{TP: 100, FP: 50, TN: 200, FN: 50, N: 400, AUC: 0.8}.Metrics(c)
+	if !closeTo(m[Precision].Sigma, math.Sqrt(0.1875/160)) {
+		t.Fatalf("precision σ %v", m[Precision].Sigma)
 	}
-	if !math.IsNaN(m[PerfROCAUC].sigma) {
-		t.Fatalf("no AUC components: σ should be NaN, got %v", m[PerfROCAUC].sigma)
+	if !math.IsNaN(m[ROCAUC].Sigma) {
+		t.Fatalf("no AUC components: σ should be NaN, got %v", m[ROCAUC].Sigma)
 	}
 	c = ReferenceComponents(15, 0, 15, 0, []CalibrationBucket{{100, 10, 0}, {500, 10, 5}, {900, 10, 10}})
 	mean := 17.0 / 18
-	if a := c[PerfROCAUC]; !closeTo(a.Std, math.Sqrt(485.0/540-mean*mean)) || !closeTo(a.Fraction, 0.5) {
+	if a := c[ROCAUC]; !closeTo(a.Std, math.Sqrt(485.0/540-mean*mean)) || !closeTo(a.Fraction, 0.5) {
 		t.Fatalf("roc_auc %+v", a)
+	}
+}
+
+// The in-sample CBPE AUC: positives in buckets 1 and 3, negatives in 2 and 3 (one entry per bucket and label).
+// Isotonic: rates 1, 0, 0.5 → buckets 1 and 2 pool to 0.5, so every calibrated value is 0.5 and the CBPE AUC is
+// 0.5 (the realized AUC of the same rows is 0.375).
+func TestInSampleAUC(t *testing.T) {
+	bs := []CalibrationBucket{{Bucket: 1, Count: 1, Positives: 1}, {Bucket: 2, Count: 1}, {Bucket: 3, Count: 1, Positives: 1}, {Bucket: 3, Count: 1}}
+	if got := InSampleAUC(bs); !closeTo(got, 0.5) {
+		t.Fatalf("in-sample AUC %v, want 0.5", got)
+	}
+	if got := InSampleAUC([]CalibrationBucket{{Bucket: 1, Count: 4}}); !math.IsNaN(got) {
+		t.Fatalf("no positives: %v, want NaN", got)
 	}
 }

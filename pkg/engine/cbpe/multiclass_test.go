@@ -1,10 +1,8 @@
-package monitor
+package cbpe
 
 import (
 	"math"
 	"testing"
-
-	"github.com/aiops/modelmonitor/pkg/store"
 )
 
 // mcReference is the hand-computed multiclass reference of 240 labelled rows, classes "A", "B", "C":
@@ -25,15 +23,15 @@ import (
 //	A → A 70, B 20, C 10   (wrong 30: P(B | A, wrong) = 2/3, P(C | A, wrong) = 1/3)
 //	B → B 68, A 16, C 16   (wrong 32: 1/2, 1/2)
 //	C → C 32, A 4,  B 4    (wrong 8: 1/2, 1/2)
-func mcReference() ([]store.ClassCalibrationBucket, []store.ClassConfusion) {
-	ref := []store.ClassCalibrationBucket{
+func mcReference() ([]ClassCalibrationBucket, []ClassConfusion) {
+	ref := []ClassCalibrationBucket{
 		{Class: "A", Bucket: 600, Correct: true, Count: 16}, {Class: "A", Bucket: 600, Correct: false, Count: 24},
 		{Class: "A", Bucket: 900, Correct: true, Count: 54}, {Class: "A", Bucket: 900, Correct: false, Count: 6},
 		{Class: "B", Bucket: 600, Correct: true, Count: 42}, {Class: "B", Bucket: 600, Correct: false, Count: 18},
 		{Class: "B", Bucket: 900, Correct: true, Count: 26}, {Class: "B", Bucket: 900, Correct: false, Count: 14},
 		{Class: "C", Bucket: 900, Correct: true, Count: 32}, {Class: "C", Bucket: 900, Correct: false, Count: 8},
 	}
-	conf := []store.ClassConfusion{
+	conf := []ClassConfusion{
 		{Predicted: "A", Label: "A", Count: 70}, {Predicted: "A", Label: "B", Count: 20}, {Predicted: "A", Label: "C", Count: 10},
 		{Predicted: "B", Label: "B", Count: 68}, {Predicted: "B", Label: "A", Count: 16}, {Predicted: "B", Label: "C", Count: 16},
 		{Predicted: "C", Label: "C", Count: 32}, {Predicted: "C", Label: "A", Count: 4}, {Predicted: "C", Label: "B", Count: 4},
@@ -86,7 +84,7 @@ func TestMulticlassCBPEHandComputed(t *testing.T) {
 		t.Fatalf("error share of A %v", s)
 	}
 
-	e := mc.Expect([]store.ClassScoreBucket{
+	e := mc.Expect([]ClassScoreBucket{
 		{Class: "C", Bucket: 900, Count: 10}, {Class: "A", Bucket: 600, Count: 10}, {Class: "B", Bucket: 900, Count: 10},
 		{Class: "A", Bucket: 900, Count: 20}, {Class: "B", Bucket: 600, Count: 10}, {Class: "C", Bucket: 600, Count: 10},
 	})
@@ -107,9 +105,9 @@ func TestMulticlassCBPEHandComputed(t *testing.T) {
 		}
 	}
 
-	m := e.metrics(mc.Components)
+	m := e.Metrics(mc.Components)
 	acc := 49.4 / 70
-	if got := m[PerfAccuracy]; !closeTo(got.value, acc) || !closeTo(got.sigma, math.Sqrt(acc*(1-acc)/70)) {
+	if got := m[Accuracy]; !closeTo(got.Value, acc) || !closeTo(got.Sigma, math.Sqrt(acc*(1-acc)/70)) {
 		t.Fatalf("accuracy %+v, want %v", got, acc)
 	}
 	f1A := 44 / (44 + 8 + 6.3)
@@ -123,7 +121,7 @@ func TestMulticlassCBPEHandComputed(t *testing.T) {
 	}
 	sA, sB, sC := sig(70, 30, 20), sig(68, 32, 24), sig(32, 8, 26)
 	wantSigma := math.Sqrt(sA*sA+sB*sB+sC*sC) / 3
-	if got := m[PerfMacroF1]; !closeTo(got.value, (f1A+f1B+f1C)/3) || !closeTo(got.sigma, wantSigma) {
+	if got := m[MacroF1]; !closeTo(got.Value, (f1A+f1B+f1C)/3) || !closeTo(got.Sigma, wantSigma) {
 		t.Fatalf("macro F1 %+v, want %v ± %v", got, (f1A+f1B+f1C)/3, wantSigma)
 	}
 }
@@ -136,7 +134,7 @@ func TestMulticlassCBPEHandComputed(t *testing.T) {
 func TestMulticlassCBPEUnseenClass(t *testing.T) {
 	ref, conf := mcReference()
 	mc := FitMulticlass(ref, conf, 50)
-	e := mc.Expect([]store.ClassScoreBucket{{Class: "D", Bucket: 900, Count: 1}})
+	e := mc.Expect([]ClassScoreBucket{{Class: "D", Bucket: 900, Count: 1}})
 	if !closeTo(e.TP["D"], 0.8) || !closeTo(e.FP["D"], 0.2) || !closeTo(e.FN["A"], 0.2*20/70) ||
 		!closeTo(e.FN["B"], 0.2*24/70) || !closeTo(e.FN["C"], 0.2*26/70) {
 		t.Fatalf("expected %+v", e)
@@ -145,7 +143,7 @@ func TestMulticlassCBPEUnseenClass(t *testing.T) {
 		t.Fatalf("classes %v", cl)
 	}
 	// macro F1: D = 1.6/(1.6+0.2) and A, B, C have TP 0 → F1 0.
-	if got := e.metrics(mc.Components)[PerfMacroF1].value; !closeTo(got, 1.6/1.8/4) {
+	if got := e.Metrics(mc.Components)[MacroF1].Value; !closeTo(got, 1.6/1.8/4) {
 		t.Fatalf("macro F1 %v", got)
 	}
 }
@@ -153,9 +151,9 @@ func TestMulticlassCBPEUnseenClass(t *testing.T) {
 // No reference: the calibration is empty and every estimate is undefined, never NaN in a value.
 func TestMulticlassCBPEEmptyReference(t *testing.T) {
 	mc := FitMulticlass(nil, nil, 50)
-	e := mc.Expect([]store.ClassScoreBucket{{Class: "A", Bucket: 500, Count: 200}})
-	for metric, est := range e.metrics(mc.Components) {
-		if !math.IsNaN(est.value) || est.why == "" {
+	e := mc.Expect([]ClassScoreBucket{{Class: "A", Bucket: 500, Count: 200}})
+	for metric, est := range e.Metrics(mc.Components) {
+		if !math.IsNaN(est.Value) || est.Why == "" {
 			t.Fatalf("%s = %+v, want undefined with a reason", metric, est)
 		}
 	}

@@ -1,11 +1,9 @@
-package monitor
+package cbpe
 
 import (
 	"math"
 	"math/rand/v2"
 	"testing"
-
-	"github.com/aiops/modelmonitor/pkg/store"
 )
 
 // mcSim is a known, stationary 4-class model whose top-class confidence is calibrated:
@@ -59,7 +57,7 @@ func pick(r *rand.Rand, p []float64) int {
 func (m mcSim) draw(r *rand.Rand) (pred, bucket, label int) {
 	pred = pick(r, m.prior)
 	s := m.lo[pred] + (m.hi[pred]-m.lo[pred])*math.Pow(r.Float64(), m.pow[pred])
-	bucket = min(max(int(math.Floor(s*store.ScoreBuckets)), 0), store.ScoreBuckets-1)
+	bucket = min(max(int(math.Floor(s*ScoreBuckets)), 0), ScoreBuckets-1)
 	label = pred
 	if r.Float64() >= s {
 		label = pick(r, m.errShare[pred])
@@ -146,15 +144,15 @@ func fitMCSim(t *testing.T, sim mcSim, r *rand.Rand, rows int, minSamples int64)
 			correct++
 		}
 	}
-	var ref []store.ClassCalibrationBucket
+	var ref []ClassCalibrationBucket
 	for k, n := range refCounts {
-		ref = append(ref, store.ClassCalibrationBucket{Class: sim.classes[k.class], Bucket: k.bucket, Correct: k.correct, Count: n})
+		ref = append(ref, ClassCalibrationBucket{Class: sim.classes[k.class], Bucket: k.bucket, Correct: k.correct, Count: n})
 	}
-	var conf []store.ClassConfusion
+	var conf []ClassConfusion
 	for p := range confCounts {
 		for l, n := range confCounts[p] {
 			if n > 0 {
-				conf = append(conf, store.ClassConfusion{Predicted: sim.classes[p], Label: sim.classes[l], Count: n})
+				conf = append(conf, ClassConfusion{Predicted: sim.classes[p], Label: sim.classes[l], Count: n})
 			}
 		}
 	}
@@ -233,17 +231,17 @@ func TestMulticlassCBPEBandCoverage(t *testing.T) {
 						fn[l]++
 					}
 				}
-				buckets := make([]store.ClassScoreBucket, 0, len(hist))
+				buckets := make([]ClassScoreBucket, 0, len(hist))
 				for k, n := range hist {
-					buckets = append(buckets, store.ClassScoreBucket{Class: sim.classes[k[0]], Bucket: k[1], Count: n})
+					buckets = append(buckets, ClassScoreBucket{Class: sim.classes[k[0]], Bucket: k[1], Count: n})
 				}
-				ests := mc.Expect(buckets).metrics(mc.Components)
-				a, m := ests[PerfAccuracy], ests[PerfMacroF1]
-				if math.IsNaN(a.value) || math.IsNaN(a.sigma) || math.IsNaN(m.value) || math.IsNaN(m.sigma) {
+				ests := mc.Expect(buckets).Metrics(mc.Components)
+				a, m := ests[Accuracy], ests[MacroF1]
+				if math.IsNaN(a.Value) || math.IsNaN(a.Sigma) || math.IsNaN(m.Value) || math.IsNaN(m.Sigma) {
 					t.Fatalf("reference %d size %d window %d: NaN estimate %+v %+v", ref, size, w, a, m)
 				}
-				acc[si].add(a.value, a.sigma, float64(correct)/float64(size))
-				f1[si].add(m.value, m.sigma, realizedMacroF1(tp, fp, fn))
+				acc[si].add(a.Value, a.Sigma, float64(correct)/float64(size))
+				f1[si].add(m.Value, m.Sigma, realizedMacroF1(tp, fp, fn))
 			}
 		}
 	}

@@ -1,0 +1,232 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/aiops/modelmonitor/pkg/store"
+)
+
+// Performance returns the binary-classification aggregates of the scoped rows: per (model, window) the served
+// and labelled rows, the confusion counts at the bound decision threshold and the exact log-loss sum; per
+// (model, window, label) the score histogram in 1/1000 buckets with the score sum of each bucket. Two GROUP BY
+// statements over the same labelled relation (three with class models); aggregates only, identifiers quoted,
+// values bound.
+func (s *Store) Performance(ctx context.Context, scope store.Scope, w store.Windowing, req store.PerformanceRequest) (store.Performance, error) {
+	var out store.Performance
+	zoned, err := s.checkPerformanceColumns(ctx)
+	if err != nil {
+		return out, err
+	}
+	d := s.d
+	b := s.newBuilder()
+	src := b.labelledSource(scope, w, req, zoned)
+	labelled := "y IS NOT NULL AND p IS NOT NULL"
+	q := fmt.Sprintf(`WITH %s
+SELECT m, w, count(*) AS served,
+  %s AS labelled,
+  %s AS tp,
+  %s AS fp,
+  %s AS tn,
+  %s AS fn,
+  coalesce(%s, 0) AS ll,
+  %s AS cls_n,
+  %s AS correct,
+  %s AS reg_n,
+  coalesce(sum(abs(yn - pn)), 0) AS abs_sum,
+  coalesce(sum((yn - pn) * (yn - pn)), 0) AS sq_sum,
+  coalesce(sum(abs(yn - pn) / greatest(abs(yn), 2.220446049250313e-16)), 0) AS ape_sum,
+  %s AS lag_q
+FROM mm_lab
+%s`, src,
+		d.Filtered("count(*)", labelled),
+		d.Filtered("count(*)", "y = 1 AND yhat"), d.Filtered("count(*)", "y = 0 AND yhat"),
+		d.Filtered("count(*)", "y = 0 AND NOT yhat"), d.Filtered("count(*)", "y = 1 AND NOT yhat"),
+		d.Filtered("sum(-(y * ln(greatest(least(p, 1 - 1e-15), 1e-15)) + (1 - y) * ln(1 - greatest(least(p, 1 - 1e-15), 1e-15))))", labelled),
+		d.Filtered("count(*)", "yc IS NOT NULL AND pc IS NOT NULL"), d.Filtered("count(*)", "yc = pc"),
+		d.Filtered("count(*)", "yn IS NOT NULL AND pn IS NOT NULL"),
+		d.Filtered(d.QuantileAgg("lag_h", []float64{0.5, 0.9}), "lag_h IS NOT NULL"), d.GroupBy(2))
+	out.SQL = append(out.SQL, q)
+	err = s.collect(ctx, q, b.args, func(r Rows) error {
+		var row store.WindowPerformance
+		var lag []float64
+		if err := r.Scan(&row.Model, &row.Window, &row.Served, &row.Labelled, &row.TP, &row.FP, &row.TN, &row.FN, &row.LogLossSum,
+			&row.ClassLabelled, &row.Correct, &row.RegLabelled, &row.AbsErrSum, &row.SqErrSum, &row.APESum, &lag); err != nil {
+			return err
+		}
+		if len(lag) == 2 {
+			row.LagP50Hours, row.LagP90Hours = &lag[0], &lag[1]
+		}
+		out.Windows = append(out.Windows, row)
+		return nil
+	})
+	if err != nil {
+		return out, err
+	}
+
+	if len(req.ClassModels) > 0 {
+		if err := s.classCounts(ctx, scope, w, req, zoned, &out); err != nil {
+			return out, err
+		}
+	}
+
+	b = s.newBuilder()
+	src = b.labelledSource(scope, w, req, zoned)
+	q = fmt.Sprintf(`WITH %s
+SELECT m, w, CAST(y AS INTEGER) AS y, %s AS bucket, count(*) AS n, sum(p) AS ps
+FROM mm_lab
+WHERE y IS NOT NULL AND p IS NOT NULL
+%s`, src, scoreBucketSQL, d.GroupBy(4))
+	out.SQL = append(out.SQL, q)
+	err = s.collect(ctx, q, b.args, func(r Rows) error {
+		var row store.ScoreBucket
+		if err := r.Scan(&row.Model, &row.Window, &row.Label, &row.Bucket, &row.Count, &row.ScoreSum); err != nil {
+			return err
+		}
+		out.Buckets = append(out.Buckets, row)
+		return nil
+	})
+	return out, err
+}
+
+// classCounts adds the per-(model, window, class) one-vs-rest confusion counts of the multiclass models.
+func (s *Store) classCounts(ctx context.Context, scope store.Scope, w store.Windowing, req store.PerformanceRequest, zoned bool, out *store.Performance) error {
+	if len(req.ClassModels) == 1 {
+		// One multiclass model in a fleet (the common case): scope the statement to it, so that it reads that
+		// model's rows and only their labels (scopedLabels) instead of joining the whole fleet's.
+		scope.Model = req.ClassModels[0]
+	}
+	b := s.newBuilder()
+	src := b.labelledSource(scope, w, req, zoned)
+	q := fmt.Sprintf(`WITH %s,
+mm_pairs AS (SELECT m, w, yc, pc FROM mm_lab WHERE yc IS NOT NULL AND pc IS NOT NULL)
+SELECT m, w, c, CAST(sum(tp) AS BIGINT), CAST(sum(fp) AS BIGINT), CAST(sum(fn) AS BIGINT) FROM (
+  SELECT m, w, yc AS c, CAST(yc = pc AS INTEGER) AS tp, 0 AS fp, CAST(yc <> pc AS INTEGER) AS fn FROM mm_pairs
+  UNION ALL
+  SELECT m, w, pc AS c, 0 AS tp, CAST(yc <> pc AS INTEGER) AS fp, 0 AS fn FROM mm_pairs
+) x
+%s`, src, s.d.GroupBy(3))
+	out.SQL = append(out.SQL, q)
+	return s.collect(ctx, q, b.args, func(r Rows) error {
+		var row store.ClassCount
+		if err := r.Scan(&row.Model, &row.Window, &row.Class, &row.TP, &row.FP, &row.FN); err != nil {
+			return err
+		}
+		out.Classes = append(out.Classes, row)
+		return nil
+	})
+}
+
+// checkPerformanceColumns names what a performance query needs and is missing: labels in the log row, or a labels
+// table with prediction_id, label and label_ts. It returns whether label_ts holds absolute instants.
+func (s *Store) checkPerformanceColumns(ctx context.Context) (bool, error) {
+	cfg := s.cfg
+	if cfg.LabelColumn != "" {
+		return false, nil
+	}
+	if cfg.LabelsTable == "" || cfg.PredictionIDColumn == "" {
+		return false, fmt.Errorf("performance needs labels: map labelColumn, or labelsTable and predictionIdColumn")
+	}
+	cols, err := s.columns(ctx, cfg.LabelsTable)
+	if err != nil {
+		return false, err
+	}
+	if cols == nil {
+		return false, fmt.Errorf("labels table %q not found (map labelColumn if labels are in the log rows)", cfg.LabelsTable)
+	}
+	var missing []string
+	for _, c := range []string{"prediction_id", "label", "label_ts"} {
+		if _, ok := cols[c]; !ok {
+			missing = append(missing, c)
+		}
+	}
+	if len(missing) > 0 {
+		return false, fmt.Errorf("labels table %q lacks column(s) %s", cfg.LabelsTable, strings.Join(missing, ", "))
+	}
+	_, zoned := s.d.TimeType(cols["label_ts"])
+	return zoned, nil
+}
+
+// canonical renders a label or prediction as text for class comparison: numbers as double text (so 1 and 1.0 are
+// one class), anything else as its own text.
+func canonical(d Dialect, expr string) string {
+	return fmt.Sprintf("coalesce(%s, %s)", d.Text(d.TryDouble(expr)), d.Text(expr))
+}
+
+// scoreBucketSQL is a row's score bucket, as every score histogram counts it: floor(p × ScoreBuckets) clamped to
+// [0, ScoreBuckets − 1], so a score of 1 falls in the last bucket.
+var scoreBucketSQL = fmt.Sprintf("CAST(greatest(0, least(%d, floor(p * %d))) AS INTEGER)", store.ScoreBuckets-1, store.ScoreBuckets)
+
+// scopedLabels restricts the labels aggregated to the prediction ids in scope when the scope is one model or one
+// segment: a semi-join, measured on the 10 M-row benchmark store (DuckDB) at 3× faster for one model's
+// performance (1.1 s against 3.5 s) but 35 % slower for the whole fleet, where nearly every label is in scope.
+func (s *Store) scopedLabels(scope store.Scope) string {
+	if scope.Model == "" && scope.Segment == nil {
+		return ""
+	}
+	return " AND " + s.d.Text("prediction_id") + " IN (SELECT pid FROM mm_scoped)"
+}
+
+// labelledSource renders the mm_scoped, mm_labels and mm_lab CTEs: the scoped rows with p = score, y = 0/1 label
+// (else NULL), yhat = p >= threshold, yc/pc = label/prediction as class text (req.ClassModels only, else NULL),
+// yn/pn = label/prediction as numbers, lag_h = hours from the prediction to its label (labels table only).
+// Table labels are the latest per prediction id among those with label_ts <= the bound LabelsUntil.
+func (b *builder) labelledSource(scope store.Scope, w store.Windowing, req store.PerformanceRequest, zoned bool) string {
+	cfg := b.s.cfg
+	d := b.d
+	windowExpr := b.windowExpr(w)
+	col := func(c string) string {
+		if c == "" {
+			return "NULL"
+		}
+		return b.quote(c)
+	}
+	pid := "NULL"
+	if cfg.PredictionIDColumn != "" {
+		pid = d.Text(b.quote(cfg.PredictionIDColumn))
+	}
+	scopedSelect := fmt.Sprintf("SELECT %s AS m, %s AS w, %s AS p, %s AS pid, %s AS lbl, %s AS pred, %s AS tus",
+		d.Text(b.quote(cfg.ModelColumn)), windowExpr, d.TryDouble(col(cfg.ScoreColumn)), pid, col(cfg.LabelColumn),
+		col(cfg.PredictionColumn), d.EpochMicros(b.quote(cfg.TimeColumn)))
+	table, whereSQL := b.scopeFilter(scope)
+	scoped := fmt.Sprintf("mm_scoped AS (\n  %s\n  FROM %s%s\n)", scopedSelect, table, whereSQL)
+	label, lag := "s.lbl", d.Double("NULL")
+	joinSQL, labelsCTE := "", ""
+	if cfg.LabelColumn == "" {
+		until := d.TimeBound(b.bind(timeText(req.LabelsUntil, zoned)), zoned)
+		labelsCTE = fmt.Sprintf(`,
+mm_labels AS (
+  SELECT %s AS lid, %s AS ly, %s AS lus
+  FROM %s
+  WHERE label_ts <= %s%s
+  %s
+)`, d.Text("prediction_id"), d.LatestBy("label", "label_ts"), d.EpochMicros("max(label_ts)"), b.quote(cfg.LabelsTable),
+			until, b.s.scopedLabels(scope), d.GroupBy(1))
+		joinSQL = " LEFT JOIN mm_labels l ON s.pid = l.lid"
+		label, lag = "l.ly", "(l.lus - s.tus) / 3.6e9"
+	}
+	// Class text (yc, pc) only for the models whose classes are compared: rendering every row's label and
+	// prediction as text costs ~18 % of a fleet's performance statement, and binary or regression models never
+	// use it.
+	yc, pc, classCTE := "NULL", "NULL", ""
+	if len(req.ClassModels) > 0 {
+		rows := make([]modelFeature, len(req.ClassModels))
+		for i, m := range req.ClassModels {
+			rows[i] = modelFeature{M: m}
+		}
+		rel, _ := b.relation(rows, []Column{{Name: "m", Type: TextColumn}}) // strings always marshal
+		classCTE = ",\nmm_class_models AS (" + rel + ")"
+		yc = fmt.Sprintf("CASE WHEN s.m IN (SELECT m FROM mm_class_models) THEN %s END", canonical(d, label))
+		pc = fmt.Sprintf("CASE WHEN s.m IN (SELECT m FROM mm_class_models) THEN %s END", canonical(d, "s.pred"))
+	}
+	threshold := b.bind(req.Threshold)
+	tryLabel := d.TryDouble(label)
+	return fmt.Sprintf(`%s%s%s,
+mm_lab AS (
+  SELECT s.m, s.w, s.p,
+    CASE WHEN %s = 1 THEN 1 WHEN %s = 0 THEN 0 END AS y, s.p >= %s AS yhat,
+    %s AS yc, %s AS pc, %s AS yn, %s AS pn, %s AS lag_h
+  FROM mm_scoped s%s
+)`, scoped, labelsCTE, classCTE, tryLabel, tryLabel, threshold, yc, pc, tryLabel, d.TryDouble("s.pred"), lag, joinSQL)
+}

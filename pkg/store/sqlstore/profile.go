@@ -1,0 +1,183 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/aiops/modelmonitor/pkg/store"
+)
+
+// Profile summarises the reference: for numeric features the row counts, moments and quantiles at probs; for
+// categorical features the categoryCap most frequent categories, the null count and the distinct count. One
+// statement per feature type serves every model and feature of the request. NULL values are counted from
+// mm_nulls, as Counts counts them, so that a key absent from a feature map is a NULL like a NULL column value.
+func (s *Store) Profile(ctx context.Context, scope store.Scope, features []store.Feature, probs []float64, categoryCap int) (store.Profile, error) {
+	var p store.Profile
+	num, cat := splitFeatures(features)
+	if len(num) > 0 {
+		rows, q, err := s.numericProfile(ctx, scope, num, probs)
+		if err != nil {
+			return p, err
+		}
+		p.Numeric, p.SQL = rows, append(p.SQL, q)
+	}
+	if len(cat) > 0 {
+		rows, q, err := s.categoricalProfile(ctx, scope, cat, categoryCap)
+		if err != nil {
+			return p, err
+		}
+		p.Categorical, p.SQL = rows, append(p.SQL, q)
+	}
+	return p, nil
+}
+
+func splitFeatures(features []store.Feature) (num, cat []modelFeature) {
+	for _, f := range features {
+		mf := modelFeature{M: f.Model, F: f.Name}
+		if f.Type == store.Numeric {
+			num = append(num, mf)
+		} else {
+			cat = append(cat, mf)
+		}
+	}
+	return num, cat
+}
+
+// Moments that cannot overflow. A variance aggregate squares its values, so one finite value above ~1e154 makes
+// it overflow (DuckDB fails the whole statement: "STDDEV_POP is out of range"), and a sum of values near 1e308
+// overflows the mean. Every group therefore gets its moments twice: over the values as they are, restricted to
+// |v| <= plainMomentLimit (where n·(2·1e100)² stays finite for any row count a store can hold), and over the
+// values scaled by 2^-momentScaleExp (exact: a power of two; 1.8e308 becomes ~5e145, whose squares stay finite).
+// The group's largest |v| picks one: the plain moments when it is within the limit — the same numbers as
+// before for every ordinary feature — else the scaled ones, scaled back. Values below ~1e-145 lose precision in
+// the scaled pair, which only serves groups holding a value above 1e100, next to which they vanish anyway.
+const (
+	plainMomentLimit = "1e100"
+	momentScaleExp   = 540
+)
+
+var (
+	momentDown = strconv.FormatFloat(math.Ldexp(1, -momentScaleExp), 'g', -1, 64)
+	momentUp   = strconv.FormatFloat(math.Ldexp(1, momentScaleExp), 'g', -1, 64)
+)
+
+// momentAggregates renders the aggregates mean, std (population), amax, mean_s and std_s of v over its finite
+// values, for momentColumns to choose from.
+func momentAggregates(d Dialect, v string) string {
+	finite := d.IsFinite(v)
+	plain := "abs(" + v + ") <= " + plainMomentLimit
+	scaled := v + " * " + momentDown
+	return strings.Join([]string{
+		d.Filtered("max(abs("+v+"))", finite) + " AS amax",
+		d.Filtered("avg("+v+")", plain) + " AS mean",
+		d.Filtered("stddev_pop("+v+")", plain) + " AS std",
+		d.Filtered("avg("+scaled+")", finite) + " AS mean_s",
+		d.Filtered("stddev_pop("+scaled+")", finite) + " AS std_s",
+	}, ",\n    ")
+}
+
+// momentColumns renders the chosen mean and std from momentAggregates' columns.
+func momentColumns() string {
+	pick := func(plain, scaled string) string {
+		return fmt.Sprintf("CASE WHEN amax <= %s THEN %s ELSE %s * %s END", plainMomentLimit, plain, scaled, momentUp)
+	}
+	return pick("mean", "mean_s") + " AS mean, " + pick("std", "std_s") + " AS std"
+}
+
+func (s *Store) numericProfile(ctx context.Context, scope store.Scope, feats []modelFeature, probs []float64) ([]store.NumericProfile, string, error) {
+	b := s.newBuilder()
+	d := s.d
+	featsSQL, src, names, err := b.featureSource(feats, pairColumns, feats, scope, store.Windowing{}, true)
+	if err != nil {
+		return nil, "", err
+	}
+	finite := d.IsFinite("l.v")
+	q := fmt.Sprintf(`WITH mm_feats AS (%s),
+%s,
+%s,
+mm_agg AS (
+  SELECT l.m, l.feature, count(*) AS present,
+    %s AS non_finite,
+    %s AS finite,
+    %s,
+    %s AS lo, %s AS hi,
+    %s AS sorted
+  FROM mm_long l JOIN mm_feats f ON l.m = f.m AND l.feature = f.f
+  %s
+)
+SELECT z.m, z.feature, z.c + coalesce(present, 0) AS rows_all, coalesce(non_finite, 0), coalesce(finite, 0), %s, lo, hi,
+  %s AS quantiles
+FROM mm_nulls z JOIN mm_feats f ON z.m = f.m AND z.feature = f.f
+LEFT JOIN mm_agg a ON a.m = z.m AND a.feature = z.feature
+ORDER BY 1, 2`, featsSQL, src, b.nullCounts(names),
+		d.Filtered("count(*)", "NOT "+finite), d.Filtered("count(*)", finite),
+		momentAggregates(d, "l.v"), d.Filtered("min(l.v)", finite), d.Filtered("max(l.v)", finite),
+		d.SortedValues("l.v", finite), d.GroupBy(2), momentColumns(), d.Quantiles("sorted", b.bind(probs)))
+	var out []store.NumericProfile
+	err = s.collect(ctx, q, b.args, func(r Rows) error {
+		var p store.NumericProfile
+		var mean, std, lo, hi sql.NullFloat64
+		if err := r.Scan(&p.Model, &p.Feature, &p.Rows, &p.NonFinite, &p.Finite, &mean, &std, &lo, &hi, &p.Quantiles); err != nil {
+			return err
+		}
+		p.Mean, p.Std, p.Min, p.Max = mean.Float64, std.Float64, lo.Float64, hi.Float64
+		out = append(out, p)
+		return nil
+	})
+	return out, q, err
+}
+
+func (s *Store) categoricalProfile(ctx context.Context, scope store.Scope, feats []modelFeature, categoryCap int) ([]store.CategoricalProfile, string, error) {
+	b := s.newBuilder()
+	featsSQL, src, names, err := b.featureSource(feats, pairColumns, feats, scope, store.Windowing{}, false)
+	if err != nil {
+		return nil, "", err
+	}
+	top := s.d.TopN(TopN{
+		Select: []string{"m", "feature", "v", "c", "sum(c) OVER (PARTITION BY m, feature) AS rows_all",
+			"count(v) OVER (PARTITION BY m, feature) AS distinct_n"},
+		Names:       []string{"m", "feature", "v", "c", "rows_all", "distinct_n"},
+		From:        "mm_agg",
+		PartitionBy: "m, feature",
+		OrderBy:     "(v IS NULL), c DESC, v",
+		Keep:        "v IS NULL",
+		Limit:       b.bind(categoryCap),
+	})
+	q := fmt.Sprintf(`WITH mm_feats AS (%s),
+%s,
+%s,
+mm_agg AS (
+  SELECT l.m, l.feature, l.v, count(*) AS c FROM mm_long l JOIN mm_feats f ON l.m = f.m AND l.feature = f.f %s
+  UNION ALL
+  SELECT z.m, z.feature, NULL AS v, z.c FROM mm_nulls z JOIN mm_feats f ON z.m = f.m AND z.feature = f.f WHERE z.c > 0
+)
+%s
+ORDER BY m, feature, c DESC, v`, featsSQL, src, b.nullCounts(names), s.d.GroupBy(3), top)
+	index := map[modelFeature]int{}
+	var out []store.CategoricalProfile
+	err = s.collect(ctx, q, b.args, func(r Rows) error {
+		var mf modelFeature
+		var v sql.NullString
+		var c, total, distinct int64
+		if err := r.Scan(&mf.M, &mf.F, &v, &c, &total, &distinct); err != nil {
+			return err
+		}
+		i, ok := index[mf]
+		if !ok {
+			i = len(out)
+			index[mf] = i
+			out = append(out, store.CategoricalProfile{Model: mf.M, Feature: mf.F, Rows: total, Distinct: distinct})
+		}
+		if !v.Valid {
+			out[i].Nulls = c
+			return nil
+		}
+		out[i].Categories = append(out[i].Categories, store.CategoryCount{Value: v.String, Count: c})
+		return nil
+	})
+	return out, q, err
+}
