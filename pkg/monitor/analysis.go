@@ -145,11 +145,8 @@ func (s *Service) newSeries(q query.Model, f store.Feature, ref *reference) (Ser
 		series.Metric = q.Metric
 		return series, false
 	}
-	binary := false
-	if c, ok := ref.cat[k]; ok {
-		binary = c.Complete && len(c.Known) == 2
-	}
-	metric, chosenBy, err := drift.Choose(q.Metric, f.Type, rows, binary)
+	kind := drift.DetectKind(f.Type, ref.num[k], ref.cat[k])
+	metric, chosenBy, err := drift.Choose(q.Metric, kind, f.Type == store.Numeric, rows)
 	if err != nil {
 		series.Notice, series.Metric = fmt.Sprintf("%s: %v", f.Name, err), q.Metric
 		return series, false

@@ -49,7 +49,7 @@ func (s *Service) loadReference(ctx context.Context, scope store.Scope, features
 		rows: map[key]int64{}, sql: p.SQL}
 	for _, np := range p.Numeric {
 		k := key{np.Model, np.Feature}
-		b := binning.NewNumeric(probs, np.Quantiles, bins)
+		b := binning.NewFromProfile(np, probs, bins)
 		r.num[k], r.std[k], r.rows[k] = b, np.Std, np.Finite
 		if np.Finite > 0 {
 			r.numBins = append(r.numBins, store.NumericBins{Model: np.Model, Feature: np.Feature, Edges: b.Fine})

@@ -59,8 +59,8 @@ type Windowing struct {
 	Width  time.Duration
 }
 
-// NumericProfile summarises one numeric feature of one model over a scope. Quantiles align with the requested
-// probabilities and are computed over finite values (linear interpolation, as numpy's default).
+// NumericProfile summarises one numeric feature of one model over a scope; everything but the row counts is
+// computed over its finite values.
 type NumericProfile struct {
 	Model, Feature string
 	Rows           int64 // all rows of the model in scope
@@ -68,8 +68,18 @@ type NumericProfile struct {
 	NonFinite      int64 // NaN or ±Inf
 	Mean, Std      float64
 	Min, Max       float64
-	Quantiles      []float64
+	// Lower and Upper align with the requested probabilities: the order statistics numpy's linear quantile
+	// interpolates between, s[k] and s[min(k+1, n−1)] with k = ⌊p·(n−1)⌋ over the sorted finite values s.
+	Lower, Upper []float64
+	// Distinct is the number of distinct finite values; Values lists them ascending when there are at most
+	// DistinctValuesCap (nil otherwise).
+	Distinct int64
+	Values   []float64
 }
+
+// DistinctValuesCap is the most distinct finite values a numeric profile lists: Evidently treats a numeric column
+// with at most 5 unique values as categorical, and the binning of such features needs each value.
+const DistinctValuesCap = 5
 
 // CategoryCount is one category's count.
 type CategoryCount struct {
@@ -304,8 +314,9 @@ type Store interface {
 	// Profile summarises the features of a scope, one entry per (model, feature) with at least one row in scope.
 	// Numeric (sorted by model, feature): Rows = rows of the model in scope (NULL included), Finite, NonFinite;
 	// Mean and Std (population, ddof 0) over the finite values, exact for any finite magnitude (no overflow up to
-	// ±1.8e308); Min, Max; Quantiles at probs (numpy's linear definition) over the finite values, nil when there is
-	// none (then Mean, Std, Min, Max are 0). Categorical (sorted by model, feature): Rows, Nulls, Distinct
+	// ±1.8e308); Min, Max; Lower and Upper, the order statistics of numpy's linear quantiles at probs, over the
+	// finite values, nil when there is none (then Mean, Std, Min, Max are 0); Distinct, and Values where Distinct
+	// <= DistinctValuesCap. Categorical (sorted by model, feature): Rows, Nulls, Distinct
 	// (non-NULL categories), and the categoryCap most frequent categories by count descending then value.
 	Profile(ctx context.Context, scope Scope, features []Feature, probs []float64, categoryCap int) (Profile, error)
 	// Counts bins a scope per (model, window, feature). Numeric (bins from NumericBins): Bin i in [0, len(Edges)]

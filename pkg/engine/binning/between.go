@@ -3,6 +3,8 @@ package binning
 import (
 	"math"
 	"sort"
+
+	"github.com/aiops/modelmonitor/pkg/store"
 )
 
 // DiscreteMax is the largest number of distinct finite reference values for which a numeric feature is treated
@@ -10,8 +12,21 @@ import (
 // proportions). It is Evidently's rule — its default drift test treats a numerical column with at most 5 unique
 // values as categorical (chi-square, z-test for two values, Jensen–Shannon above 1000 rows). Evidently counts
 // the unique values of reference and current together; ours counts the reference's only, so bins never depend
-// on the window they score.
-const DiscreteMax = 5
+// on the window they score. The store lists the values of exactly such features (store.DistinctValuesCap).
+const DiscreteMax = store.DistinctValuesCap
+
+// NewFromProfile bins a numeric feature from its reference profile: discrete (NewDiscrete) when it has at most
+// DiscreteMax distinct finite values, else on the cuts at probs (NewBetween). No finite value: one bin.
+func NewFromProfile(p store.NumericProfile, probs []float64, bins int) Numeric {
+	if p.Distinct > 0 && p.Distinct <= DiscreteMax && len(p.Values) == int(p.Distinct) {
+		return NewDiscrete(p.Values)
+	}
+	cuts := make([]Cut, min(len(p.Lower), len(p.Upper)))
+	for i := range cuts {
+		cuts[i] = Cut{Lower: p.Lower[i], Upper: p.Upper[i]}
+	}
+	return NewBetween(probs, cuts, bins)
+}
 
 // Cut is one reference quantile as the two order statistics numpy's linear quantile interpolates between:
 //

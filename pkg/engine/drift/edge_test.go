@@ -95,7 +95,7 @@ func TestFloat32RoundTripOfADiscreteFeatureIsNoDrift(t *testing.T) {
 	if k := DetectKind(store.Numeric, b, binning.Categorical{}); k != Discrete {
 		t.Fatalf("kind %q, want %q", k, Discrete)
 	}
-	if m, why, _ := ChooseFor(query.MetricAuto, Discrete, true, 1000); m != query.MetricChi2 || why != "auto: numeric with few distinct values, reference rows 1000 <= 1000" {
+	if m, why, _ := Choose(query.MetricAuto, Discrete, true, 1000); m != query.MetricChi2 || why != "auto: numeric with few distinct values, reference rows 1000 <= 1000" {
 		t.Fatalf("auto chose %s (%s)", m, why)
 	}
 	w := Compute(numericInput(query.MetricWasserstein, b, ref, cur, f.RefStd))
@@ -123,7 +123,7 @@ func TestBinaryIntegerFeatureGetsTheZTestLikeABoolean(t *testing.T) {
 	if k := DetectKind(store.Numeric, b, binning.Categorical{}); k != Binary {
 		t.Fatalf("kind %q, want binary", k)
 	}
-	m, why, err := ChooseFor(query.MetricAuto, Binary, true, 500)
+	m, why, err := Choose(query.MetricAuto, Binary, true, 500)
 	if err != nil || m != query.MetricZTest || why != "auto: binary, reference rows 500 <= 1000" {
 		t.Fatalf("auto chose %s (%s, %v)", m, why, err)
 	}
@@ -144,7 +144,7 @@ func TestBinaryIntegerFeatureGetsTheZTestLikeABoolean(t *testing.T) {
 	if value(t, boolean) != value(t, num) {
 		t.Fatalf("boolean p %v, integer p %v", value(t, boolean), value(t, num))
 	}
-	if _, _, err := ChooseFor(query.MetricZTest, Discrete, true, 500); err == nil {
+	if _, _, err := Choose(query.MetricZTest, Discrete, true, 500); err == nil {
 		t.Fatalf("ztest on three values must be refused")
 	}
 }
@@ -186,7 +186,7 @@ func TestAutoSwitchesAboveAThousandRows(t *testing.T) {
 		rows int64
 		want string
 	}{{900, query.MetricKS}, {1000, query.MetricKS}, {1001, query.MetricWasserstein}} {
-		if m, _, _ := ChooseFor(query.MetricAuto, Continuous, true, c.rows); m != c.want {
+		if m, _, _ := Choose(query.MetricAuto, Continuous, true, c.rows); m != c.want {
 			t.Errorf("%d rows: %s, want %s", c.rows, m, c.want)
 		}
 	}

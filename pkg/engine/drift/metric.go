@@ -78,7 +78,7 @@ func DetectKind(t store.FeatureType, num binning.Numeric, cat binning.Categorica
 	return Categorical
 }
 
-// ChooseFor resolves the metric for one feature of the given kind: `auto` picks by kind and reference size
+// Choose resolves the metric for one feature of the given kind: `auto` picks by kind and reference size
 // (referenceRows counted as AutoSmallReference says) and explains the choice; an explicit metric is checked
 // against the feature (no silent substitution). numeric says the feature is numeric (KS and Wasserstein need
 // numbers; a binary or discrete numeric feature may still ask for them).
@@ -90,7 +90,7 @@ func DetectKind(t store.FeatureType, num binning.Numeric, cat binning.Categorica
 //	categorical  chi2           js
 //
 // This is Evidently's default test table (its n_unique <= 5 rule included).
-func ChooseFor(metric string, kind Kind, numeric bool, referenceRows int64) (string, string, error) {
+func Choose(metric string, kind Kind, numeric bool, referenceRows int64) (string, string, error) {
 	if metric != query.MetricAuto {
 		switch {
 		case !numeric && (metric == query.MetricKS || metric == query.MetricWasserstein):
@@ -119,17 +119,4 @@ func ChooseFor(metric string, kind Kind, numeric bool, referenceRows int64) (str
 		cmp = ">"
 	}
 	return chosen, fmt.Sprintf("auto: %s, reference rows %d %s %d", kind, referenceRows, cmp, AutoSmallReference), nil
-}
-
-// Choose is ChooseFor for a feature whose kind is known from its SQL type only (binary: a categorical with
-// two categories).
-func Choose(metric string, t store.FeatureType, referenceRows int64, binary bool) (string, string, error) {
-	kind := Continuous
-	switch {
-	case t == store.Categorical && binary:
-		kind = Binary
-	case t == store.Categorical:
-		kind = Categorical
-	}
-	return ChooseFor(metric, kind, t == store.Numeric, referenceRows)
 }
