@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/aiops/modelmonitor/pkg/engine/binning"
@@ -94,13 +95,24 @@ func (r *reference) histograms(c store.Counts) (map[int64]map[key]drift.NumericH
 		h, ok := num[nc.Window][k]
 		if !ok {
 			h = drift.NewNumericHist(b)
+			h.Min, h.Max = make([]float64, len(h.Counts)), make([]float64, len(h.Counts))
 		}
 		switch {
 		case nc.Bin == store.BinNull:
 			h.Null += float64(nc.Count)
 		case nc.Bin == store.BinNonFinite:
 			h.NonFinite += float64(nc.Count)
+		case nc.Bin == store.BinValue:
+			if h.Values == nil {
+				h.Values = &drift.Values{}
+			}
+			h.Values.X, h.Values.N = append(h.Values.X, nc.Value), append(h.Values.N, float64(nc.Count))
 		case nc.Bin >= 0 && nc.Bin < len(h.Counts):
+			if h.Counts[nc.Bin] == 0 {
+				h.Min[nc.Bin], h.Max[nc.Bin] = nc.Min, nc.Max
+			} else {
+				h.Min[nc.Bin], h.Max[nc.Bin] = math.Min(h.Min[nc.Bin], nc.Min), math.Max(h.Max[nc.Bin], nc.Max)
+			}
 			h.Counts[nc.Bin] += float64(nc.Count)
 			h.Sums[nc.Bin] += nc.Sum
 		}

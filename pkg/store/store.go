@@ -124,6 +124,9 @@ type CategoricalBins struct {
 const (
 	BinNull      = -1
 	BinNonFinite = -2
+	// BinValue rows are not bins: one distinct finite value (Value) of a sample with at most ValuesMaxRows finite
+	// rows, and how many rows have it (Count). They come in addition to the bins.
+	BinValue = -3
 )
 
 // Category kinds returned by the categorical count query.
@@ -134,15 +137,23 @@ const (
 	KindNull     = 3
 )
 
-// NumericCount is the count and sum of finite values of one (model, window, feature, bin).
+// NumericCount is the count and sum of finite values of one (model, window, feature, bin), with the smallest and
+// largest of them (Min, Max; 0 for the special bins). For Bin == BinValue, Value is the distinct value counted.
 type NumericCount struct {
-	Model   string
-	Window  int64
-	Feature string
-	Bin     int
-	Count   int64
-	Sum     float64
+	Model    string
+	Window   int64
+	Feature  string
+	Bin      int
+	Count    int64
+	Sum      float64
+	Min, Max float64
+	Value    float64
 }
+
+// ValuesMaxRows is the largest sample (finite rows of one model, window and feature) whose distinct values Counts
+// lists with their counts: enough for the exact two-sample KS test where `auto` tests (references of at most
+// 1000 rows), and a bound of 1000 value rows per (model, window, feature) on what the store returns.
+const ValuesMaxRows = 1000
 
 // CategoryWindowCount is the count of one (model, window, feature, category kind, category).
 type CategoryWindowCount struct {
@@ -321,7 +332,8 @@ type Store interface {
 	Profile(ctx context.Context, scope Scope, features []Feature, probs []float64, categoryCap int) (Profile, error)
 	// Counts bins a scope per (model, window, feature). Numeric (bins from NumericBins): Bin i in [0, len(Edges)]
 	// counts the finite values with Edges[i-1] <= v < Edges[i] and carries their Sum (±Inf when the sum
-	// overflows); BinNonFinite counts NaN/±Inf, BinNull the NULL values (Sum 0). Categorical: KindCategory per Top
+	// overflows) and their Min and Max; BinNonFinite counts NaN/±Inf, BinNull the NULL values (Sum 0); BinValue
+	// rows list the distinct finite values with their counts of every sample with at most ValuesMaxRows finite rows. Categorical: KindCategory per Top
 	// category (Category set), KindOther for the known categories outside Top and, when Complete is false, for
 	// unknown ones; KindUnseen for values outside Known when Complete; KindNull for NULL. Only non-zero counts.
 	Counts(ctx context.Context, scope Scope, w Windowing, num []NumericBins, cat []CategoricalBins) (Counts, error)

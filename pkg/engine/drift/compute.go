@@ -21,10 +21,6 @@ type Input struct {
 	Num            binning.Numeric
 	RefNum, CurNum NumericHist
 	RefStd         float64
-	// RefValues and CurValues are the two samples as distinct finite values with counts, where the store
-	// returned them (samples small enough; nil otherwise). With both present KS and Wasserstein are computed on
-	// the values themselves instead of the bins.
-	RefValues, CurValues *Values
 
 	Cat            binning.Categorical
 	RefCat, CurCat CategoricalHist
@@ -52,7 +48,8 @@ type Result struct {
 	BinningBound *float64
 }
 
-// Values is a numeric sample as its distinct finite values X and their counts N (same length).
+// Values is a numeric sample as its distinct finite values X and their counts N (same length; a value may
+// repeat, its counts then add).
 type Values struct {
 	X, N []float64
 }
@@ -173,8 +170,8 @@ func ks(in Input) (scored, error) {
 	if in.Type != store.Numeric {
 		return scored{}, fmt.Errorf("ks needs a numeric feature")
 	}
-	if in.RefValues != nil && in.CurValues != nil && !in.Num.Discrete() {
-		r, err := stats.KSTwoSample(in.RefValues.X, in.RefValues.N, in.CurValues.X, in.CurValues.N)
+	if rv, cv := in.RefNum.Values, in.CurNum.Values; rv != nil && cv != nil && !in.Num.Discrete() {
+		r, err := stats.KSTwoSample(rv.X, rv.N, cv.X, cv.N)
 		method := "asymptotic"
 		if r.Exact {
 			method = "exact"
@@ -201,9 +198,9 @@ func wasserstein(in Input) (scored, error) {
 	sc := scored{method: "binned"}
 	var w float64
 	var err error
-	if in.RefValues != nil && in.CurValues != nil {
+	if rv, cv := in.RefNum.Values, in.CurNum.Values; rv != nil && cv != nil {
 		sc.method = "exact"
-		w, err = stats.Wasserstein(in.RefValues.X, in.RefValues.N, in.CurValues.X, in.CurValues.N)
+		w, err = stats.Wasserstein(rv.X, rv.N, cv.X, cv.N)
 	} else {
 		w, err = stats.Wasserstein(means(in.RefNum), in.RefNum.Counts, means(in.CurNum), in.CurNum.Counts)
 	}

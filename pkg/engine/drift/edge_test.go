@@ -164,7 +164,7 @@ func TestKSUsesExactPValueOnSmallSamples(t *testing.T) {
 		b := binning.NewNumeric(probs, quantiles, 10)
 		in := numericInput(query.MetricKS, b, hist(b, c.RefValues, c.RefCounts), hist(b, c.CurValues, c.CurCounts), 1)
 		binned := Compute(in)
-		in.RefValues, in.CurValues = &Values{X: c.RefValues, N: c.RefCounts}, &Values{X: c.CurValues, N: c.CurCounts}
+		in.RefNum.Values, in.CurNum.Values = &Values{X: c.RefValues, N: c.RefCounts}, &Values{X: c.CurValues, N: c.CurCounts}
 		exact := Compute(in)
 		if got := value(t, exact); math.Abs(got-c.P) > 1e-9*c.P || *exact.Statistic != c.D || exact.Method != "exact" || !*exact.Drift {
 			t.Fatalf("exact KS p %v D %v method %q, want p %v D %v exact", got, *exact.Statistic, exact.Method, c.P, c.D)

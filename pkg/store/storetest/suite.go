@@ -146,8 +146,9 @@ func checkProfile(t *testing.T, st store.Store) {
 	}
 }
 
-// Edges [2, 4]: bin 0 below 2, bin 1 on [2, 4), bin 2 from 4. Window 0: 1 → 0; 2, 3 → 1 (sum 5); NULL. Window 1:
-// 4, 5 → 2 (sum 9); NaN, +Inf non-finite. c with Top [u], Known [u, v], complete: window 0 u ×2, v other, NULL;
+// Edges [2, 4]: bin 0 below 2, bin 1 on [2, 4), bin 2 from 4. Window 0: 1 → 0; 2, 3 → 1 (sum 5, min 2, max 3);
+// NULL. Window 1: 4, 5 → 2 (sum 9); NaN, +Inf non-finite. Both windows are small samples, so their distinct finite
+// values come too (BinValue): 1, 2, 3 and 4, 5, once each. c with Top [u], Known [u, v], complete: window 0 u ×2, v other, NULL;
 // window 1 u ×2, v other, w unseen.
 func checkCounts(t *testing.T, st store.Store) {
 	got, err := st.Counts(ctx, twoDays, daily, []store.NumericBins{{Model: "a", Feature: "x", Edges: []float64{2, 4}}},
@@ -155,13 +156,17 @@ func checkCounts(t *testing.T, st store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	byBin := func(c store.NumericCount) string { return k(c.Window, c.Bin) }
+	byBin := func(c store.NumericCount) string { return k(c.Window, c.Bin, c.Value) }
+	value := func(w int64, v float64) store.NumericCount {
+		return store.NumericCount{Model: "a", Window: w, Feature: "x", Bin: store.BinValue, Count: 1, Value: v}
+	}
 	expect(t, "numeric counts", sorted(got.Numeric, byBin), sorted([]store.NumericCount{
-		{Model: "a", Window: 0, Feature: "x", Bin: 0, Count: 1, Sum: 1},
-		{Model: "a", Window: 0, Feature: "x", Bin: 1, Count: 2, Sum: 5},
+		{Model: "a", Window: 0, Feature: "x", Bin: 0, Count: 1, Sum: 1, Min: 1, Max: 1},
+		{Model: "a", Window: 0, Feature: "x", Bin: 1, Count: 2, Sum: 5, Min: 2, Max: 3},
 		{Model: "a", Window: 0, Feature: "x", Bin: store.BinNull, Count: 1},
-		{Model: "a", Window: 1, Feature: "x", Bin: 2, Count: 2, Sum: 9},
+		{Model: "a", Window: 1, Feature: "x", Bin: 2, Count: 2, Sum: 9, Min: 4, Max: 5},
 		{Model: "a", Window: 1, Feature: "x", Bin: store.BinNonFinite, Count: 2},
+		value(0, 1), value(0, 2), value(0, 3), value(1, 4), value(1, 5),
 	}, byBin))
 	byKind := func(c store.CategoryWindowCount) string { return k(c.Window, c.Kind, c.Category) }
 	expect(t, "categorical counts", sorted(got.Categorical, byKind), sorted([]store.CategoryWindowCount{
