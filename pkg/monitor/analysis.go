@@ -86,7 +86,7 @@ func (s *Service) Drift(ctx context.Context, req Request) (Result, error) {
 		}
 		for i := 0; i < p.windows; i++ {
 			idx := int64(i + p.trailing)
-			in := s.input(series, ref, k)
+			in := s.input(req.Query, series, ref, k)
 			in.CurNum, in.CurCat = num[idx][k], cat[idx][k]
 			if p.trailing > 0 {
 				in.RefNum, in.RefCat = trailingReference(ref, k, num, cat, idx, p.trailing)
@@ -124,7 +124,7 @@ func (s *Service) Distribution(ctx context.Context, req Request) (Result, error)
 		k := key{f.Model, f.Name}
 		series, ok := s.newSeries(req.Query, f, ref)
 		if ok {
-			in := s.input(series, ref, k)
+			in := s.input(req.Query, series, ref, k)
 			in.CurNum, in.CurCat = num[0][k], cat[0][k]
 			fillEmpty(&in, ref, k)
 			series.Windows = []WindowScore{{Start: req.From, Result: drift.Compute(in)}}
@@ -162,9 +162,9 @@ func (s *Service) newSeries(q query.Model, f store.Feature, ref *reference) (Ser
 	return series, true
 }
 
-func (s *Service) input(series Series, ref *reference, k key) drift.Input {
+func (s *Service) input(q query.Model, series Series, ref *reference, k key) drift.Input {
 	return drift.Input{Metric: series.Metric, Threshold: series.Threshold, Direction: series.Direction,
-		Type: series.Feature.Type, MinSamples: s.cfg.MinSamples, Num: ref.num[k], Cat: ref.cat[k], RefStd: ref.std[k],
+		Type: series.Feature.Type, MinSamples: s.minSamples(q), Num: ref.num[k], Cat: ref.cat[k], RefStd: ref.std[k],
 		RefNum: ref.refNum[k], RefCat: ref.refCat[k]}
 }
 
@@ -207,4 +207,12 @@ func fillEmpty(in *drift.Input, ref *reference, k key) {
 			in.RefCat = drift.NewCategoricalHist(b)
 		}
 	}
+}
+
+// minSamples is the query's minSamples where it sets one, else the data source's.
+func (s *Service) minSamples(q query.Model) int {
+	if q.MinSamples != nil {
+		return *q.MinSamples
+	}
+	return s.cfg.MinSamples
 }

@@ -145,7 +145,7 @@ func (s *Service) diagnosis(ctx context.Context, req Request) (DiagnosisResult, 
 			est[modelWindow{es.Model, pt.Start.Unix()}] = pt.Value
 		}
 	}
-	minSamples := int64(s.cfg.MinSamples)
+	minSamples := int64(s.minSamples(req.Query))
 	for _, m := range models {
 		dm := DiagnosisModel{Model: m}
 		l, hasLabels := lab[m]
@@ -253,7 +253,7 @@ func (s *Service) diagnosisLabels(ctx context.Context, req Request, p plan, res 
 		return nil, err
 	}
 	res.SQL = append(res.SQL, cur.SQL...)
-	minSamples := int64(s.cfg.MinSamples)
+	minSamples := int64(s.minSamples(req.Query))
 	ref, err := s.store.Performance(ctx, p.refScope, store.Windowing{}, preq)
 	if err != nil {
 		return nil, err

@@ -150,7 +150,7 @@ func (s *Service) EstimatedPerformance(ctx context.Context, req Request) (Estima
 		k := modelWindow{b.Model, b.Window}
 		hist[k] = append(hist[k], cbpe.PredictedBucket{Bucket: b.Bucket, Positive: b.Positive, Count: b.Count})
 	}
-	minSamples := int64(s.cfg.MinSamples)
+	minSamples := int64(s.minSamples(req.Query))
 	for _, m := range models {
 		var cbs []cbpe.CalibrationBucket
 		for _, b := range refBuckets[m] {

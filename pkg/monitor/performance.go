@@ -160,7 +160,7 @@ func (s *Service) Performance(ctx context.Context, req Request) (PerformanceResu
 	for _, c := range agg.Classes {
 		cls[modelWindow{c.Model, c.Window}] = append(cls[modelWindow{c.Model, c.Window}], c)
 	}
-	minSamples := int64(s.cfg.MinSamples)
+	minSamples := int64(s.minSamples(req.Query))
 	for _, m := range models {
 		metrics := PerformanceMetrics
 		switch task[m] {

@@ -150,7 +150,7 @@ func (s *Service) Quality(ctx context.Context, req Request) (QualityResult, erro
 			models = append(models, f.Model)
 		}
 	}
-	minSamples := int64(s.cfg.MinSamples)
+	minSamples := int64(s.minSamples(req.Query))
 	// share builds one share series from a per-window numerator; the denominator is the window's rows.
 	share := func(m, check, feature string, num func(idx int64) int64) QualitySeries {
 		qs := QualitySeries{Model: m, Check: check, Feature: feature, Meta: map[string]any{}}
