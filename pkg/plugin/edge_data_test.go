@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+
 	"github.com/aiops/modelmonitor/pkg/settings"
 )
 
@@ -133,5 +135,68 @@ func TestEdgeDataThroughQueryData(t *testing.T) {
 	}
 	if psi, _ := driftOf(t, ds, "f", "psi"); psi != 0 {
 		t.Errorf("f: PSI = %v, want 0", psi)
+	}
+}
+
+// labelStore is a binary model "L" with 200 rows on day 1: score i/200 (i = 1..200) and a label column holding
+// 'pos' for i > 100 and 'neg' otherwise.
+func labelStore(t *testing.T) settings.Settings {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "labels.duckdb")
+	db, err := sql.Open("duckdb", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`CREATE TABLE inference_log AS SELECT TIMESTAMP '2026-01-01' + INTERVAL (i) MINUTE AS ts, 'L' AS model_id,
+		'L-' || i AS prediction_id, CAST(i >= 100 AS INTEGER) AS prediction, i / 200 AS score,
+		CASE WHEN i > 100 THEN 'pos' ELSE 'neg' END AS y, i % 7 AS k FROM range(1, 201) r(i)`); err != nil {
+		t.Fatal(err)
+	}
+	cfg := settings.Defaults()
+	cfg.Path, cfg.VersionColumn, cfg.LabelColumn, cfg.LabelsTable, cfg.RegistryTable, cfg.SegmentColumns = path, "", "y", "", "", nil
+	return cfg
+}
+
+func perfValue(t *testing.T, frames data.Frames, name string) (*float64, []data.Notice) {
+	t.Helper()
+	for _, f := range frames {
+		if f.Name == name {
+			v, ok := f.Fields[1].ConcreteAt(0)
+			if !ok {
+				return nil, frames[0].Meta.Notices
+			}
+			x := v.(float64)
+			return &x, frames[0].Meta.Notices
+		}
+	}
+	t.Fatalf("no frame %q", name)
+	return nil, nil
+}
+
+// Issue 9 item 7: labels 'pos'/'neg' are not silently "no labels": a notice names them and how to read them, and
+// with positiveLabel "pos" they are read (accuracy at 0.5: only i = 100, score 0.5 and label neg, is wrong →
+// 199/200 = 0.995; label coverage 1).
+func TestLabelsThatAreNot01(t *testing.T) {
+	cfg := labelStore(t)
+	q := `{"queryType":"performance","model":"L","window":"1d"}`
+	ds := New(cfg, nil)
+	frames := mustOK(t, run(t, ds, q, day1, day2))
+	ds.Dispose()
+	coverage, notices := perfValue(t, frames, "L · label_coverage")
+	want := "model L: 200 labels are neither the positive class (1, true, yes) nor the negative one (0, false, no), " +
+		"so they count as unlabelled; name the positive class with positiveLabel in the data source settings"
+	if coverage == nil || *coverage != 0 || len(notices) == 0 || notices[0].Text != want {
+		t.Fatalf("coverage %v, notices %v", coverage, notices)
+	}
+	cfg.PositiveLabel = "pos"
+	ds = New(cfg, nil)
+	defer ds.Dispose()
+	frames = mustOK(t, run(t, ds, q, day1, day2))
+	if acc, _ := perfValue(t, frames, "L · accuracy"); acc == nil || *acc != 0.995 {
+		t.Fatalf("accuracy %v, want 0.995", acc)
+	}
+	if cov, _ := perfValue(t, frames, "L · label_coverage"); cov == nil || *cov != 1 {
+		t.Fatalf("coverage %v, want 1", cov)
 	}
 }

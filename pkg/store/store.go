@@ -217,7 +217,8 @@ type Quality struct {
 
 // PerformanceRequest says how a performance aggregate reads labels and decides. Labels come from the log row
 // when the label column is mapped, else from the labels table (latest label per prediction id with label_ts <=
-// LabelsUntil). Binary labels are 0/1 (or booleans); other values do not count as labelled.
+// LabelsUntil). Binary labels are read by settings.LabelClasses (1/true/yes and 0/false/no, or positiveLabel
+// against every other label); other values do not count as labelled.
 type PerformanceRequest struct {
 	Threshold   float64   // score >= Threshold predicts the positive class
 	LabelsUntil time.Time // labels known by then count (labels table only)
@@ -236,9 +237,12 @@ type WindowPerformance struct {
 	Model          string
 	Window         int64
 	Served         int64   // rows in the window
-	Labelled       int64   // rows with a 0/1 label known in time and a non-NULL score
+	Labelled       int64   // rows with a readable binary label known in time and a non-NULL score
 	TP, FP, TN, FN int64   // at the decision threshold, over the labelled rows
 	LogLossSum     float64 // Σ −(y ln p + (1−y) ln(1−p)), p clipped to [1e-15, 1−1e-15]
+	// Unreadable counts the rows whose label is present but neither the positive nor the negative class
+	// (settings.LabelClasses), e.g. 'pos' and 'neg' without positiveLabel; they do not count as labelled.
+	Unreadable int64
 	// LagHours are the median and 90th percentile of label_ts − ts over the window's labels from the labels table
 	// (nil where no label has a time: none known yet, or labels taken from a label column).
 	LagP50Hours, LagP90Hours *float64
