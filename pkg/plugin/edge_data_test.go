@@ -200,3 +200,43 @@ func TestLabelsThatAreNot01(t *testing.T) {
 		t.Fatalf("coverage %v, want 1", cov)
 	}
 }
+
+// Issue 9 item 5: CBPE on a reference whose labels are all one class is refused for that model with a notice,
+// and the other model of the query keeps its estimate. Model A's 200 reference labels are all 1; model B's are
+// 1 for i > 100. Both have 200 scored rows on day 2.
+func TestCBPEOnAOneClassReference(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cbpe.duckdb")
+	db, err := sql.Open("duckdb", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`CREATE TABLE inference_log AS SELECT TIMESTAMP '2026-01-01' + INTERVAL (d - 1) DAY + INTERVAL (i) MINUTE AS ts,
+		m AS model_id, m || '-' || d || '-' || i AS prediction_id, CAST(i >= 100 AS INTEGER) AS prediction, i / 200 AS score,
+		CASE WHEN d = 1 THEN CASE WHEN m = 'A' OR i > 100 THEN 1 ELSE 0 END END AS label, i % 7 AS k
+		FROM range(1, 201) r(i), range(1, 3) a(d), (VALUES ('A'), ('B')) v(m)`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	cfg := settings.Defaults()
+	cfg.Path, cfg.VersionColumn, cfg.LabelColumn, cfg.LabelsTable, cfg.RegistryTable, cfg.SegmentColumns = path, "", "label", "", "", nil
+	ds := New(cfg, nil)
+	defer ds.Dispose()
+	frames := mustOK(t, run(t, ds, `{"queryType":"estimatedPerformance","window":"1d",`+refDay1+`}`, day2, day2.Add(24*time.Hour)))
+	a, _ := perfValue(t, frames, "A · accuracy")
+	b, _ := perfValue(t, frames, "B · accuracy")
+	if a != nil || b == nil {
+		t.Fatalf("accuracy A %v (want none), B %v (want an estimate)", a, b)
+	}
+	want := "the labelled reference of A has only positive labels (200 rows): calibration needs both classes, no estimate"
+	found := false
+	for _, f := range frames {
+		if f.Name == "A · accuracy" {
+			for _, n := range f.Meta.Notices {
+				found = found || strings.Contains(n.Text, want)
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("no notice %q on A · accuracy", want)
+	}
+}
