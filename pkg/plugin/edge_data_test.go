@@ -240,3 +240,26 @@ func TestCBPEOnAOneClassReference(t *testing.T) {
 		t.Fatalf("no notice %q on A · accuracy", want)
 	}
 }
+
+// Issue 9 item 10: diagnosis without any labels (no label column, no labels table) returns the label-free
+// evidence with a notice instead of a 400.
+func TestDiagnosisWithoutLabels(t *testing.T) {
+	cfg := labelStore(t)
+	cfg.LabelColumn = ""
+	ds := New(cfg, nil)
+	defer ds.Dispose()
+	r := run(t, ds, `{"queryType":"diagnosis","model":"L","window":"1d","reference":{"type":"range","from":"2026-01-01T00:00:00Z","to":"2026-01-01T12:00:00Z"}}`, day1, day2)
+	frames := mustOK(t, r)
+	want := "no labels (performance needs labels: map labelColumn, or labelsTable and predictionIdColumn): concept drift and " +
+		"prior shift need labels; the evidence shown is label-free (pipeline breaks, covariate shift, prediction drift)"
+	found, names := false, []string{}
+	for _, n := range frames[0].Meta.Notices {
+		found = found || n.Text == want
+	}
+	for _, f := range frames {
+		names = append(names, f.Name)
+	}
+	if !found || !strings.Contains(strings.Join(names, ","), "L · covariate_shift") {
+		t.Fatalf("notices %v, frames %v", frames[0].Meta.Notices, names)
+	}
+}

@@ -229,6 +229,13 @@ type PerformanceRequest struct {
 	ClassModels []string
 }
 
+// NoLabelsError is the error of the label-reading aggregates when the store has no labels at all: no label
+// column mapped and no labels table (or none found). Analyses that can do without labels test for it with
+// errors.As.
+type NoLabelsError struct{ Reason string }
+
+func (e NoLabelsError) Error() string { return e.Reason }
+
 // ScoreBuckets is the number of equal-width score buckets of [0, 1] in the performance histograms.
 const ScoreBuckets = 1000
 

@@ -128,14 +128,14 @@ func (s *Store) checkPerformanceColumns(ctx context.Context) (bool, error) {
 		return false, nil
 	}
 	if cfg.LabelsTable == "" || cfg.PredictionIDColumn == "" {
-		return false, fmt.Errorf("performance needs labels: map labelColumn, or labelsTable and predictionIdColumn")
+		return false, store.NoLabelsError{Reason: "performance needs labels: map labelColumn, or labelsTable and predictionIdColumn"}
 	}
 	cols, err := s.columns(ctx, cfg.LabelsTable)
 	if err != nil {
 		return false, err
 	}
 	if cols == nil {
-		return false, fmt.Errorf("labels table %q not found (map labelColumn if labels are in the log rows)", cfg.LabelsTable)
+		return false, store.NoLabelsError{Reason: fmt.Sprintf("labels table %q not found (map labelColumn if labels are in the log rows)", cfg.LabelsTable)}
 	}
 	var missing []string
 	for _, c := range []string{"prediction_id", "label", "label_ts"} {
