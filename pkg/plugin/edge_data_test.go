@@ -263,3 +263,44 @@ func TestDiagnosisWithoutLabels(t *testing.T) {
 		t.Fatalf("notices %v, frames %v", frames[0].Meta.Notices, names)
 	}
 }
+
+// Issue 9 item 6: the last, partial window is not a volume drop. Model "u" logs one row every 15 minutes (96 a
+// day); the reference is day 1. Evaluated at 06:00, 12:00 and 23:00 of day 3, its partial window has 24, 48 and 92
+// rows, expected 96 × 6/24, 12/24 and 23/24 of a day: volume_ratio 1 each time, never a pipeline break.
+func TestPartialLastWindowIsNotAVolumeDrop(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "uniform.duckdb")
+	db, err := sql.Open("duckdb", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`CREATE TABLE inference_log AS SELECT TIMESTAMP '2026-01-01' + INTERVAL (15 * i) MINUTE AS ts,
+		'u' AS model_id, 'u-' || i AS prediction_id, i % 5 AS k FROM range(0, 3 * 96) r(i)`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	cfg := settings.Defaults()
+	cfg.Path, cfg.VersionColumn, cfg.PredictionColumn, cfg.ScoreColumn, cfg.LabelsTable, cfg.RegistryTable, cfg.SegmentColumns =
+		path, "", "", "", "", "", nil
+	ds := New(cfg, nil)
+	defer ds.Dispose()
+	day3 := day1.Add(48 * time.Hour)
+	for _, hours := range []int{6, 12, 23} {
+		to := day3.Add(time.Duration(hours) * time.Hour)
+		frames := mustOK(t, run(t, ds, `{"queryType":"dataQuality","model":"u","window":"1d",`+refDay1+`}`, day2, to))
+		found := false
+		for _, f := range frames {
+			if f.Name != "u · volume_ratio" {
+				continue
+			}
+			found = true
+			last, ok := f.Fields[1].ConcreteAt(f.Rows() - 1)
+			elapsed := f.Meta.Custom.(map[string]any)["partialWindowElapsed"]
+			if !ok || last.(float64) != 1 || elapsed != float64(hours)/24 {
+				t.Errorf("at %02d:00: last volume_ratio %v (elapsed %v), want 1 (elapsed %v)", hours, last, elapsed, float64(hours)/24)
+			}
+		}
+		if !found {
+			t.Fatalf("no u · volume_ratio frame among %d frames", len(frames))
+		}
+	}
+}
