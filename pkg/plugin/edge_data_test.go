@@ -45,12 +45,6 @@ func edgeStore(t *testing.T) settings.Settings {
 			ref, cur = expand(c.RefValues, c.RefCounts), expand(c.CurValues, c.CurCounts)
 		}
 	}
-	path := filepath.Join(t.TempDir(), "edge.duckdb")
-	db, err := sql.Open("duckdb", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	stmts := []string{
 		`CREATE TABLE xs (d INT, i INT, x DOUBLE)`,
 		`INSERT INTO xs VALUES ` + rowsOf(1, ref) + `, ` + rowsOf(2, cur),
@@ -64,6 +58,20 @@ func edgeStore(t *testing.T) settings.Settings {
 			FROM range(1, 3) a(d), range(1, 1001) r(i)) g
 		LEFT JOIN xs USING (d, i)`,
 	}
+	return logStore(t, stmts...)
+}
+
+// logStore writes a DuckDB file with the statements and returns settings reading it with every optional name
+// switched off (no version, prediction, score or label column, no labels or registry table, no segments); tests
+// map what their log has.
+func logStore(t *testing.T, stmts ...string) settings.Settings {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "log.duckdb")
+	db, err := sql.Open("duckdb", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
 	for _, s := range stmts {
 		if _, err := db.Exec(s); err != nil {
 			t.Fatalf("%v\n%s", err, s)
@@ -142,19 +150,10 @@ func TestEdgeDataThroughQueryData(t *testing.T) {
 // 'pos' for i > 100 and 'neg' otherwise.
 func labelStore(t *testing.T) settings.Settings {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "labels.duckdb")
-	db, err := sql.Open("duckdb", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Exec(`CREATE TABLE inference_log AS SELECT TIMESTAMP '2026-01-01' + INTERVAL (i) MINUTE AS ts, 'L' AS model_id,
+	cfg := logStore(t, `CREATE TABLE inference_log AS SELECT TIMESTAMP '2026-01-01' + INTERVAL (i) MINUTE AS ts, 'L' AS model_id,
 		'L-' || i AS prediction_id, CAST(i >= 100 AS INTEGER) AS prediction, i / 200 AS score,
-		CASE WHEN i > 100 THEN 'pos' ELSE 'neg' END AS y, i % 7 AS k FROM range(1, 201) r(i)`); err != nil {
-		t.Fatal(err)
-	}
-	cfg := settings.Defaults()
-	cfg.Path, cfg.VersionColumn, cfg.LabelColumn, cfg.LabelsTable, cfg.RegistryTable, cfg.SegmentColumns = path, "", "y", "", "", nil
+		CASE WHEN i > 100 THEN 'pos' ELSE 'neg' END AS y, i % 7 AS k FROM range(1, 201) r(i)`)
+	cfg.PredictionColumn, cfg.ScoreColumn, cfg.LabelColumn = "prediction", "score", "y"
 	return cfg
 }
 
@@ -205,20 +204,11 @@ func TestLabelsThatAreNot01(t *testing.T) {
 // and the other model of the query keeps its estimate. Model A's 200 reference labels are all 1; model B's are
 // 1 for i > 100. Both have 200 scored rows on day 2.
 func TestCBPEOnAOneClassReference(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "cbpe.duckdb")
-	db, err := sql.Open("duckdb", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Exec(`CREATE TABLE inference_log AS SELECT TIMESTAMP '2026-01-01' + INTERVAL (d - 1) DAY + INTERVAL (i) MINUTE AS ts,
+	cfg := logStore(t, `CREATE TABLE inference_log AS SELECT TIMESTAMP '2026-01-01' + INTERVAL (d - 1) DAY + INTERVAL (i) MINUTE AS ts,
 		m AS model_id, m || '-' || d || '-' || i AS prediction_id, CAST(i >= 100 AS INTEGER) AS prediction, i / 200 AS score,
 		CASE WHEN d = 1 THEN CASE WHEN m = 'A' OR i > 100 THEN 1 ELSE 0 END END AS label, i % 7 AS k
-		FROM range(1, 201) r(i), range(1, 3) a(d), (VALUES ('A'), ('B')) v(m)`); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	cfg := settings.Defaults()
-	cfg.Path, cfg.VersionColumn, cfg.LabelColumn, cfg.LabelsTable, cfg.RegistryTable, cfg.SegmentColumns = path, "", "label", "", "", nil
+		FROM range(1, 201) r(i), range(1, 3) a(d), (VALUES ('A'), ('B')) v(m)`)
+	cfg.PredictionColumn, cfg.ScoreColumn, cfg.LabelColumn = "prediction", "score", "label"
 	ds := New(cfg, nil)
 	defer ds.Dispose()
 	frames := mustOK(t, run(t, ds, `{"queryType":"estimatedPerformance","window":"1d",`+refDay1+`}`, day2, day2.Add(24*time.Hour)))
@@ -268,19 +258,8 @@ func TestDiagnosisWithoutLabels(t *testing.T) {
 // day); the reference is day 1. Evaluated at 06:00, 12:00 and 23:00 of day 3, its partial window has 24, 48 and 92
 // rows, expected 96 × 6/24, 12/24 and 23/24 of a day: volume_ratio 1 each time, never a pipeline break.
 func TestPartialLastWindowIsNotAVolumeDrop(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "uniform.duckdb")
-	db, err := sql.Open("duckdb", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Exec(`CREATE TABLE inference_log AS SELECT TIMESTAMP '2026-01-01' + INTERVAL (15 * i) MINUTE AS ts,
-		'u' AS model_id, 'u-' || i AS prediction_id, i % 5 AS k FROM range(0, 3 * 96) r(i)`); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	cfg := settings.Defaults()
-	cfg.Path, cfg.VersionColumn, cfg.PredictionColumn, cfg.ScoreColumn, cfg.LabelsTable, cfg.RegistryTable, cfg.SegmentColumns =
-		path, "", "", "", "", "", nil
+	cfg := logStore(t, `CREATE TABLE inference_log AS SELECT TIMESTAMP '2026-01-01' + INTERVAL (15 * i) MINUTE AS ts,
+		'u' AS model_id, 'u-' || i AS prediction_id, i % 5 AS k FROM range(0, 3 * 96) r(i)`)
 	ds := New(cfg, nil)
 	defer ds.Dispose()
 	day3 := day1.Add(48 * time.Hour)
