@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/aiops/modelmonitor/pkg/engine/binning"
 	"github.com/aiops/modelmonitor/pkg/engine/drift"
 	"github.com/aiops/modelmonitor/pkg/query"
 	"github.com/aiops/modelmonitor/pkg/store"
@@ -77,6 +78,7 @@ func (s *Service) Drift(ctx context.Context, req Request) (Result, error) {
 	}
 	num, cat := ref.histograms(counts)
 	res := Result{Window: p.window, SQL: append(append([]string{}, ref.sql...), counts.SQL...), Notices: p.notices}
+	res.Notices = append(res.Notices, overflowNotices(p.features, ref)...)
 	for _, f := range p.features {
 		k := key{f.Model, f.Name}
 		series, ok := s.newSeries(req.Query, f, ref)
@@ -120,6 +122,7 @@ func (s *Service) Distribution(ctx context.Context, req Request) (Result, error)
 	}
 	num, cat := ref.histograms(counts)
 	res := Result{SQL: append(append([]string{}, ref.sql...), counts.SQL...), Notices: p.notices}
+	res.Notices = append(res.Notices, overflowNotices(p.features, ref)...)
 	for _, f := range p.features {
 		k := key{f.Model, f.Name}
 		series, ok := s.newSeries(req.Query, f, ref)
@@ -215,4 +218,18 @@ func (s *Service) minSamples(q query.Model) int {
 		return *q.MinSamples
 	}
 	return s.cfg.MinSamples
+}
+
+// overflowNotices names the categorical features whose reference has more categories than the store lists
+// (binning.CategoryCap): their current values outside the listed ones cannot be told apart as unseen or as one of
+// the reference's rare categories, so they count as "(other)" and no unseen share is given.
+func overflowNotices(features []store.Feature, ref *reference) []string {
+	var out []string
+	for _, f := range features {
+		if c, ok := ref.cat[key{f.Model, f.Name}]; ok && !c.Complete {
+			out = append(out, fmt.Sprintf("%s · %s: the reference has more than %d categories, so values it never had cannot be "+
+				"told from its rare ones: they count as (other) and no unseen share is given", f.Model, f.Name, binning.CategoryCap))
+		}
+	}
+	return out
 }

@@ -283,3 +283,23 @@ func TestPartialLastWindowIsNotAVolumeDrop(t *testing.T) {
 		}
 	}
 }
+
+// Issue 9 item 4: a categorical feature whose reference has more than 1000 categories (here 2000, and every
+// current value new) says that its unseen values cannot be told apart, instead of a silent low JS.
+func TestHighCardinalityOverflowIsNoticed(t *testing.T) {
+	cfg := logStore(t, `CREATE TABLE inference_log AS SELECT TIMESTAMP '2026-01-01' + INTERVAL (d - 1) DAY + INTERVAL (i) SECOND AS ts,
+		'h' AS model_id, 'h-' || d || '-' || i AS prediction_id,
+		CASE WHEN d = 1 THEN 'ref-' || (i % 2000) ELSE 'new-' || i END AS cat
+		FROM range(0, 4000) r(i), range(1, 3) a(d)`)
+	ds := New(cfg, nil)
+	defer ds.Dispose()
+	frames := mustOK(t, run(t, ds, `{"queryType":"drift","model":"h","window":"1d",`+refDay1+`}`, day2, day2.Add(24*time.Hour)))
+	want := "h · cat: the reference has more than 1000 categories, so values it never had cannot be told from its rare ones: " +
+		"they count as (other) and no unseen share is given"
+	for _, n := range frames[0].Meta.Notices {
+		if n.Text == want {
+			return
+		}
+	}
+	t.Fatalf("notices %v", frames[0].Meta.Notices)
+}
