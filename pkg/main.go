@@ -11,6 +11,7 @@ import (
 )
 
 func main() {
+	plugin.LimitGoMemory()
 	if err := datasource.Manage(plugin.PluginID, plugin.NewDatasource, datasource.ManageOpts{}); err != nil {
 		log.DefaultLogger.Error("plugin stopped", "error", err.Error())
 		os.Exit(1)

@@ -14,10 +14,17 @@ ensure_demo_store
 stage "health of the demo data source"
 go run ./pkg/cmd/modelmon health
 
-stage "fleet drift summary (daily windows vs the validation week 2026-10-01 – 2026-10-08)"
-go run ./pkg/cmd/modelmon summary --from 2026-10-08T00:00:00Z --to 2026-11-05T00:00:00Z \
-  --reference-from 2026-10-01T00:00:00Z --reference-to 2026-10-08T00:00:00Z
+# The demo store's 35 days end today: the first week is the validation week (the reference), the other 28 the
+# monitored period.
+END=$(date -u -d 'today 00:00' +%Y-%m-%dT%H:%M:%SZ)
+REF_FROM=$(date -u -d 'today 00:00 -35 days' +%Y-%m-%dT%H:%M:%SZ)
+REF_TO=$(date -u -d 'today 00:00 -28 days' +%Y-%m-%dT%H:%M:%SZ)
+FLEET=(--from "$REF_TO" --to "$END" --reference-from "$REF_FROM" --reference-to "$REF_TO")
+# docker compose reads .env: the provisioned data source's default reference is this validation week.
+printf 'MODELMON_REFERENCE_FROM=%s\nMODELMON_REFERENCE_TO=%s\n' "$REF_FROM" "$REF_TO" > .env
+
+stage "fleet drift summary (daily windows vs the validation week $REF_FROM – $REF_TO)"
+go run ./pkg/cmd/modelmon summary "${FLEET[@]}"
 
 stage "fleet diagnosis (per model: covariate shift, concept drift, prior shift or pipeline break, and since when)"
-go run ./pkg/cmd/modelmon diagnose --from 2026-10-08T00:00:00Z --to 2026-11-05T00:00:00Z \
-  --reference-from 2026-10-01T00:00:00Z --reference-to 2026-10-08T00:00:00Z
+go run ./pkg/cmd/modelmon diagnose "${FLEET[@]}"

@@ -51,8 +51,10 @@ build_plugin() {
   go run github.com/magefile/mage -v build:linux
 }
 
-# ensure_demo_store generates the deterministic demo inference logs once (about a million predictions).
+# ensure_demo_store generates the deterministic demo inference logs (about a million predictions) ending today
+# (00:00 UTC), so that the provisioned dashboards and alert rules, which look back from now, find them; a store
+# left from an earlier day is regenerated.
 ensure_demo_store() {
   stage "demo store"
-  go run ./pkg/cmd/gendemo --out demo/modelmon.duckdb
+  go run ./pkg/cmd/gendemo --out demo/modelmon.duckdb --end today
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite (`npm test`): Go tests (statistics against SciPy fixtures, store and QueryData end to end
-# on real DuckDB stores, demo generator, CLI end to end), front-end type check, lint and jest tests, the
+# on real DuckDB stores, demo generator, CLI end to end), 10 s of each Go fuzz target, front-end type check, lint and jest tests, the
 # production build, and the browser check of the panels in headless Chromium.
 source "$(dirname "$0")/lib.sh"
 
@@ -13,6 +13,8 @@ go vet ./pkg/... ./test/...
 
 stage "go test"
 go test -count=1 ./pkg/... ./test/...
+
+"$ROOT/scripts/fuzz.sh" 10s
 
 stage "front end: typecheck"
 npm run typecheck

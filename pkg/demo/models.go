@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sort"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -194,7 +195,7 @@ func featureSpecs(names []string, imps []float64) []FeatureSpec {
 	}
 	fs := make([]FeatureSpec, len(names))
 	for i, n := range names {
-		fs[i] = FeatureSpec{Name: n, Type: FeatureColumns[featureIndex[n]].Type, Importance: imps[i] / s}
+		fs[i] = FeatureSpec{Name: n, Type: FeatureColumns[featureIndex[n]].Type, Importance: tidy(imps[i] / s)}
 	}
 	sort.SliceStable(fs, func(i, j int) bool {
 		if fs[i].Importance != fs[j].Importance {
@@ -256,6 +257,13 @@ func drawImportances(r *rand.Rand, pool, must []string, k int) []FeatureSpec {
 	fs[0].Importance += 1 - s
 	fs[0].Importance = math.Round(fs[0].Importance*1000) / 1000
 	return fs
+}
+
+// tidy drops the binary-fraction noise of a computed share (0.16999999999999993 → 0.17) by keeping 12
+// significant digits, so the registry prints the numbers a person wrote; the change is below 1e-12 relative.
+func tidy(v float64) float64 {
+	t, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 12, 64), 64)
+	return t
 }
 
 func buildFleet() []ModelSpec {

@@ -37,6 +37,9 @@ func (s *Service) plan(ctx context.Context, req Request) (plan, error) {
 	p.features, p.window, p.origin, p.windows, p.notices = features, w, win.origin, win.count, win.notices
 	ref := q.Reference
 	p.refScope = store.Scope{Model: q.Model, Segment: q.Segment}
+	if q.ReferenceDefaulted {
+		p.notices = append(p.notices, "the query names no reference: "+defaultReferenceUsed(*ref))
+	}
 	switch ref.Type {
 	case query.RefRange:
 		p.refScope.From, p.refScope.To = ref.From, ref.To
@@ -46,9 +49,6 @@ func (s *Service) plan(ctx context.Context, req Request) (plan, error) {
 		}
 		p.refScope.Table = ref.Table
 	case query.RefTrailing:
-		if q.ReferenceDefaulted {
-			p.notices = append(p.notices, fmt.Sprintf("the query names no reference: each window is compared with the %d windows before it (a trailing reference)", ref.Windows))
-		}
 		p.trailing = ref.Windows
 		p.refScope.From = p.origin.Add(-time.Duration(ref.Windows) * w)
 		p.refScope.To = p.origin
@@ -108,7 +108,7 @@ func (s *Service) Distribution(ctx context.Context, req Request) (Result, error)
 		return Result{}, err
 	}
 	if p.trailing > 0 { // the N windows before the range, taken as one range reference
-		p.refScope.From = alignedOrigin(req.From, p.window).Add(-time.Duration(p.trailing) * p.window)
+		p.refScope.From = query.AlignWindow(req.From, p.window).Add(-time.Duration(p.trailing) * p.window)
 		p.refScope.To = req.From
 	}
 	ref, _, err := s.loadReference(ctx, p.refScope, p.features, req.Query.Bins, true)
@@ -232,4 +232,15 @@ func overflowNotices(features []store.Feature, ref *reference) []string {
 		}
 	}
 	return out
+}
+
+// defaultReferenceUsed says which reference a query that names none was given.
+func defaultReferenceUsed(ref query.Reference) string {
+	switch ref.Type {
+	case query.RefRange:
+		return fmt.Sprintf("compared with the data source's default reference, %s to %s", ref.From.Format(time.RFC3339), ref.To.Format(time.RFC3339))
+	case query.RefTable:
+		return fmt.Sprintf("compared with the data source's default reference table %q", ref.Table)
+	}
+	return fmt.Sprintf("each window is compared with the %d windows before it (a trailing reference)", ref.Windows)
 }

@@ -3,9 +3,8 @@ package monitor
 import (
 	"context"
 	"encoding/json"
-	"fmt"
+	"errors"
 	"math"
-	"strings"
 
 	"github.com/aiops/modelmonitor/pkg/engine/binning"
 	"github.com/aiops/modelmonitor/pkg/engine/drift"
@@ -27,6 +26,10 @@ type reference struct {
 	refCat  map[key]drift.CategoricalHist
 	sql     []string
 }
+
+// ErrNoReference: the reference scope holds no value of any selected feature (the analyses that need a reference
+// fail with it; a caller that filtered to a segment value with no rows answers with a notice instead).
+var ErrNoReference = errors.New("the reference has no data for the selected models and features")
 
 // loadReference returns the reference summary for scope, from the cache when the same settings, scope,
 // features and bins were summarised before. withCounts=false (trailing references) skips the count query.
@@ -65,7 +68,7 @@ func (s *Service) loadReference(ctx context.Context, scope store.Scope, features
 		}
 	}
 	if len(r.numBins)+len(r.catBins) == 0 {
-		return nil, false, s.noReferenceData(ctx, scope)
+		return nil, false, ErrNoReference
 	}
 	if withCounts {
 		c, err := s.store.Counts(ctx, scope, store.Windowing{}, r.numBins, r.catBins)
@@ -150,22 +153,4 @@ func (r *reference) histograms(c store.Counts) (map[int64]map[key]drift.NumericH
 		cat[cc.Window][k] = h
 	}
 	return num, cat
-}
-
-// noReferenceData explains an empty reference. With a segment filter it names the segment: a value the log
-// never has (listing the most frequent ones it has), or one the reference scope has no rows of.
-func (s *Service) noReferenceData(ctx context.Context, scope store.Scope) error {
-	seg := scope.Segment
-	if seg == nil || seg.Value == "" {
-		return fmt.Errorf("the reference has no data for the selected models and features")
-	}
-	if anywhere, err := s.store.SegmentValues(ctx, store.Scope{Model: scope.Model, Segment: seg}, seg.Column, 1); err == nil && len(anywhere) == 0 {
-		known, _ := s.store.SegmentValues(ctx, store.Scope{Model: scope.Model}, seg.Column, 10)
-		values := make([]string, len(known))
-		for i, k := range known {
-			values[i] = fmt.Sprintf("%q", k.Value)
-		}
-		return fmt.Errorf("segment %s = %q has no rows in the log (most frequent values: %s)", seg.Column, seg.Value, strings.Join(values, ", "))
-	}
-	return fmt.Errorf("the reference has no rows with segment %s = %q for the selected models and features", seg.Column, seg.Value)
 }

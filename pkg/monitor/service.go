@@ -141,22 +141,10 @@ func (s *Service) checkSegment(seg *query.Segment) error {
 	return fmt.Errorf("%q is not a configured segment column (configured: %s)", seg.Column, strings.Join(s.cfg.SegmentColumns, ", "))
 }
 
-// alignedOrigin is the start of the window containing t, windows being aligned to the Unix epoch so that the
-// same window has the same bounds in every dashboard and alert rule.
-func alignedOrigin(t time.Time, w time.Duration) time.Time {
-	us := w.Microseconds()
-	x := t.UnixMicro()
-	o := x / us * us
-	if x < 0 && x%us != 0 {
-		o -= us
-	}
-	return time.UnixMicro(o).UTC()
-}
-
 // windowing is how a request's range is cut into windows.
 type windowing struct {
 	width   time.Duration
-	origin  time.Time // start of the first window, aligned to the Unix epoch
+	origin  time.Time // start of the first window (query.AlignWindow)
 	count   int
 	notices []string
 }
@@ -170,14 +158,23 @@ func (s *Service) resolveWindowing(req Request) (windowing, error) {
 	if err := s.checkSegment(q.Segment); err != nil {
 		return windowing{}, err
 	}
-	w, widened, err := query.ResolveWindow(q.Window, req.Interval, req.To.Sub(req.From), req.MaxDataPoints)
+	w, notice, err := query.ResolveWindow(q.Window, req.Interval, req.To.Sub(req.From), req.MaxDataPoints)
 	if err != nil {
 		return windowing{}, err
 	}
-	out := windowing{width: w, origin: alignedOrigin(req.From, w)}
-	out.count = int((req.To.Sub(out.origin) + w - 1) / w)
-	if widened {
-		out.notices = append(out.notices, fmt.Sprintf("window %s widened to %s to keep the number of windows bounded", q.Window, w))
+	if r := q.Reference; r != nil && r.Type == query.RefTrailing {
+		err = query.CheckLookback("the trailing reference", r.Windows, w)
+	}
+	if th := q.Thresholds; err == nil && th != nil && th.Mode == query.ThresholdTrailing {
+		err = query.CheckLookback("the thresholds history", th.History, w)
+	}
+	if err != nil {
+		return windowing{}, err
+	}
+	out := windowing{width: w, origin: query.AlignWindow(req.From, w)}
+	out.count = int((req.To.Sub(out.origin) + w - 1) / w) // ≤ MaxWindows+1: range ≤ MaxSpan, w ≥ range/MaxWindows
+	if notice != "" {
+		out.notices = append(out.notices, notice)
 	}
 	return out, nil
 }

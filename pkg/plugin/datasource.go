@@ -10,12 +10,14 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/datasource"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/instancemgmt"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/resource/httpadapter"
+	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/grafana/grafana-plugin-sdk-go/experimental/concurrent"
 
 	"github.com/aiops/modelmonitor/pkg/monitor"
@@ -27,7 +29,8 @@ import (
 // PluginID is the data source's plugin id.
 const PluginID = "aiops-modelmonitor-datasource"
 
-// queryConcurrency bounds the queries of one request that run at once; the store bounds its connections too.
+// queryConcurrency bounds the queries of one request that are handled at once; admission (see admission.go)
+// bounds the computations of the whole instance.
 const queryConcurrency = 4
 
 var (
@@ -37,14 +40,20 @@ var (
 	_ instancemgmt.InstanceDisposer = (*Datasource)(nil)
 )
 
-// Datasource is one configured data source instance. A store that cannot be opened is not fatal: the error is
-// kept and reported by CheckHealth and by every query, so Grafana shows why.
+// Datasource is one configured data source instance. Settings that do not parse are reported by CheckHealth and
+// by every query; a store that cannot be opened (missing file, a writer holding DuckDB's lock) is reported the
+// same way and opened again on the next request, so it recovers without a settings change.
 type Datasource struct {
-	cfg       settings.Settings
-	svc       *monitor.Service
-	openErr   error
-	mux       *datasource.QueryTypeMux
-	resources backend.CallResourceHandler
+	cfg    settings.Settings
+	cfgErr error
+	// defaultRef is the reference of queries that name none (settings' defaultReference; nil = trailing windows).
+	defaultRef *query.Reference
+	admission  *admission
+	mux        *datasource.QueryTypeMux
+	resources  backend.CallResourceHandler
+
+	mu  sync.Mutex
+	svc *monitor.Service // set once the store opens, never changed after
 }
 
 // NewDatasource is the instance factory given to datasource.Manage.
@@ -53,17 +62,14 @@ func NewDatasource(_ context.Context, s backend.DataSourceInstanceSettings) (ins
 	return New(cfg, err), nil
 }
 
-// New builds a data source over the store cfg describes (cfgErr: the settings did not parse).
+// New builds a data source over the store cfg describes (cfgErr: the settings did not parse). The store is opened
+// now and, if that fails, again on each request until it opens.
 func New(cfg settings.Settings, cfgErr error) *Datasource {
-	d := &Datasource{cfg: cfg, openErr: cfgErr}
-	if d.openErr == nil {
-		st, err := storeopen.Store(cfg)
-		if err != nil {
-			d.openErr = err
-		} else {
-			d.svc = monitor.New(st, cfg)
-		}
+	d := &Datasource{cfg: cfg, cfgErr: cfgErr, admission: newAdmission(sharedSlots, alertSlots)}
+	if d.cfgErr == nil {
+		d.defaultRef, d.cfgErr = query.ParseReference(cfg.DefaultReference)
 	}
+	_, _ = d.open()
 	d.mux = datasource.NewQueryTypeMux()
 	d.mux.HandleFunc(query.TypeDrift, d.concurrently)
 	d.mux.HandleFunc(query.TypeDriftHeatmap, d.concurrently)
@@ -77,42 +83,99 @@ func New(cfg settings.Settings, cfgErr error) *Datasource {
 	return d
 }
 
+// open returns the service over the store, opening the store if it is not open yet. Errors: the settings'
+// (as parsed), or errStoreUnavailable.
+func (d *Datasource) open() (*monitor.Service, error) {
+	if d.cfgErr != nil {
+		return nil, d.cfgErr
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.svc == nil {
+		st, err := storeopen.Store(d.cfg)
+		if err != nil {
+			return nil, errStoreUnavailable{err}
+		}
+		d.svc = monitor.New(st, d.cfg)
+	}
+	return d.svc, nil
+}
+
 // Dispose closes the store when Grafana replaces the instance (settings changed).
 func (d *Datasource) Dispose() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	if d.svc != nil {
 		_ = d.svc.Store().Close()
 	}
 }
 
-// QueryData answers a request; every query gets its own response or error, never a panic.
+// QueryData answers a request; every query gets its own response or error, never a panic. Queries of a request
+// from Grafana Alerting (the FromAlert header) may use the slots reserved for alert rules.
 func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataRequest) (*backend.QueryDataResponse, error) {
+	if req.Headers[backend.FromAlertHeaderName] != "" {
+		ctx = context.WithValue(ctx, fromAlertKey{}, true)
+	}
 	return d.mux.QueryData(ctx, req)
 }
+
+// fromAlertKey marks the context of a request sent by Grafana Alerting.
+type fromAlertKey struct{}
 
 func (d *Datasource) concurrently(ctx context.Context, req *backend.QueryDataRequest) (*backend.QueryDataResponse, error) {
 	return concurrent.QueryData(ctx, req, d.query, queryConcurrency)
 }
 
-func (d *Datasource) query(ctx context.Context, q concurrent.Query) backend.DataResponse {
-	if d.openErr != nil {
-		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream, d.openErr.Error())
+// query answers one query: parsed, its range clamped to query.MaxSpan, admitted (see admission), run under the
+// configured time-out. A query waits for a slot at most half its time-out, so a query that starts has at least
+// the other half to run.
+func (d *Datasource) query(ctx context.Context, q concurrent.Query) (res backend.DataResponse) {
+	defer func() {
+		if r := recover(); r != nil {
+			res = errorResponse(ctx, panicError(r), d.cfg.MemoryLimitMB)
+		}
+	}()
+	if _, err := d.open(); err != nil {
+		return errorResponse(ctx, err, d.cfg.MemoryLimitMB)
 	}
 	m, err := query.Parse(q.DataQuery.JSON, q.DataQuery.QueryType)
-	if err != nil {
-		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream, err.Error())
+	if err == nil {
+		m.UseDefaultReference(d.defaultRef)
+		err = m.ResolveRelative(q.DataQuery.TimeRange.To)
 	}
-	ctx, cancel := context.WithTimeout(ctx, time.Duration(d.cfg.QueryTimeoutSecs)*time.Second)
+	if err != nil {
+		return errorResponse(ctx, err, d.cfg.MemoryLimitMB)
+	}
+	timeout := time.Duration(d.cfg.QueryTimeoutSecs) * time.Second
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	req := monitor.Request{Query: m, From: q.DataQuery.TimeRange.From.UTC(), To: q.DataQuery.TimeRange.To.UTC(),
 		Interval: q.DataQuery.Interval, MaxDataPoints: q.DataQuery.MaxDataPoints}
-	frames, err := d.splitBySegment(ctx, req)
-	if err != nil {
-		return errorResponse(ctx, err)
+	var notices []string
+	if earliest := req.To.Add(-query.MaxSpan); req.From.Before(earliest) {
+		notices = append(notices, fmt.Sprintf("time range starts %s, more than %d days before its end: clamped to start %s",
+			req.From.Format(time.RFC3339), query.MaxSpan/(24*time.Hour), earliest.Format(time.RFC3339)))
+		req.From = earliest
 	}
 	if len(m.Ignored) > 0 {
-		frames = prependNotices(frames, []string{"query fields this data source does not know were ignored: " + strings.Join(m.Ignored, ", ")})
+		notices = append(notices, "query fields this data source does not know were ignored: "+strings.Join(m.Ignored, ", "))
 	}
-	return backend.DataResponse{Frames: frames}
+	req.Query.RefID = ""
+	key, err := json.Marshal(req)
+	if err != nil {
+		return errorResponse(ctx, backend.PluginError(err), d.cfg.MemoryLimitMB)
+	}
+	alert, _ := ctx.Value(fromAlertKey{}).(bool)
+	frames, err := d.admission.do(ctx, string(key), alert, timeout/2, func(ctx context.Context) ([]*data.Frame, error) {
+		return d.splitBySegment(ctx, req)
+	})
+	if sg := req.Query.Segment; errors.Is(err, monitor.ErrNoReference) && sg != nil && sg.Value != "" {
+		frames, err = withResult(nil, nil, []string{fmt.Sprintf("segment %s = %q has no rows in the reference: nothing to compare", sg.Column, sg.Value)}, req.Query.QueryType), nil
+	}
+	if err != nil {
+		return errorResponse(ctx, err, d.cfg.MemoryLimitMB)
+	}
+	return backend.DataResponse{Frames: prependNotices(frames, notices)}
 }
 
 // run answers one request with its query type's frames.
@@ -158,20 +221,10 @@ func framesOf[R any](res R, err error, build func(R) []*dataFrame) ([]*dataFrame
 	return build(res), nil
 }
 
-func errorResponse(ctx context.Context, err error) backend.DataResponse {
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return backend.ErrDataResponseWithSource(backend.StatusTimeout, backend.ErrorSourceDownstream, "query timed out: "+err.Error())
-	}
-	if errors.Is(ctx.Err(), context.Canceled) {
-		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream, "query cancelled")
-	}
-	return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream, err.Error())
-}
-
 // CheckHealth reports whether the store answers and the mapped columns exist, naming what is missing.
 func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequest) (*backend.CheckHealthResult, error) {
-	if d.openErr != nil {
-		return &backend.CheckHealthResult{Status: backend.HealthStatusError, Message: d.openErr.Error()}, nil
+	if _, err := d.open(); err != nil {
+		return &backend.CheckHealthResult{Status: backend.HealthStatusError, Message: err.Error()}, nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()

@@ -35,25 +35,6 @@ func TestDefaultReferenceIsNamed(t *testing.T) {
 	}
 }
 
-// Issue 9 item 13: a segment value the log does not have is named, with the values it has; one the reference
-// period lacks is named too.
-func TestMissingSegmentValueIsNamed(t *testing.T) {
-	ds := New(fixtureStore(t), nil)
-	defer ds.Dispose()
-	nowhere := `{"queryType":"drift","model":"m1","segment":{"column":"region","value":"EUR"},` + refDay1 + `}`
-	notInReference := `{"queryType":"drift","model":"m1","segment":{"column":"region","value":"NA"},` +
-		`"reference":{"type":"range","from":"2026-01-02T00:00:00Z","to":"2026-01-03T00:00:00Z"}}`
-	for q, want := range map[string]string{
-		nowhere:        `segment region = "EUR" has no rows in the log (most frequent values: "EU", "NA")`,
-		notInReference: `the reference has no rows with segment region = "NA" for the selected models and features`,
-	} {
-		r := run(t, ds, q, day1, day4)
-		if r.Error == nil || r.Error.Error() != want {
-			t.Errorf("%s: error %v, want %q", q, r.Error, want)
-		}
-	}
-}
-
 // Issue 9 item 11: a query's minSamples is honoured: m1's 35-row third day has no score under the data source's
 // 100 and gets one with minSamples 20 (x is 5000 on every row there, above the reference's 1..1000: all mass in
 // the top bin, PSI far above 0.2).

@@ -115,6 +115,10 @@ func TestResources(t *testing.T) {
 	if status, body := callResource(t, ds, "features?model=ghost"); status != http.StatusBadRequest || !strings.Contains(body, `unknown model \"ghost\"`) {
 		t.Errorf("unknown model: %d %s", status, body)
 	}
+	want := `{"error":"unknown resource path \"/modles\"; known paths: models, features?model=\u003cmodel id, empty = every model\u003e, segments (the segment columns), segments?column=\u003csegment column\u003e\u0026model=\u003cmodel id\u003e"}`
+	if status, body := callResource(t, ds, "modles"); status != http.StatusNotFound || strings.TrimSpace(body) != want {
+		t.Errorf("unknown path: %d %s\nwant %s", status, body, want)
+	}
 }
 
 func callResource(t *testing.T, ds *Datasource, path string) (int, string) {

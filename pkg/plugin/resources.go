@@ -2,7 +2,10 @@ package plugin
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/aiops/modelmonitor/pkg/store"
@@ -35,14 +38,31 @@ func (d *Datasource) resourceRoutes() *http.ServeMux {
 		}
 		return values, err
 	}))
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": fmt.Sprintf("unknown resource path %q; known paths: %s",
+			r.URL.Path, strings.Join(resourcePaths, ", "))})
+	})
 	return mux
+}
+
+// resourcePaths are the resource paths the data source serves, with their query parameters, as an unknown path's
+// error lists them.
+var resourcePaths = []string{
+	"models",
+	"features?model=<model id, empty = every model>",
+	"segments (the segment columns)",
+	"segments?column=<segment column>&model=<model id>",
 }
 
 // guard runs a resource handler with the store's time-out and answers errors as JSON {"error": "..."}.
 func (d *Datasource) guard(fn func(ctx context.Context, r *http.Request) (any, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if d.openErr != nil {
-			writeJSON(w, http.StatusBadRequest, map[string]string{"error": d.openErr.Error()})
+		if _, err := d.open(); err != nil {
+			status := http.StatusBadRequest // settings that do not parse
+			if errors.As(err, new(errStoreUnavailable)) {
+				status = http.StatusBadGateway
+			}
+			writeJSON(w, status, map[string]string{"error": err.Error()})
 			return
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), time.Duration(d.cfg.QueryTimeoutSecs)*time.Second)

@@ -57,6 +57,10 @@ type Reference struct {
 	To      time.Time `json:"to,omitempty"`
 	Windows int       `json:"windows,omitempty"`
 	Table   string    `json:"table,omitempty"`
+	// FromRelative and ToRelative hold a range's bounds written relative to the end of the query's time range
+	// ("now-35d/d"); ResolveRelative turns them into From and To.
+	FromRelative string `json:"-"`
+	ToRelative   string `json:"-"`
 }
 
 // Segment filters the logs to one value of a segment column, or (Split) runs the query once per value of the
@@ -118,11 +122,40 @@ type Model struct {
 	// MinSamples (optional) overrides the data source's minSamples for this query: windows and references with
 	// fewer rows get null points with a notice. nil = the data source setting.
 	MinSamples *int `json:"minSamples,omitempty"`
-	// ReferenceDefaulted says the query named no reference and got the default trailing one (responses say so).
-	ReferenceDefaulted bool `json:"-"`
 	// Ignored lists the keys of the query's JSON that this data source does not know (see unknownKeys): the
 	// query still runs, and the response says which fields were ignored.
 	Ignored []string `json:"-"`
+	// ReferenceDefaulted says the query named no reference: Reference holds the built-in default (the
+	// DefaultTrailing windows before each window) until UseDefaultReference puts the data source's default in.
+	ReferenceDefaulted bool `json:"-"`
+}
+
+// UseDefaultReference gives a query that names no reference the data source's default reference (nil: keep the
+// built-in trailing default). It copies the reference, so queries never share one.
+func (m *Model) UseDefaultReference(ref *Reference) {
+	if m.ReferenceDefaulted && ref != nil {
+		r := *ref
+		m.Reference = &r
+	}
+}
+
+// ParseReference reads and checks a reference given on its own (the data source's default reference); an empty
+// input is nil, no error.
+func ParseReference(raw []byte) (*Reference, error) {
+	if len(strings.TrimSpace(string(raw))) == 0 || strings.TrimSpace(string(raw)) == "null" {
+		return nil, nil
+	}
+	m := Model{}
+	if err := json.Unmarshal(raw, &m.Reference); err != nil {
+		return nil, fmt.Errorf("default reference: %w", err)
+	}
+	if m.Reference == nil || m.Reference.Type == "" {
+		return nil, fmt.Errorf("default reference needs a type (range, trailing or table)")
+	}
+	if err := m.normaliseReference(); err != nil {
+		return nil, fmt.Errorf("default reference: %w", err)
+	}
+	return m.Reference, nil
 }
 
 // Diagnosis outputs.
@@ -215,7 +248,7 @@ func (m *Model) normalise() error {
 		m.Window = "auto"
 	}
 	if m.Window != "auto" {
-		if _, err := ParseWindow(m.Window); err != nil {
+		if _, _, err := ParseWindow(m.Window); err != nil {
 			return err
 		}
 	}
@@ -255,6 +288,9 @@ func (m *Model) normaliseReference() error {
 	r := m.Reference
 	switch r.Type {
 	case RefRange:
+		if r.FromRelative != "" && r.From.IsZero() || r.ToRelative != "" && r.To.IsZero() {
+			return nil // checked by ResolveRelative once the query's time range is known
+		}
 		if r.From.IsZero() || r.To.IsZero() {
 			return fmt.Errorf("reference range needs both from and to (RFC 3339)")
 		}

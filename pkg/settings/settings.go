@@ -46,6 +46,10 @@ type Settings struct {
 	// PositiveLabel names the label value of the positive class of binary models ("" = the rule of
 	// LabelClasses: 1, true, yes positive; 0, false, no negative; case-insensitive).
 	PositiveLabel string `json:"positiveLabel"`
+	// DefaultReference is the reference of every query that names none (a query's "reference" object, e.g. the
+	// validation week {"type":"range","from":…,"to":…}); empty = the N windows before each window. Parsed and
+	// checked by the query package when the data source is built.
+	DefaultReference json.RawMessage `json:"defaultReference,omitempty"`
 
 	// Password comes from secureJsonData (server engines); never serialised back.
 	Password string `json:"-"`
@@ -129,6 +133,9 @@ func merge(dst *Settings, src Settings) {
 	}
 	if src.MemoryLimitMB > 0 {
 		dst.MemoryLimitMB = src.MemoryLimitMB
+	}
+	if len(src.DefaultReference) > 0 {
+		dst.DefaultReference = src.DefaultReference
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/aiops/modelmonitor/pkg/demo"
 )
@@ -49,7 +50,12 @@ func TestMain(m *testing.M) {
 			return 1
 		}
 		settings = filepath.Join(dir, "settings.json")
-		s, _ := json.Marshal(map[string]any{"jsonData": map[string]any{"path": store}})
+		jsonData, err := provisionedJSONData(store)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "provisioned data source:", err)
+			return 1
+		}
+		s, _ := json.Marshal(map[string]any{"jsonData": jsonData})
 		if err := os.WriteFile(settings, s, 0o644); err != nil {
 			return 1
 		}
@@ -58,13 +64,10 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// query runs `modelmon query` and decodes the /api/ds/query body it prints.
+// query runs `modelmon query` and decodes the /api/ds/query body it prints (piped: JSON).
 func query(t *testing.T, q map[string]any, from, to time.Time) data.Frames {
 	t.Helper()
-	q["refId"] = "A"
-	if _, ok := q["reference"]; !ok {
-		q["reference"] = map[string]any{"type": "range", "from": refFrom, "to": refTo}
-	}
+	q["refId"] = "A" // a query without a reference compares against the data source's: the validation week
 	qf := filepath.Join(t.TempDir(), "q.json")
 	b, _ := json.Marshal(q)
 	if err := os.WriteFile(qf, b, 0o644); err != nil {
@@ -153,4 +156,35 @@ func fmtDays(ts []time.Time) string {
 		s = append(s, t.Format("01-02"))
 	}
 	return strings.Join(s, " ")
+}
+
+// provisionedJSONData is the jsonData of the provisioned demo data source (provisioning/datasources), its
+// environment variables expanded as Grafana does — the store at path, the validation week the fixed demo dates —
+// so that every test runs with the settings a Grafana user gets.
+func provisionedJSONData(path string) (map[string]any, error) {
+	raw, err := os.ReadFile("../../provisioning/datasources/modelmonitor.yaml")
+	if err != nil {
+		return nil, err
+	}
+	env := map[string]string{"MODELMON_DEMO_STORE": path, "MODELMON_REFERENCE_FROM": refFrom.Format(time.RFC3339),
+		"MODELMON_REFERENCE_TO": refTo.Format(time.RFC3339)}
+	expanded := os.Expand(string(raw), func(k string) string {
+		v, ok := env[k]
+		if !ok {
+			panic("provisioning uses an environment variable the tests do not set: " + k)
+		}
+		return v
+	})
+	var file struct {
+		Datasources []struct {
+			JSONData map[string]any `yaml:"jsonData"`
+		} `yaml:"datasources"`
+	}
+	if err := yaml.Unmarshal([]byte(expanded), &file); err != nil {
+		return nil, err
+	}
+	if len(file.Datasources) != 1 {
+		return nil, fmt.Errorf("%d provisioned data sources, want 1", len(file.Datasources))
+	}
+	return file.Datasources[0].JSONData, nil
 }

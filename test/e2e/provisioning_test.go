@@ -15,9 +15,23 @@ import (
 	querymodel "github.com/aiops/modelmonitor/pkg/query"
 )
 
+// dashTime is a dashboard's time bound, absolute or relative to now ("now-28d/d"), read as Grafana would on the
+// demo's last day (its "now": the end of the fixed demo dates).
+type dashTime struct{ time.Time }
+
+func (d *dashTime) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	t, err := querymodel.ResolveTime(s, curTo)
+	d.Time = t
+	return err
+}
+
 // dashboard is the part of a provisioned dashboard the tests read.
 type dashboard struct {
-	Time       struct{ From, To time.Time } `json:"time"`
+	Time       struct{ From, To dashTime } `json:"time"`
 	Templating struct {
 		List []struct {
 			Name    string `json:"name"`
@@ -64,7 +78,7 @@ func TestProvisionedDashboardQueriesAnswer(t *testing.T) {
 				_ = json.Unmarshal([]byte(resolved), &q)
 				delete(q, "datasource")
 				values := 0
-				for _, f := range query(t, q, dash.Time.From, dash.Time.To) {
+				for _, f := range query(t, q, dash.Time.From.Time, dash.Time.To.Time) {
 					for _, fld := range f.Fields {
 						for i := 0; i < fld.Len(); i++ {
 							if _, ok := fld.ConcreteAt(i); ok && fld.Name != "time" {
@@ -95,7 +109,7 @@ func TestModelHealthDashboardShowsTheConceptDrift(t *testing.T) {
 	var q map[string]any
 	_ = json.Unmarshal([]byte(strings.ReplaceAll(string(dash.Panels[0].Targets[0]), "$model", "credit_risk_na")), &q)
 	concept := incident(t, "credit_risk_na", demo.KindConceptDrift)
-	for _, f := range query(t, q, dash.Time.From, dash.Time.To) {
+	for _, f := range query(t, q, dash.Time.From.Time, dash.Time.To.Time) {
 		cause := f.Fields[1].Labels["cause"]
 		var on []time.Time
 		for i := 0; i < f.Rows(); i++ {
@@ -105,7 +119,7 @@ func TestModelHealthDashboardShowsTheConceptDrift(t *testing.T) {
 		}
 		want := []time.Time(nil)
 		if cause == "concept_drift" {
-			want = days(concept.From, dash.Time.To)
+			want = days(concept.From, dash.Time.To.Time)
 		}
 		if !sameDays(on, want) {
 			t.Errorf("%s: verdict on %s, want %s", cause, fmtDays(on), fmtDays(want))

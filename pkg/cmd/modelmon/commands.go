@@ -32,6 +32,12 @@ func openDatasource(path string) (*plugin.Datasource, error) {
 		JSONData       json.RawMessage   `json:"jsonData"`
 		SecureJSONData map[string]string `json:"secureJsonData"`
 	}
+	if len(raw) > 0 {
+		var probe any
+		if err := json.Unmarshal(raw, &probe); err != nil {
+			return nil, jsonError("settings file "+path, raw, err)
+		}
+	}
 	jsonData := raw
 	var secure map[string]string
 	if len(raw) > 0 && json.Unmarshal(raw, &wrapped) == nil && len(wrapped.JSONData) > 0 {
@@ -60,6 +66,7 @@ func runQuery(ctx context.Context, args []string, out io.Writer) error {
 	to := fs.String("to", "", "range end, RFC 3339")
 	interval := fs.Duration("interval", time.Minute, "panel interval (for window: auto)")
 	maxDP := fs.Int64("max-data-points", 1000, "panel max data points")
+	asJSON := fs.Bool("json", false, "print the /api/ds/query JSON body even on a terminal (it is the default when piped)")
 	_ = fs.Parse(args)
 	f, err := parseTime("from", *from)
 	if err != nil {
@@ -75,7 +82,7 @@ func runQuery(ctx context.Context, args []string, out io.Writer) error {
 	}
 	queries, err := splitQueries(raw)
 	if err != nil {
-		return err
+		return jsonError("query file "+*queryPath, raw, err)
 	}
 	ds, err := openDatasource(*settingsPath)
 	if err != nil {
@@ -99,7 +106,15 @@ func runQuery(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return writeIndented(out, resp)
+	if humanOutput(out, *asJSON) {
+		err = writeHuman(out, resp)
+	} else {
+		err = writeIndented(out, resp)
+	}
+	if err != nil {
+		return err
+	}
+	return failedQueries(resp)
 }
 
 func splitQueries(raw []byte) ([]json.RawMessage, error) {
@@ -107,12 +122,13 @@ func splitQueries(raw []byte) ([]json.RawMessage, error) {
 	if strings.HasPrefix(trimmed, "[") {
 		var qs []json.RawMessage
 		if err := json.Unmarshal(raw, &qs); err != nil {
-			return nil, fmt.Errorf("query file is not a JSON array of queries: %w", err)
+			return nil, err
 		}
 		return qs, nil
 	}
-	if !json.Valid(raw) {
-		return nil, fmt.Errorf("query file is not valid JSON")
+	var q map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &q); err != nil {
+		return nil, err
 	}
 	return []json.RawMessage{raw}, nil
 }
@@ -170,7 +186,7 @@ func runResource(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if _, err := out.Write(body); err != nil {
+	if err := writePretty(out, body); err != nil {
 		return err
 	}
 	if status != http.StatusOK {

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"sort"
 	"text/tabwriter"
 	"time"
@@ -23,7 +24,11 @@ func runDiagnose(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	runs, models := verdictRuns(frames)
+	end, err := parseTime("to", *ff.to)
+	if err != nil {
+		return err
+	}
+	runs, models := verdictRuns(frames, end)
 	fmt.Fprintf(out, "Diagnosis of %d models from %s to %s, %s windows, against %s – %s, in %s\n\n",
 		models, *ff.from, *ff.to, *ff.window, *ff.refFrom, *ff.refTo, took.Round(time.Millisecond))
 	tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
@@ -40,7 +45,8 @@ func runDiagnose(ctx context.Context, args []string, out io.Writer) error {
 	return err
 }
 
-// verdictRun is a run of consecutive windows of one model with the same verdict; to is its last window's start.
+// verdictRun is a run of consecutive windows of one model with the same verdict, [from, to): from is its first
+// window's start, to its last window's end (the range's end for a last, partial window).
 type verdictRun struct {
 	model, verdict string
 	from, to       time.Time
@@ -48,8 +54,9 @@ type verdictRun struct {
 }
 
 // verdictRuns reads the diagnosis verdicts table back (as a script reading the CLI's JSON would): the runs of
-// verdicts other than ok, by model then time, and the number of models.
-func verdictRuns(frames data.Frames) ([]verdictRun, int) {
+// verdicts other than ok, by model then time, and the number of models. A window ends where the next one starts
+// (the width is the smallest step between window starts); the last ends at rangeEnd at the latest.
+func verdictRuns(frames data.Frames, rangeEnd time.Time) ([]verdictRun, int) {
 	type row struct {
 		t          time.Time
 		m, verdict string
@@ -73,6 +80,18 @@ func verdictRuns(frames data.Frames) ([]verdictRun, int) {
 		}
 		return rows[i].t.Before(rows[j].t)
 	})
+	width := time.Duration(math.MaxInt64)
+	for i := 1; i < len(rows); i++ {
+		if d := rows[i].t.Sub(rows[i-1].t); rows[i].m == rows[i-1].m && d > 0 && d < width {
+			width = d
+		}
+	}
+	windowEnd := func(start time.Time) time.Time {
+		if end := start.Add(width); end.Before(rangeEnd) {
+			return end
+		}
+		return rangeEnd
+	}
 	var runs []verdictRun
 	models := map[string]bool{}
 	for i, r := range rows {
@@ -81,10 +100,10 @@ func verdictRuns(frames data.Frames) ([]verdictRun, int) {
 			continue
 		}
 		if i > 0 && rows[i-1].m == r.m && rows[i-1].verdict == r.verdict {
-			runs[len(runs)-1].to, runs[len(runs)-1].windows = r.t, runs[len(runs)-1].windows+1
+			runs[len(runs)-1].to, runs[len(runs)-1].windows = windowEnd(r.t), runs[len(runs)-1].windows+1
 			continue
 		}
-		runs = append(runs, verdictRun{model: r.m, verdict: r.verdict, from: r.t, to: r.t, windows: 1})
+		runs = append(runs, verdictRun{model: r.m, verdict: r.verdict, from: r.t, to: windowEnd(r.t), windows: 1})
 	}
 	return runs, len(models)
 }

@@ -70,8 +70,9 @@ func runSummary(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	rows := summarise(frames)
-	fmt.Fprintf(out, "Drift of %d models (%d feature series) from %s to %s, %s windows, against %s – %s, in %s\n\n",
+	fmt.Fprintf(out, "Drift of %d models (%d feature series) from %s to %s, %s windows, against %s – %s, in %s\n",
 		len(rows), len(frames), *ff.from, *ff.to, *ff.window, *ff.refFrom, *ff.refTo, took.Round(time.Millisecond))
+	fmt.Fprint(out, summaryCoverage)
 	tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "MODEL\tDRIFTING FEATURES\tWORST FEATURE\tMETRIC\tMAX\tTHRESHOLD\tFIRST DRIFT (UTC)")
 	for _, row := range rows {
@@ -83,6 +84,14 @@ func runSummary(ctx context.Context, args []string, out io.Writer) error {
 	}
 	return tw.Flush()
 }
+
+// summaryCoverage says what the drift summary does not see: the auto metric compares the distribution of the values
+// present, so a flood of nulls (a logging break) moves the data-quality checks and diagnosis, not this table.
+const summaryCoverage = `Covers the distribution of the values present (auto metric: Wasserstein/KS for numeric, Jensen–Shannon/chi² for
+categorical features). Nulls, out-of-range values and other logging breaks are data-quality signals: see
+"modelmon diagnose" (pipeline_break) or a dataQuality query.
+
+`
 
 type modelSummary struct {
 	model, worst, metric string

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" database/sql driver
 
@@ -64,7 +65,12 @@ func openDB(cfg settings.Settings) (*sql.DB, error) {
 	}
 	var allowed []string
 	if cfg.MemoryLimitMB > 0 {
-		allowed = append(allowed, spillDir())
+		dir, err := spillDir()
+		if err != nil {
+			_ = db.Close()
+			return nil, fmt.Errorf("DuckDB spill directory: %w", err)
+		}
+		allowed = append(allowed, dir)
 	}
 	if files {
 		if err := createFileView(db, cfg.Table, path); err != nil {
@@ -113,9 +119,6 @@ func fileRoot(path string) string {
 	return abs
 }
 
-// spillDir is the private directory DuckDB spills to when a query exceeds its memory limit.
-func spillDir() string { return filepath.Join(os.TempDir(), "modelmon-duckdb-spill") }
-
 // createFileView exposes Parquet/CSV files as the configured table in the private in-memory database. The path
 // is administrator configuration, not query input; it is still escaped as a string literal.
 func createFileView(db *sql.DB, table, path string) error {
@@ -133,15 +136,15 @@ func createFileView(db *sql.DB, table, path string) error {
 	return nil
 }
 
-// limitMemory sets DuckDB's memory_limit (a database-wide setting) and, with spill, points its spill files at a
-// private temp directory: the directory next to a read-only store may not be writable. The values are numbers
-// and a path the backend chose, rendered as literals because SET takes no parameters.
+// limitMemory sets DuckDB's memory_limit (a database-wide setting) and, with spill, points its spill files at the
+// process's private temp directory (spillDir): the directory next to a read-only store may not be writable. The
+// values are numbers and a path the backend chose, rendered as literals because SET takes no parameters.
 func limitMemory(db *sql.DB, mb int, spill bool) error {
 	if mb <= 0 {
 		return nil
 	}
-	tmp := spillDir()
-	if err := os.MkdirAll(tmp, 0o700); err != nil {
+	tmp, err := spillDir()
+	if err != nil {
 		return fmt.Errorf("DuckDB spill directory: %w", err)
 	}
 	if _, err := db.Exec(fmt.Sprintf("SET memory_limit = '%dMB'", mb)); err != nil {
@@ -155,3 +158,9 @@ func limitMemory(db *sql.DB, mb int, spill bool) error {
 	}
 	return nil
 }
+
+// spillDir is this process's spill directory, created once by os.MkdirTemp: a fresh name, mode 0700, owned by
+// this process — not a fixed shared name another user could create (or link elsewhere) first. It is one per
+// process, not per store, because DuckDB shares one database instance (and its temp_directory setting) between
+// the stores of a process that open the same file.
+var spillDir = sync.OnceValues(func() (string, error) { return os.MkdirTemp("", "modelmon-duckdb-spill-") })

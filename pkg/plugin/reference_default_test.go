@@ -1,0 +1,42 @@
+package plugin
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+)
+
+// A query that names no reference uses the data source's defaultReference — absolute or relative to the end of
+// the query's range — and gets the same hand-computed PSI as with the reference written in the query
+// (x, day 2: 8.422654063041326, see TestDriftPSIMatchesHandComputedValues).
+func TestDefaultReferenceFromSettings(t *testing.T) {
+	for name, ref := range map[string]string{
+		"absolute": `{"type":"range","from":"2026-01-01T00:00:00Z","to":"2026-01-02T00:00:00Z"}`,
+		"relative": `{"type":"range","from":"now-2d/d","to":"now-1d/d"}`, // anchored at the range end, 2026-01-03
+	} {
+		t.Run(name, func(t *testing.T) {
+			cfg := fixtureStore(t)
+			cfg.DefaultReference = json.RawMessage(ref)
+			ds := New(cfg, nil)
+			defer ds.Dispose()
+			frames := mustOK(t, run(t, ds, `{"queryType":"drift","model":"m1","features":["x"],"metric":"psi","window":"1d"}`, day2, day2.Add(24*time.Hour)))
+			v := values(frameByName(t, frames, "m1 · x").Fields[1])
+			if len(v) != 1 || v[0] == nil || !near(*v[0], 8.422654063041326, 1e-12) {
+				t.Fatalf("x PSI day 2 = %v, want 8.4226…", deref(v))
+			}
+		})
+	}
+}
+
+// A malformed defaultReference is reported by health and by every query, naming the setting.
+func TestDefaultReferenceInvalid(t *testing.T) {
+	cfg := fixtureStore(t)
+	cfg.DefaultReference = json.RawMessage(`{"type":"range","from":"2026-01-02T00:00:00Z","to":"2026-01-01T00:00:00Z"}`)
+	ds := New(cfg, nil)
+	defer ds.Dispose()
+	r := run(t, ds, `{"queryType":"drift","model":"m1","window":"1d"}`, day2, day4)
+	if r.Error == nil || !strings.Contains(r.Error.Error(), "default reference: reference range ends (2026-01-01T00:00:00Z) before it starts") {
+		t.Fatalf("error %v", r.Error)
+	}
+}
