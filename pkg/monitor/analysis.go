@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/aiops/modelmonitor/pkg/engine/binning"
 	"github.com/aiops/modelmonitor/pkg/engine/drift"
 	"github.com/aiops/modelmonitor/pkg/query"
 	"github.com/aiops/modelmonitor/pkg/store"
@@ -36,6 +37,9 @@ func (s *Service) plan(ctx context.Context, req Request) (plan, error) {
 	p.features, p.window, p.origin, p.windows, p.notices = features, w, win.origin, win.count, win.notices
 	ref := q.Reference
 	p.refScope = store.Scope{Model: q.Model, Segment: q.Segment}
+	if q.ReferenceDefaulted {
+		p.notices = append(p.notices, "the query names no reference: "+defaultReferenceUsed(*ref))
+	}
 	switch ref.Type {
 	case query.RefRange:
 		p.refScope.From, p.refScope.To = ref.From, ref.To
@@ -74,6 +78,7 @@ func (s *Service) Drift(ctx context.Context, req Request) (Result, error) {
 	}
 	num, cat := ref.histograms(counts)
 	res := Result{Window: p.window, SQL: append(append([]string{}, ref.sql...), counts.SQL...), Notices: p.notices}
+	res.Notices = append(res.Notices, overflowNotices(p.features, ref)...)
 	for _, f := range p.features {
 		k := key{f.Model, f.Name}
 		series, ok := s.newSeries(req.Query, f, ref)
@@ -83,7 +88,7 @@ func (s *Service) Drift(ctx context.Context, req Request) (Result, error) {
 		}
 		for i := 0; i < p.windows; i++ {
 			idx := int64(i + p.trailing)
-			in := s.input(series, ref, k)
+			in := s.input(req.Query, series, ref, k)
 			in.CurNum, in.CurCat = num[idx][k], cat[idx][k]
 			if p.trailing > 0 {
 				in.RefNum, in.RefCat = trailingReference(ref, k, num, cat, idx, p.trailing)
@@ -117,11 +122,12 @@ func (s *Service) Distribution(ctx context.Context, req Request) (Result, error)
 	}
 	num, cat := ref.histograms(counts)
 	res := Result{SQL: append(append([]string{}, ref.sql...), counts.SQL...), Notices: p.notices}
+	res.Notices = append(res.Notices, overflowNotices(p.features, ref)...)
 	for _, f := range p.features {
 		k := key{f.Model, f.Name}
 		series, ok := s.newSeries(req.Query, f, ref)
 		if ok {
-			in := s.input(series, ref, k)
+			in := s.input(req.Query, series, ref, k)
 			in.CurNum, in.CurCat = num[0][k], cat[0][k]
 			fillEmpty(&in, ref, k)
 			series.Windows = []WindowScore{{Start: req.From, Result: drift.Compute(in)}}
@@ -142,11 +148,8 @@ func (s *Service) newSeries(q query.Model, f store.Feature, ref *reference) (Ser
 		series.Metric = q.Metric
 		return series, false
 	}
-	binary := false
-	if c, ok := ref.cat[k]; ok {
-		binary = c.Complete && len(c.Known) == 2
-	}
-	metric, chosenBy, err := drift.Choose(q.Metric, f.Type, rows, binary)
+	kind := drift.DetectKind(f.Type, ref.num[k], ref.cat[k])
+	metric, chosenBy, err := drift.Choose(q.Metric, kind, f.Type == store.Numeric, rows)
 	if err != nil {
 		series.Notice, series.Metric = fmt.Sprintf("%s: %v", f.Name, err), q.Metric
 		return series, false
@@ -162,9 +165,9 @@ func (s *Service) newSeries(q query.Model, f store.Feature, ref *reference) (Ser
 	return series, true
 }
 
-func (s *Service) input(series Series, ref *reference, k key) drift.Input {
+func (s *Service) input(q query.Model, series Series, ref *reference, k key) drift.Input {
 	return drift.Input{Metric: series.Metric, Threshold: series.Threshold, Direction: series.Direction,
-		Type: series.Feature.Type, MinSamples: s.cfg.MinSamples, Num: ref.num[k], Cat: ref.cat[k], RefStd: ref.std[k],
+		Type: series.Feature.Type, MinSamples: s.minSamples(q), Num: ref.num[k], Cat: ref.cat[k], RefStd: ref.std[k],
 		RefNum: ref.refNum[k], RefCat: ref.refCat[k]}
 }
 
@@ -207,4 +210,37 @@ func fillEmpty(in *drift.Input, ref *reference, k key) {
 			in.RefCat = drift.NewCategoricalHist(b)
 		}
 	}
+}
+
+// minSamples is the query's minSamples where it sets one, else the data source's.
+func (s *Service) minSamples(q query.Model) int {
+	if q.MinSamples != nil {
+		return *q.MinSamples
+	}
+	return s.cfg.MinSamples
+}
+
+// overflowNotices names the categorical features whose reference has more categories than the store lists
+// (binning.CategoryCap): their current values outside the listed ones cannot be told apart as unseen or as one of
+// the reference's rare categories, so they count as "(other)" and no unseen share is given.
+func overflowNotices(features []store.Feature, ref *reference) []string {
+	var out []string
+	for _, f := range features {
+		if c, ok := ref.cat[key{f.Model, f.Name}]; ok && !c.Complete {
+			out = append(out, fmt.Sprintf("%s · %s: the reference has more than %d categories, so values it never had cannot be "+
+				"told from its rare ones: they count as (other) and no unseen share is given", f.Model, f.Name, binning.CategoryCap))
+		}
+	}
+	return out
+}
+
+// defaultReferenceUsed says which reference a query that names none was given.
+func defaultReferenceUsed(ref query.Reference) string {
+	switch ref.Type {
+	case query.RefRange:
+		return fmt.Sprintf("compared with the data source's default reference, %s to %s", ref.From.Format(time.RFC3339), ref.To.Format(time.RFC3339))
+	case query.RefTable:
+		return fmt.Sprintf("compared with the data source's default reference table %q", ref.Table)
+	}
+	return fmt.Sprintf("each window is compared with the %d windows before it (a trailing reference)", ref.Windows)
 }

@@ -2,6 +2,7 @@ package monitor
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -111,14 +112,22 @@ func (s *Service) diagnosis(ctx context.Context, req Request) (DiagnosisResult, 
 		res.Notices = append(res.Notices, "a reference table has no time: null_share jumps are measured against 0")
 	}
 
+	// Without any labels the label-free evidence (pipeline breaks, covariate shift, prediction drift) still
+	// stands; concept drift and prior shift are left out with a notice.
+	var lab map[string]modelLabels
 	er, err := s.EstimatedPerformance(ctx, req)
-	if err != nil {
-		return res, err
-	}
-	res.SQL, res.Notices = append(res.SQL, er.SQL...), append(res.Notices, er.Notices...)
-	lab, err := s.diagnosisLabels(ctx, req, p, &res)
-	if err != nil {
-		return res, err
+	if errors.As(err, &store.NoLabelsError{}) {
+		er = EstimatedResult{}
+		res.Notices = append(res.Notices, "no labels ("+err.Error()+"): concept drift and prior shift need labels; "+
+			"the evidence shown is label-free (pipeline breaks, covariate shift, prediction drift)")
+	} else {
+		if err != nil {
+			return res, err
+		}
+		res.SQL, res.Notices = append(res.SQL, er.SQL...), append(res.Notices, er.Notices...)
+		if lab, err = s.diagnosisLabels(ctx, req, p, &res); err != nil {
+			return res, err
+		}
 	}
 	scores, err := s.diagnosisScores(ctx, req, p, &res)
 	if err != nil {
@@ -145,7 +154,7 @@ func (s *Service) diagnosis(ctx context.Context, req Request) (DiagnosisResult, 
 			est[modelWindow{es.Model, pt.Start.Unix()}] = pt.Value
 		}
 	}
-	minSamples := int64(s.cfg.MinSamples)
+	minSamples := int64(s.minSamples(req.Query))
 	for _, m := range models {
 		dm := DiagnosisModel{Model: m}
 		l, hasLabels := lab[m]
@@ -253,7 +262,7 @@ func (s *Service) diagnosisLabels(ctx context.Context, req Request, p plan, res 
 		return nil, err
 	}
 	res.SQL = append(res.SQL, cur.SQL...)
-	minSamples := int64(s.cfg.MinSamples)
+	minSamples := int64(s.minSamples(req.Query))
 	ref, err := s.store.Performance(ctx, p.refScope, store.Windowing{}, preq)
 	if err != nil {
 		return nil, err

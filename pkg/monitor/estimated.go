@@ -150,7 +150,7 @@ func (s *Service) EstimatedPerformance(ctx context.Context, req Request) (Estima
 		k := modelWindow{b.Model, b.Window}
 		hist[k] = append(hist[k], cbpe.PredictedBucket{Bucket: b.Bucket, Positive: b.Positive, Count: b.Count})
 	}
-	minSamples := int64(s.cfg.MinSamples)
+	minSamples := int64(s.minSamples(req.Query))
 	for _, m := range models {
 		var cbs []cbpe.CalibrationBucket
 		for _, b := range refBuckets[m] {
@@ -162,6 +162,8 @@ func (s *Service) EstimatedPerformance(ctx context.Context, req Request) (Estima
 		seriesNotice := ""
 		if n := refLabelled[m]; n < minSamples || n == 0 {
 			seriesNotice = fmt.Sprintf("the labelled reference of %s has %d labelled rows with a score, below the minimum of %d: no calibration, no estimate", m, n, minSamples)
+		} else if pos := refPositives(cbs); pos == 0 || pos == n {
+			seriesNotice = oneClassReference(m, n, pos)
 		}
 		series := map[string]*EstimatedSeries{}
 		for _, metric := range EstimatedMetrics {
@@ -189,4 +191,23 @@ func (s *Service) EstimatedPerformance(ctx context.Context, req Request) (Estima
 		}
 	}
 	return s.estimatedMulticlass(ctx, req, span, multi, res)
+}
+
+// refPositives counts the positive labels of a calibration reference.
+func refPositives(cbs []cbpe.CalibrationBucket) int64 {
+	var pos int64
+	for _, b := range cbs {
+		pos += b.Positives
+	}
+	return pos
+}
+
+// oneClassReference refuses CBPE on a reference whose labels are all one class: a calibration needs both
+// classes (NannyML refuses such a reference too), and fitted on one it would turn every score into certainty.
+func oneClassReference(model string, labelled, positives int64) string {
+	class := "negative"
+	if positives == labelled {
+		class = "positive"
+	}
+	return fmt.Sprintf("the labelled reference of %s has only %s labels (%d rows): calibration needs both classes, no estimate", model, class, labelled)
 }

@@ -76,7 +76,7 @@ func (s *Service) estimatedMulticlass(ctx context.Context, req Request, span win
 		k := modelWindow{b.Model, b.Window}
 		hist[k] = append(hist[k], cbpe.ClassScoreBucket{Class: b.Class, Bucket: b.Bucket, Count: b.Count})
 	}
-	minSamples := int64(s.cfg.MinSamples)
+	minSamples := int64(s.minSamples(req.Query))
 	for _, m := range models {
 		mc := cbpe.FitMulticlass(refBuckets[m], conf[m], minSamples)
 		seriesNotice := ""

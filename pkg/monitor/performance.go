@@ -158,7 +158,7 @@ func (s *Service) Performance(ctx context.Context, req Request) (PerformanceResu
 	for _, c := range agg.Classes {
 		cls[modelWindow{c.Model, c.Window}] = append(cls[modelWindow{c.Model, c.Window}], c)
 	}
-	minSamples := int64(s.cfg.MinSamples)
+	minSamples := int64(s.minSamples(req.Query))
 	for _, m := range models {
 		metrics := PerformanceMetrics
 		switch task[m] {
@@ -172,8 +172,10 @@ func (s *Service) Performance(ctx context.Context, req Request) (PerformanceResu
 			series[metric] = &PerformanceSeries{Model: m, Metric: metric, Meta: map[string]any{}}
 		}
 		var aucBound float64
+		var unreadable int64
 		for i := 0; i < windows; i++ {
 			r := win[modelWindow{m, int64(i)}]
+			unreadable += r.Unreadable
 			start := origin.Add(time.Duration(i) * w)
 			var vals map[string]*float64
 			var notices map[string]string
@@ -198,6 +200,9 @@ func (s *Service) Performance(ctx context.Context, req Request) (PerformanceResu
 		}
 		if task[m] == TaskBinary {
 			series[PerfROCAUC].Meta["aucBinningErrorBound"] = aucBound
+			if unreadable > 0 {
+				res.Notices = append(res.Notices, unreadableLabels(m, unreadable))
+			}
 		}
 		for _, metric := range metrics {
 			series[metric].Meta["task"] = task[m]
@@ -211,6 +216,12 @@ func (s *Service) Performance(ctx context.Context, req Request) (PerformanceResu
 }
 
 func v(x float64) *float64 { return &x }
+
+// unreadableLabels says that a binary model's labels exist but are neither class, and how to name the positive one.
+func unreadableLabels(model string, n int64) string {
+	return fmt.Sprintf("model %s: %d labels are neither the positive class (1, true, yes) nor the negative one (0, false, no), "+
+		"so they count as unlabelled; name the positive class with positiveLabel in the data source settings", model, n)
+}
 
 // labelLag fills the label-lag series of one window, whatever its labelled count: a few late labels are exactly
 // what the lag should show.

@@ -59,7 +59,8 @@ type QualityResult struct {
 }
 
 // Quality runs the "logging error" checks per model and window (dataQuality query):
-//   - volume_ratio: the window's rows / the mean rows per window of the same width in the reference. A range
+//   - volume_ratio: the window's rows / the mean rows per window of the same width in the reference (for the
+//     partial last window, that mean times the elapsed share of the window, recorded as partialWindowElapsed). A range
 //     reference's mean is its rows × width / its duration; a trailing reference's is the mean over the N windows
 //     before (empty windows count as 0); a table reference has no time, so the ratio is null with a notice. It is
 //     given below minSamples too: a collapsing volume is what it is there to show.
@@ -150,7 +151,7 @@ func (s *Service) Quality(ctx context.Context, req Request) (QualityResult, erro
 			models = append(models, f.Model)
 		}
 	}
-	minSamples := int64(s.cfg.MinSamples)
+	minSamples := int64(s.minSamples(req.Query))
 	// share builds one share series from a per-window numerator; the denominator is the window's rows.
 	share := func(m, check, feature string, num func(idx int64) int64) QualitySeries {
 		qs := QualitySeries{Model: m, Check: check, Feature: feature, Meta: map[string]any{}}
@@ -252,6 +253,13 @@ func (s *Service) volumeSeries(req Request, p plan, m string, refRows int64, row
 				sum += rows(j)
 			}
 			mean = float64(sum) / float64(p.trailing)
+		}
+		// A window the range ends inside (the last one, whenever an alert rule evaluates) is partial: its
+		// expected rows are the reference mean times the elapsed share, so it never reads as a volume drop.
+		if end := pt.Start.Add(p.window); req.To.Before(end) && req.To.After(pt.Start) {
+			share := float64(req.To.Sub(pt.Start)) / float64(p.window)
+			mean *= share
+			qs.Meta["partialWindowElapsed"] = share
 		}
 		if mean > 0 {
 			v := float64(n) / mean

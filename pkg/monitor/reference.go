@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math"
 
 	"github.com/aiops/modelmonitor/pkg/engine/binning"
 	"github.com/aiops/modelmonitor/pkg/engine/drift"
@@ -52,7 +53,7 @@ func (s *Service) loadReference(ctx context.Context, scope store.Scope, features
 		rows: map[key]int64{}, sql: p.SQL}
 	for _, np := range p.Numeric {
 		k := key{np.Model, np.Feature}
-		b := binning.NewNumeric(probs, np.Quantiles, bins)
+		b := binning.NewFromProfile(np, probs, bins)
 		r.num[k], r.std[k], r.rows[k] = b, np.Std, np.Finite
 		if np.Finite > 0 {
 			r.numBins = append(r.numBins, store.NumericBins{Model: np.Model, Feature: np.Feature, Edges: b.Fine})
@@ -97,13 +98,24 @@ func (r *reference) histograms(c store.Counts) (map[int64]map[key]drift.NumericH
 		h, ok := num[nc.Window][k]
 		if !ok {
 			h = drift.NewNumericHist(b)
+			h.Min, h.Max = make([]float64, len(h.Counts)), make([]float64, len(h.Counts))
 		}
 		switch {
 		case nc.Bin == store.BinNull:
 			h.Null += float64(nc.Count)
 		case nc.Bin == store.BinNonFinite:
 			h.NonFinite += float64(nc.Count)
+		case nc.Bin == store.BinValue:
+			if h.Values == nil {
+				h.Values = &drift.Values{}
+			}
+			h.Values.X, h.Values.N = append(h.Values.X, nc.Value), append(h.Values.N, float64(nc.Count))
 		case nc.Bin >= 0 && nc.Bin < len(h.Counts):
+			if h.Counts[nc.Bin] == 0 {
+				h.Min[nc.Bin], h.Max[nc.Bin] = nc.Min, nc.Max
+			} else {
+				h.Min[nc.Bin], h.Max[nc.Bin] = math.Min(h.Min[nc.Bin], nc.Min), math.Max(h.Max[nc.Bin], nc.Max)
+			}
 			h.Counts[nc.Bin] += float64(nc.Count)
 			h.Sums[nc.Bin] += nc.Sum
 		}

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -156,6 +157,9 @@ func (d *Datasource) query(ctx context.Context, q concurrent.Query) (res backend
 		notices = append(notices, fmt.Sprintf("time range starts %s, more than %d days before its end: clamped to start %s",
 			req.From.Format(time.RFC3339), query.MaxSpan/(24*time.Hour), earliest.Format(time.RFC3339)))
 		req.From = earliest
+	}
+	if len(m.Ignored) > 0 {
+		notices = append(notices, "query fields this data source does not know were ignored: "+strings.Join(m.Ignored, ", "))
 	}
 	req.Query.RefID = ""
 	key, err := json.Marshal(req)

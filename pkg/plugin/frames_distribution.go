@@ -35,6 +35,7 @@ func distributionFrames(res monitor.Result) []*data.Frame {
 			custom["value"], custom["drift"], custom["statistic"] = w.Value, w.Drift, w.Statistic
 			custom["referenceRows"], custom["currentRows"] = int64(w.RefRows), int64(w.CurRows)
 			custom["contributionOf"] = w.ContributionOf
+			addMethods(custom, s.Windows)
 			if w.Notice != "" {
 				notices = append(notices, data.Notice{Severity: data.NoticeSeverityInfo, Text: s.Feature.Model + " · " + s.Feature.Name + ": " + w.Notice})
 			}

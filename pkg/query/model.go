@@ -121,6 +121,12 @@ type Model struct {
 	Metrics []string `json:"metrics"`
 	// DiagnosisOutput (diagnosis only): DiagnosisEvidence or DiagnosisVerdicts.
 	DiagnosisOutput string `json:"diagnosisOutput,omitempty"`
+	// MinSamples (optional) overrides the data source's minSamples for this query: windows and references with
+	// fewer rows get null points with a notice. nil = the data source setting.
+	MinSamples *int `json:"minSamples,omitempty"`
+	// Ignored lists the keys of the query's JSON that this data source does not know (see unknownKeys): the
+	// query still runs, and the response says which fields were ignored.
+	Ignored []string `json:"-"`
 	// ReferenceDefaulted says the query named no reference: Reference holds the built-in default (the
 	// DefaultTrailing windows before each window) until UseDefaultReference puts the data source's default in.
 	ReferenceDefaulted bool `json:"-"`
@@ -199,6 +205,8 @@ const (
 	// DefaultHistory is the trailing history of a band, in windows (two weeks of daily windows).
 	DefaultHistory = 14
 	MaxHistory     = 365
+	// MaxMinSamples bounds a query's minSamples (a larger minimum would null every window of any real log).
+	MaxMinSamples = 1_000_000
 )
 
 // Parse decodes and validates a query's JSON. queryType from the envelope (Grafana's DataQuery.QueryType) wins
@@ -211,6 +219,7 @@ func Parse(raw json.RawMessage, envelopeType string) (Model, error) {
 	if envelopeType != "" {
 		m.QueryType = envelopeType
 	}
+	m.Ignored = unknownKeys(raw)
 	if m.QueryType == "" {
 		m.QueryType = TypeDrift
 	}
@@ -285,6 +294,9 @@ func (m *Model) normalise() error {
 
 	if m.Threshold != nil && (*m.Threshold != *m.Threshold || *m.Threshold < 0) {
 		return fmt.Errorf("threshold must be a non-negative number")
+	}
+	if m.MinSamples != nil && (*m.MinSamples < 1 || *m.MinSamples > MaxMinSamples) {
+		return fmt.Errorf("minSamples must be between 1 and %d, got %d", MaxMinSamples, *m.MinSamples)
 	}
 	if err := m.normaliseReference(); err != nil {
 		return err

@@ -162,3 +162,27 @@ func TestAlignWindow(t *testing.T) {
 		}
 	}
 }
+
+// Issue 9 item 11: a query may set minSamples (validated); keys neither the query model nor Grafana defines are
+// listed so the response can say they were ignored.
+func TestMinSamplesAndUnknownKeys(t *testing.T) {
+	m, err := Parse([]byte(`{"refId":"A","datasource":{"uid":"x"},"intervalMs":1000,"maxDataPoints":43200,
+		"model":"churn","minSamples":20,"minSample":5,"binz":3}`), "drift")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.MinSamples == nil || *m.MinSamples != 20 {
+		t.Fatalf("minSamples %v, want 20", m.MinSamples)
+	}
+	if want := []string{"binz", "minSample"}; strings.Join(m.Ignored, ",") != strings.Join(want, ",") {
+		t.Fatalf("ignored %v, want %v", m.Ignored, want)
+	}
+	if m, _ := Parse([]byte(`{"model":"churn"}`), ""); m.MinSamples != nil || m.Ignored != nil {
+		t.Fatalf("a plain query: minSamples %v ignored %v", m.MinSamples, m.Ignored)
+	}
+	for _, bad := range []string{`{"minSamples":0}`, `{"minSamples":-3}`, `{"minSamples":1000001}`} {
+		if _, err := Parse([]byte(bad), ""); err == nil || !strings.Contains(err.Error(), "minSamples must be between 1 and 1000000") {
+			t.Errorf("%s: err %v", bad, err)
+		}
+	}
+}

@@ -43,6 +43,9 @@ type Settings struct {
 	// MemoryLimitMB bounds the embedded engine's working memory (DuckDB memory_limit); beyond it DuckDB spills
 	// to its temp directory, so concurrent dashboard queries queue on memory instead of exhausting the host.
 	MemoryLimitMB int `json:"memoryLimitMB"`
+	// PositiveLabel names the label value of the positive class of binary models ("" = the rule of
+	// LabelClasses: 1, true, yes positive; 0, false, no negative; case-insensitive).
+	PositiveLabel string `json:"positiveLabel"`
 	// DefaultReference is the reference of every query that names none (a query's "reference" object, e.g. the
 	// validation week {"type":"range","from":…,"to":…}); empty = the N windows before each window. Parsed and
 	// checked by the query package when the data source is built.
@@ -91,6 +94,7 @@ func Parse(jsonData []byte, secure map[string]string) (Settings, error) {
 		if err := json.Unmarshal(jsonData, &raw); err != nil {
 			return s, fmt.Errorf("data source settings are not valid JSON: %w", err)
 		}
+		s.switchOff(jsonData)
 		merge(&s, raw)
 		mergePostgres(&s.Postgres, raw.Postgres)
 		if s.Engine != EngineDuckDB && strings.TrimSpace(raw.Path) == "" {
@@ -123,6 +127,7 @@ func merge(dst *Settings, src Settings) {
 	setStr(&dst.LabelColumn, src.LabelColumn)
 	setStr(&dst.LabelsTable, src.LabelsTable)
 	setStr(&dst.RegistryTable, src.RegistryTable)
+	setStr(&dst.PositiveLabel, src.PositiveLabel)
 	if src.FeatureColumns != nil {
 		dst.FeatureColumns = src.FeatureColumns
 	}

@@ -61,8 +61,8 @@ type Windowing struct {
 	Width  time.Duration
 }
 
-// NumericProfile summarises one numeric feature of one model over a scope. Quantiles align with the requested
-// probabilities and are computed over finite values (linear interpolation, as numpy's default).
+// NumericProfile summarises one numeric feature of one model over a scope; everything but the row counts is
+// computed over its finite values.
 type NumericProfile struct {
 	Model, Feature string
 	Rows           int64 // all rows of the model in scope
@@ -70,8 +70,18 @@ type NumericProfile struct {
 	NonFinite      int64 // NaN or ±Inf
 	Mean, Std      float64
 	Min, Max       float64
-	Quantiles      []float64
+	// Lower and Upper align with the requested probabilities: the order statistics numpy's linear quantile
+	// interpolates between, s[k] and s[min(k+1, n−1)] with k = ⌊p·(n−1)⌋ over the sorted finite values s.
+	Lower, Upper []float64
+	// Distinct is the number of distinct finite values; Values lists them ascending when there are at most
+	// DistinctValuesCap (nil otherwise).
+	Distinct int64
+	Values   []float64
 }
+
+// DistinctValuesCap is the most distinct finite values a numeric profile lists: Evidently treats a numeric column
+// with at most 5 unique values as categorical, and the binning of such features needs each value.
+const DistinctValuesCap = 5
 
 // CategoryCount is one category's count.
 type CategoryCount struct {
@@ -116,6 +126,9 @@ type CategoricalBins struct {
 const (
 	BinNull      = -1
 	BinNonFinite = -2
+	// BinValue rows are not bins: one distinct finite value (Value) of a sample with at most ValuesMaxRows finite
+	// rows, and how many rows have it (Count). They come in addition to the bins.
+	BinValue = -3
 )
 
 // Category kinds returned by the categorical count query.
@@ -126,15 +139,23 @@ const (
 	KindNull     = 3
 )
 
-// NumericCount is the count and sum of finite values of one (model, window, feature, bin).
+// NumericCount is the count and sum of finite values of one (model, window, feature, bin), with the smallest and
+// largest of them (Min, Max; 0 for the special bins). For Bin == BinValue, Value is the distinct value counted.
 type NumericCount struct {
-	Model   string
-	Window  int64
-	Feature string
-	Bin     int
-	Count   int64
-	Sum     float64
+	Model    string
+	Window   int64
+	Feature  string
+	Bin      int
+	Count    int64
+	Sum      float64
+	Min, Max float64
+	Value    float64
 }
+
+// ValuesMaxRows is the largest sample (finite rows of one model, window and feature) whose distinct values Counts
+// lists with their counts: enough for the exact two-sample KS test where `auto` tests (references of at most
+// 1000 rows), and a bound of 1000 value rows per (model, window, feature) on what the store returns.
+const ValuesMaxRows = 1000
 
 // CategoryWindowCount is the count of one (model, window, feature, category kind, category).
 type CategoryWindowCount struct {
@@ -198,7 +219,8 @@ type Quality struct {
 
 // PerformanceRequest says how a performance aggregate reads labels and decides. Labels come from the log row
 // when the label column is mapped, else from the labels table (latest label per prediction id with label_ts <=
-// LabelsUntil). Binary labels are 0/1 (or booleans); other values do not count as labelled.
+// LabelsUntil). Binary labels are read by settings.LabelClasses (1/true/yes and 0/false/no, or positiveLabel
+// against every other label); other values do not count as labelled.
 type PerformanceRequest struct {
 	Threshold   float64   // score >= Threshold predicts the positive class
 	LabelsUntil time.Time // labels known by then count (labels table only)
@@ -209,6 +231,13 @@ type PerformanceRequest struct {
 	ClassModels []string
 }
 
+// NoLabelsError is the error of the label-reading aggregates when the store has no labels at all: no label
+// column mapped and no labels table (or none found). Analyses that can do without labels test for it with
+// errors.As.
+type NoLabelsError struct{ Reason string }
+
+func (e NoLabelsError) Error() string { return e.Reason }
+
 // ScoreBuckets is the number of equal-width score buckets of [0, 1] in the performance histograms.
 const ScoreBuckets = 1000
 
@@ -217,9 +246,12 @@ type WindowPerformance struct {
 	Model          string
 	Window         int64
 	Served         int64   // rows in the window
-	Labelled       int64   // rows with a 0/1 label known in time and a non-NULL score
+	Labelled       int64   // rows with a readable binary label known in time and a non-NULL score
 	TP, FP, TN, FN int64   // at the decision threshold, over the labelled rows
 	LogLossSum     float64 // Σ −(y ln p + (1−y) ln(1−p)), p clipped to [1e-15, 1−1e-15]
+	// Unreadable counts the rows whose label is present but neither the positive nor the negative class
+	// (settings.LabelClasses), e.g. 'pos' and 'neg' without positiveLabel; they do not count as labelled.
+	Unreadable int64
 	// LagHours are the median and 90th percentile of label_ts − ts over the window's labels from the labels table
 	// (nil where no label has a time: none known yet, or labels taken from a label column).
 	LagP50Hours, LagP90Hours *float64
@@ -306,13 +338,15 @@ type Store interface {
 	// Profile summarises the features of a scope, one entry per (model, feature) with at least one row in scope.
 	// Numeric (sorted by model, feature): Rows = rows of the model in scope (NULL included), Finite, NonFinite;
 	// Mean and Std (population, ddof 0) over the finite values, exact for any finite magnitude (no overflow up to
-	// ±1.8e308); Min, Max; Quantiles at probs (numpy's linear definition) over the finite values, nil when there is
-	// none (then Mean, Std, Min, Max are 0). Categorical (sorted by model, feature): Rows, Nulls, Distinct
+	// ±1.8e308); Min, Max; Lower and Upper, the order statistics of numpy's linear quantiles at probs, over the
+	// finite values, nil when there is none (then Mean, Std, Min, Max are 0); Distinct, and Values where Distinct
+	// <= DistinctValuesCap. Categorical (sorted by model, feature): Rows, Nulls, Distinct
 	// (non-NULL categories), and the categoryCap most frequent categories by count descending then value.
 	Profile(ctx context.Context, scope Scope, features []Feature, probs []float64, categoryCap int) (Profile, error)
 	// Counts bins a scope per (model, window, feature). Numeric (bins from NumericBins): Bin i in [0, len(Edges)]
 	// counts the finite values with Edges[i-1] <= v < Edges[i] and carries their Sum (±Inf when the sum
-	// overflows); BinNonFinite counts NaN/±Inf, BinNull the NULL values (Sum 0). Categorical: KindCategory per Top
+	// overflows) and their Min and Max; BinNonFinite counts NaN/±Inf, BinNull the NULL values (Sum 0); BinValue
+	// rows list the distinct finite values with their counts of every sample with at most ValuesMaxRows finite rows. Categorical: KindCategory per Top
 	// category (Category set), KindOther for the known categories outside Top and, when Complete is false, for
 	// unknown ones; KindUnseen for values outside Known when Complete; KindNull for NULL. Only non-zero counts.
 	Counts(ctx context.Context, scope Scope, w Windowing, num []NumericBins, cat []CategoricalBins) (Counts, error)

@@ -43,11 +43,16 @@ func Probs(bins int) []float64 {
 
 // Numeric is the binning of one numeric feature. Fine bin i holds Fine[i-1] <= v < Fine[i] (outer edges −∞,
 // +∞); Coarse edges are a subset of Fine edges, so each fine bin lies inside one coarse bin: CoarseOf[i].
+// Values lists the distinct reference values (ascending) of a discrete feature (NewDiscrete), nil otherwise.
 type Numeric struct {
 	Fine     []float64
 	Coarse   []float64
 	CoarseOf []int
+	Values   []float64
 }
+
+// Discrete reports whether the feature is binned one bin per reference value (NewDiscrete).
+func (n Numeric) Discrete() bool { return n.Values != nil }
 
 // NewNumeric builds the bins from the reference quantiles at probs (as returned by Probs(bins)). Duplicate edges
 // (ties, constant features) are merged; NaN quantiles (no finite reference values) give no edges.

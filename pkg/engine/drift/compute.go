@@ -38,6 +38,20 @@ type Result struct {
 	RefRows        float64
 	CurRows        float64
 	Notice         string
+	// Method says how the value was computed: "exact" (KS with the exact p-value, or Wasserstein, on the
+	// distinct values), "asymptotic" (KS on the distinct values with the asymptotic p-value), "binned" (on
+	// the fine bins), or "" for metrics that are defined on the display bins.
+	Method string
+	// BinningBound bounds how far a binned value can be from the same metric on the raw rows (nil where it
+	// does not apply or is not known): for KS the largest fine-bin mass (a bound on D), for Wasserstein
+	// stats.WassersteinBinningBound over the reference std (needs the per-bin minima and maxima).
+	BinningBound *float64
+}
+
+// Values is a numeric sample as its distinct finite values X and their counts N (same length; a value may
+// repeat, its counts then add).
+type Values struct {
+	X, N []float64
 }
 
 // Compute scores one window. Display bins (numeric: the coarse quantile bins plus a null bin; categorical: top
@@ -68,19 +82,20 @@ func Compute(in Input) Result {
 		r.Notice = fmt.Sprintf("reference has %d rows, below the minimum of %d: no score", int64(r.RefRows), in.MinSamples)
 		return r
 	}
-	value, stat, perBin, err := score(in, refC, curC)
+	sc, err := score(in, refC, curC)
 	if err != nil {
 		r.Notice = err.Error()
 		return r
 	}
-	if perBin != nil {
-		r.Contribution, r.ContributionOf = perBin, in.Metric
+	if sc.perBin != nil {
+		r.Contribution, r.ContributionOf = sc.perBin, in.Metric
 	}
+	value := sc.value
 	if math.IsNaN(value) || math.IsInf(value, 0) {
 		r.Notice = fmt.Sprintf("%s is not finite for this window", in.Metric)
 		return r
 	}
-	r.Value, r.Statistic = &value, stat
+	r.Value, r.Statistic, r.Method, r.BinningBound = &value, sc.stat, sc.method, sc.bound
 	d := value >= in.Threshold
 	if in.Direction == Below {
 		d = value < in.Threshold
@@ -89,65 +104,135 @@ func Compute(in Input) Result {
 	return r
 }
 
-// score returns the metric value, the test statistic where the value is a p-value, and per-bin contributions
-// where the metric is a sum over display bins.
-func score(in Input, refC, curC []float64) (float64, *float64, []float64, error) {
+// scored is one metric's value, the test statistic where the value is a p-value, per-bin contributions where
+// the metric is a sum over display bins, and how it was computed (see Result.Method, Result.BinningBound).
+type scored struct {
+	value  float64
+	stat   *float64
+	perBin []float64
+	method string
+	bound  *float64
+}
+
+func score(in Input, refC, curC []float64) (scored, error) {
+	var sc scored
+	var err error
 	switch in.Metric {
 	case query.MetricPSI:
-		v, per, err := stats.PSI(refC, curC)
-		return v, nil, per, err
+		sc.value, sc.perBin, err = stats.PSI(refC, curC)
 	case query.MetricKL:
-		v, per, err := stats.KL(refC, curC)
-		return v, nil, per, err
+		sc.value, sc.perBin, err = stats.KL(refC, curC)
 	case query.MetricJS:
-		v, per, err := stats.JSDistance(refC, curC)
-		return v, nil, per, err
+		sc.value, sc.perBin, err = stats.JSDistance(refC, curC)
 	case query.MetricHellinger:
-		v, per, err := stats.Hellinger(refC, curC)
-		return v, nil, per, err
+		sc.value, sc.perBin, err = stats.Hellinger(refC, curC)
 	case query.MetricLInf:
-		v, per, err := stats.LInf(refC, curC)
-		return v, nil, per, err
+		sc.value, sc.perBin, err = stats.LInf(refC, curC)
 	case query.MetricChi2:
-		st, p, _, err := stats.ChiSquare(refC, curC)
-		return p, &st, nil, err
+		var st float64
+		st, sc.value, _, err = stats.ChiSquare(refC, curC)
+		sc.stat = &st
 	case query.MetricZTest:
 		return zTest(in)
 	case query.MetricKS:
-		if in.Type != store.Numeric {
-			return 0, nil, nil, fmt.Errorf("ks needs a numeric feature")
-		}
-		d, p, err := stats.KSBinned(in.RefNum.Counts, in.CurNum.Counts)
-		return p, &d, nil, err
+		return ks(in)
 	case query.MetricWasserstein:
 		return wasserstein(in)
+	default:
+		err = fmt.Errorf("unknown metric %q", in.Metric)
 	}
-	return 0, nil, nil, fmt.Errorf("unknown metric %q", in.Metric)
+	return sc, err
 }
 
-func zTest(in Input) (float64, *float64, []float64, error) {
-	if in.Type != store.Categorical || len(in.Cat.Top) == 0 {
-		return 0, nil, nil, fmt.Errorf("ztest needs a binary categorical feature")
+// zTest compares the share of the first reference category (categorical) or of the smallest reference value
+// (binary numeric) among the non-null rows.
+func zTest(in Input) (scored, error) {
+	var x1, n1, x2, n2 float64
+	switch {
+	case in.Type == store.Categorical && len(in.Cat.Top) > 0:
+		x1, n1 = in.RefCat.Counts[0], in.RefCat.Rows()-in.RefCat.Null
+		x2, n2 = in.CurCat.Counts[0], in.CurCat.Rows()-in.CurCat.Null
+	case in.Type == store.Numeric && in.Num.Discrete():
+		bin := in.Num.BinOf(in.Num.Values[0])
+		x1, n1 = in.RefNum.Counts[bin], in.RefNum.Finite()
+		x2, n2 = in.CurNum.Counts[bin], in.CurNum.Finite()
+	default:
+		return scored{}, fmt.Errorf("ztest needs a binary feature")
 	}
-	refN := in.RefCat.Rows() - in.RefCat.Null
-	curN := in.CurCat.Rows() - in.CurCat.Null
-	z, p, err := stats.ZTestProportions(in.RefCat.Counts[0], refN, in.CurCat.Counts[0], curN)
-	return p, &z, nil, err
+	z, p, err := stats.ZTestProportions(x1, n1, x2, n2)
+	return scored{value: p, stat: &z}, err
 }
 
-func wasserstein(in Input) (float64, *float64, []float64, error) {
+// ks is the two-sample KS test: on the distinct values when both samples came with them (exact p-value up to
+// stats.KSExactMaxN rows a side), otherwise on the fine bins with the asymptotic p-value. Discrete features are
+// always tested on their per-value bins, which a float32 round trip of a value cannot leave.
+func ks(in Input) (scored, error) {
 	if in.Type != store.Numeric {
-		return 0, nil, nil, fmt.Errorf("wasserstein needs a numeric feature")
+		return scored{}, fmt.Errorf("ks needs a numeric feature")
+	}
+	if rv, cv := in.RefNum.Values, in.CurNum.Values; rv != nil && cv != nil && !in.Num.Discrete() {
+		r, err := stats.KSTwoSample(rv.X, rv.N, cv.X, cv.N)
+		method := "asymptotic"
+		if r.Exact {
+			method = "exact"
+		}
+		return scored{value: r.P, stat: &r.D, method: method}, err
+	}
+	d, p, err := stats.KSBinned(in.RefNum.Counts, in.CurNum.Counts)
+	if err != nil {
+		return scored{}, err
+	}
+	bound := maxMass(in.RefNum.Counts, in.CurNum.Counts)
+	return scored{value: p, stat: &d, method: "binned", bound: &bound}, nil
+}
+
+// wasserstein is W1 over the reference std: on the distinct values when both samples came with them (exact),
+// otherwise on the fine bins' means, with the binning bound where the bins' extremes are known.
+func wasserstein(in Input) (scored, error) {
+	if in.Type != store.Numeric {
+		return scored{}, fmt.Errorf("wasserstein needs a numeric feature")
 	}
 	if in.CurNum.Finite() == 0 || in.RefNum.Finite() == 0 {
-		return 0, nil, nil, fmt.Errorf("no finite values to compare")
+		return scored{}, fmt.Errorf("no finite values to compare")
 	}
-	w, err := stats.Wasserstein(means(in.RefNum), in.RefNum.Counts, means(in.CurNum), in.CurNum.Counts)
+	sc := scored{method: "binned"}
+	var w float64
+	var err error
+	if rv, cv := in.RefNum.Values, in.CurNum.Values; rv != nil && cv != nil {
+		sc.method = "exact"
+		w, err = stats.Wasserstein(rv.X, rv.N, cv.X, cv.N)
+	} else {
+		w, err = stats.Wasserstein(means(in.RefNum), in.RefNum.Counts, means(in.CurNum), in.CurNum.Counts)
+	}
 	if err != nil {
-		return 0, nil, nil, err
+		return sc, err
 	}
-	nw, err := stats.NormalisedWasserstein(w, in.RefStd)
-	return nw, nil, nil, err
+	if sc.value, err = stats.NormalisedWasserstein(w, in.RefStd); err != nil {
+		return sc, err
+	}
+	if sc.method == "binned" && in.RefNum.Min != nil && in.CurNum.Min != nil {
+		b, err := stats.WassersteinBinningBound(in.RefNum.Counts, in.RefNum.Min, in.RefNum.Max, in.CurNum.Counts, in.CurNum.Min, in.CurNum.Max)
+		if err == nil {
+			if nb, err := stats.NormalisedWasserstein(b, in.RefStd); err == nil {
+				sc.bound = &nb
+			}
+		}
+	}
+	return sc, nil
+}
+
+// maxMass is the largest share any one bin holds in either sample (the KS binning bound of stats.KSBinned).
+func maxMass(ref, cur []float64) float64 {
+	m := 0.0
+	for _, s := range [][]float64{ref, cur} {
+		t := sum(s)
+		for _, c := range s {
+			if t > 0 {
+				m = math.Max(m, c/t)
+			}
+		}
+	}
+	return m
 }
 
 // means are the per-bin means of finite values, the atoms Wasserstein is computed on (0 for empty bins, which

@@ -8,10 +8,14 @@ import (
 )
 
 // NumericHist is one sample of a numeric feature on fine bins: per-bin counts and sums of values, plus the rows
-// whose value is missing (Null) or NaN/±Inf (NonFinite).
+// whose value is missing (Null) or NaN/±Inf (NonFinite). Min and Max, where the store supplies them, are the
+// per-bin extreme values (entries of empty bins are ignored); nil when unknown. Values, where the store lists
+// them (small samples), are the sample's distinct finite values with their counts; nil otherwise.
 type NumericHist struct {
 	Counts    []float64
 	Sums      []float64
+	Min, Max  []float64
+	Values    *Values
 	Null      float64
 	NonFinite float64
 }
@@ -22,8 +26,36 @@ func NewNumericHist(b binning.Numeric) NumericHist {
 	return NumericHist{Counts: make([]float64, n), Sums: make([]float64, n)}
 }
 
-// Add accumulates another histogram on the same bins (trailing references sum their windows).
+// Add accumulates another histogram on the same bins (trailing references sum their windows). The extremes and
+// the values stay known only when both sides know them (an empty side counts as knowing them).
 func (h *NumericHist) Add(o NumericHist) {
+	switch {
+	case o.Finite() == 0:
+	case h.Finite() == 0 && o.Values != nil:
+		h.Values = &Values{X: append([]float64(nil), o.Values.X...), N: append([]float64(nil), o.Values.N...)}
+	case h.Values == nil || o.Values == nil:
+		h.Values = nil
+	default:
+		h.Values.X, h.Values.N = append(h.Values.X, o.Values.X...), append(h.Values.N, o.Values.N...)
+	}
+	switch {
+	case o.Finite() == 0:
+	case h.Finite() == 0 && o.Min != nil:
+		h.Min, h.Max = append([]float64(nil), o.Min...), append([]float64(nil), o.Max...)
+	case h.Min == nil || o.Min == nil:
+		h.Min, h.Max = nil, nil
+	default:
+		for i, c := range o.Counts {
+			if c == 0 {
+				continue
+			}
+			if h.Counts[i] == 0 {
+				h.Min[i], h.Max[i] = o.Min[i], o.Max[i]
+			} else {
+				h.Min[i], h.Max[i] = math.Min(h.Min[i], o.Min[i]), math.Max(h.Max[i], o.Max[i])
+			}
+		}
+	}
 	for i := range h.Counts {
 		h.Counts[i] += o.Counts[i]
 		h.Sums[i] += o.Sums[i]

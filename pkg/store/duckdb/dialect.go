@@ -128,15 +128,15 @@ func (Dialect) SortedValues(v, cond string) string {
 	return "list_sort(list(" + v + ") FILTER (WHERE " + cond + "))"
 }
 
-// Quantiles renders numpy's linear quantiles from a sorted list s at the probabilities p of probs:
-// s[1 + ⌊h⌋] + (h − ⌊h⌋)·(s[1 + ⌈h⌉] − s[1 + ⌊h⌋]) with h = p·(len(s) − 1), NULL for an empty list:
-// `CASE WHEN len(s) > 0 THEN list_transform(CAST(? AS DOUBLE[]), p -> …) END`.
-func (Dialect) Quantiles(sorted, probs string) string {
-	h := fmt.Sprintf("p * (len(%s) - 1)", sorted)
-	lo := fmt.Sprintf("%s[1 + floor(%s)::BIGINT]", sorted, h)
-	hi := fmt.Sprintf("%s[1 + ceil(%s)::BIGINT]", sorted, h)
-	return fmt.Sprintf("CASE WHEN len(%s) > 0 THEN list_transform(CAST(%s AS DOUBLE[]), p -> %s\n    + (%s - floor(%s)) * (%s - %s)) END",
-		sorted, probs, lo, h, h, hi, lo)
+// OrderStatistics renders s[1 + ⌊p·(len(s) − 1)⌋] (next: one further, capped at len(s)) for every probability p of
+// probs, NULL for an empty list:
+// `CASE WHEN len(s) > 0 THEN list_transform(CAST(? AS DOUBLE[]), p -> s[1 + floor(p * (len(s) - 1))::BIGINT]) END`.
+func (Dialect) OrderStatistics(sorted, probs string, next bool) string {
+	k := fmt.Sprintf("1 + floor(p * (len(%s) - 1))::BIGINT", sorted)
+	if next {
+		k = fmt.Sprintf("least(%s + 1, len(%s))", k, sorted)
+	}
+	return fmt.Sprintf("CASE WHEN len(%s) > 0 THEN list_transform(CAST(%s AS DOUBLE[]), p -> %s[%s]) END", sorted, probs, sorted, k)
 }
 
 // QuantileAgg renders `quantile_cont(v, [0.5, 0.9])`.

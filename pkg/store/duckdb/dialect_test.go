@@ -32,8 +32,10 @@ func TestDialectRendersDuckDBSQL(t *testing.T) {
 			`mm_src UNPIVOT INCLUDE NULLS (v FOR feature IN (c1 AS 'age'))`},
 		{"BinIndex", d.BinIndex("v", "e", 3), `CASE WHEN v >= e[2] THEN CASE WHEN v >= e[3] THEN 3 ELSE 2 END ELSE CASE WHEN v >= e[1] THEN 1 ELSE 0 END END`},
 		{"SortedValues", d.SortedValues("l.v", "isfinite(l.v)"), `list_sort(list(l.v) FILTER (WHERE isfinite(l.v)))`},
-		{"Quantiles", d.Quantiles("s", "?"), "CASE WHEN len(s) > 0 THEN list_transform(CAST(? AS DOUBLE[]), p -> s[1 + floor(p * (len(s) - 1))::BIGINT]\n" +
-			"    + (p * (len(s) - 1) - floor(p * (len(s) - 1))) * (s[1 + ceil(p * (len(s) - 1))::BIGINT] - s[1 + floor(p * (len(s) - 1))::BIGINT])) END"},
+		{"OrderStatistics", d.OrderStatistics("s", "?", false),
+			"CASE WHEN len(s) > 0 THEN list_transform(CAST(? AS DOUBLE[]), p -> s[1 + floor(p * (len(s) - 1))::BIGINT]) END"},
+		{"OrderStatistics next", d.OrderStatistics("s", "?", true),
+			"CASE WHEN len(s) > 0 THEN list_transform(CAST(? AS DOUBLE[]), p -> s[least(1 + floor(p * (len(s) - 1))::BIGINT + 1, len(s))]) END"},
 		{"QuantileAgg", d.QuantileAgg("lag_h", []float64{0.5, 0.9}), `quantile_cont(lag_h, [0.5, 0.9])`},
 		{"LatestBy", d.LatestBy("label", "label_ts"), `arg_max(label, label_ts)`},
 		{"TopN", d.TopN(sqlstore.TopN{Select: []string{"m", "count(v) OVER (PARTITION BY m) AS n"}, Names: []string{"m", "n"}, From: "t",

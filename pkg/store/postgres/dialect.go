@@ -147,18 +147,19 @@ func (Dialect) SortedValues(v, cond string) string {
 	return "array_agg(" + v + " ORDER BY " + v + ") FILTER (WHERE " + cond + ")"
 }
 
-// Quantiles renders the numpy-linear quantiles of a sorted array s at the bound probabilities (h = p·(n−1),
-// lo = floor(h), s[lo+1] + (h − lo)·(s[lo+2] − s[lo+1]) with 1-based arrays; s[lo+2] is the last element when
-// h is the last index), in the order of the probabilities, NULL when s is NULL or empty:
-// `(SELECT array_agg(… ORDER BY q.i) FROM unnest(CAST($1 AS double precision[])) WITH ORDINALITY AS q(p, i),
-// LATERAL (SELECT q.p * (cardinality(s) - 1) AS h) AS h)`.
-func (Dialect) Quantiles(sorted, probs string) string {
+// OrderStatistics renders, for every bound probability p in order, the order statistic numpy's linear quantile
+// interpolates from: s[1 + ⌊p·(n − 1)⌋] of the sorted array s (1-based), or with next the one after it, capped at
+// s[n]; NULL when s is NULL or empty:
+// `(SELECT array_agg((s)[k] ORDER BY q.i) FROM unnest(CAST($1 AS double precision[])) WITH ORDINALITY AS q(p, i)
+// WHERE cardinality((s)) > 0)`, k = `1 + CAST(floor(q.p * (cardinality((s)) - 1)) AS integer)`.
+func (Dialect) OrderStatistics(sorted, probs string, next bool) string {
 	s := "(" + sorted + ")"
-	lo := "CAST(floor(h.h) AS integer)"
-	at := func(k string) string { return s + "[" + k + "]" }
-	value := fmt.Sprintf("%s + (h.h - %s) * (coalesce(%s, %s) - %s)", at(lo+" + 1"), lo, at(lo+" + 2"), at(lo+" + 1"), at(lo+" + 1"))
-	return fmt.Sprintf("(SELECT array_agg(%s ORDER BY q.i) FROM unnest(CAST(%s AS double precision[])) WITH ORDINALITY AS q(p, i), "+
-		"LATERAL (SELECT q.p * (cardinality(%s) - 1) AS h) AS h WHERE cardinality(%s) > 0)", value, probs, s, s)
+	k := fmt.Sprintf("1 + CAST(floor(q.p * (cardinality(%s) - 1)) AS integer)", s)
+	if next {
+		k = fmt.Sprintf("least(%s + 1, cardinality(%s))", k, s)
+	}
+	return fmt.Sprintf("(SELECT array_agg(%s[%s] ORDER BY q.i) FROM unnest(CAST(%s AS double precision[])) WITH ORDINALITY AS q(p, i) "+
+		"WHERE cardinality(%s) > 0)", s, k, probs, s)
 }
 
 // QuantileAgg renders `percentile_cont(ARRAY[0.5, 0.9]::double precision[]) WITHIN GROUP (ORDER BY v)`:

@@ -41,9 +41,10 @@ func TestDialectStrings(t *testing.T) {
 		{itoa(d.EdgeSlots(9)), "9"},
 		{d.BinIndex("v", "b.e", 9), "width_bucket(v, b.e)"},
 		{d.SortedValues("v", "f"), "array_agg(v ORDER BY v) FILTER (WHERE f)"},
-		{d.Quantiles("s", "$2"), "(SELECT array_agg((s)[CAST(floor(h.h) AS integer) + 1] + (h.h - CAST(floor(h.h) AS integer)) * " +
-			"(coalesce((s)[CAST(floor(h.h) AS integer) + 2], (s)[CAST(floor(h.h) AS integer) + 1]) - (s)[CAST(floor(h.h) AS integer) + 1]) ORDER BY q.i) " +
-			"FROM unnest(CAST($2 AS double precision[])) WITH ORDINALITY AS q(p, i), LATERAL (SELECT q.p * (cardinality((s)) - 1) AS h) AS h WHERE cardinality((s)) > 0)"},
+		{d.OrderStatistics("s", "$2", false), "(SELECT array_agg((s)[1 + CAST(floor(q.p * (cardinality((s)) - 1)) AS integer)] ORDER BY q.i) " +
+			"FROM unnest(CAST($2 AS double precision[])) WITH ORDINALITY AS q(p, i) WHERE cardinality((s)) > 0)"},
+		{d.OrderStatistics("s", "$2", true), "(SELECT array_agg((s)[least(1 + CAST(floor(q.p * (cardinality((s)) - 1)) AS integer) + 1, cardinality((s)))] ORDER BY q.i) " +
+			"FROM unnest(CAST($2 AS double precision[])) WITH ORDINALITY AS q(p, i) WHERE cardinality((s)) > 0)"},
 		{d.QuantileAgg("v", []float64{0.5, 0.9}), "percentile_cont(ARRAY[0.5, 0.9]::double precision[]) WITHIN GROUP (ORDER BY v)"},
 		{d.LatestBy("label", "label_ts"), "(array_agg(label ORDER BY label_ts DESC) FILTER (WHERE label_ts IS NOT NULL))[1]"},
 		{d.TopN(sqlstore.TopN{Select: []string{"m AS m", "v AS v", "count(*) AS n"}, Names: []string{"m", "v", "n"}, From: "long GROUP BY 1, 2",
@@ -150,21 +151,25 @@ func TestDialectOnServer(t *testing.T) {
 		t.Errorf("BinIndex: %v", deref(got))
 	}
 
-	// numpy.quantile([1, 2, 3, 4, 10], [0, 0.1, 0.5, 0.9, 1]) = [1, 1.4, 3, 7.6, 10] (h = p·4).
-	want := []*float64{f(1), f(1.4), f(3), f(7.6), f(10)}
-	got = queryFloats(t, r, `SELECT unnest(`+d.Quantiles("s", "$1")+`) FROM (SELECT `+d.SortedValues("v", "true")+` AS s FROM unnest(ARRAY[10, 3, 1, 4, 2]::float8[]) AS t(v)) x`,
-		[]float64{0, 0.1, 0.5, 0.9, 1})
-	if !close(got, want, 1e-15) {
-		t.Errorf("Quantiles: %v", deref(got))
+	// numpy.quantile([1, 2, 3, 4, 10], [0, 0.1, 0.5, 0.9, 1]) = [1, 1.4, 3, 7.6, 10] (h = p·4) interpolates between
+	// the order statistics s[⌊h⌋] = [1, 1, 3, 4, 10] and s[min(⌊h⌋ + 1, 4)] = [2, 2, 4, 10, 10] (0-based).
+	sorted := `(SELECT ` + d.SortedValues("v", "true") + ` AS s FROM unnest(ARRAY[10, 3, 1, 4, 2]::float8[]) AS t(v)) x`
+	probs := []float64{0, 0.1, 0.5, 0.9, 1}
+	for next, want := range map[bool][]*float64{false: {f(1), f(1), f(3), f(4), f(10)}, true: {f(2), f(2), f(4), f(10), f(10)}} {
+		got = queryFloats(t, r, `SELECT unnest(`+d.OrderStatistics("s", "$1", next)+`) FROM `+sorted, probs)
+		if !same(got, want) {
+			t.Errorf("OrderStatistics(next %v): %v", next, deref(got))
+		}
 	}
+	want := []*float64{f(1), f(1.4), f(3), f(7.6), f(10)}
 	got = queryFloats(t, r, `SELECT unnest(`+d.QuantileAgg("v", []float64{0, 0.1, 0.5, 0.9, 1})+`) FROM unnest(ARRAY[10, 3, 1, 4, 2]::float8[]) AS t(v)`)
 	if !close(got, want, 1e-15) {
 		t.Errorf("QuantileAgg: %v", deref(got))
 	}
 	// No value at all: NULL quantiles.
-	got = queryFloats(t, r, `SELECT `+d.Quantiles("s", "$1")+`[1] FROM (SELECT `+d.SortedValues("v", "v > 100")+` AS s FROM unnest(ARRAY[1]::float8[]) AS t(v)) x`, []float64{0.5})
+	got = queryFloats(t, r, `SELECT `+d.OrderStatistics("s", "$1", false)+`[1] FROM (SELECT `+d.SortedValues("v", "v > 100")+` AS s FROM unnest(ARRAY[1]::float8[]) AS t(v)) x`, []float64{0.5})
 	if !same(got, []*float64{nil}) {
-		t.Errorf("Quantiles of nothing: %v", deref(got))
+		t.Errorf("OrderStatistics of nothing: %v", deref(got))
 	}
 
 	got = queryFloats(t, r, `SELECT `+d.TryDouble("v")+` FROM unnest(ARRAY['1.5', 'abc', ' -2e3 ', 'NaN', '', NULL, '.5', '1.2.3', '-Infinity']) WITH ORDINALITY AS t(v, i) ORDER BY i`)

@@ -82,23 +82,34 @@ func (s *Store) numericCounts(ctx context.Context, scope store.Scope, w store.Wi
 %s,
 %s
 SELECT l.m, l.w, l.feature, CASE WHEN NOT %s THEN %d ELSE %s END AS bin, CAST(sum(l.c) AS BIGINT) AS n,
-  %s AS s
+  %s AS s, %s AS lo, %s AS hi
 FROM mm_vals l JOIN mm_feats f ON l.m = f.m AND l.feature = f.f
 %s
 UNION ALL
-SELECT z.m, z.w, z.feature, %d AS bin, z.c AS n, NULL AS s
+SELECT z.m, z.w, z.feature, %d AS bin, z.c AS n, NULL AS s, NULL AS lo, NULL AS hi
 FROM mm_nulls z JOIN mm_feats f ON z.m = f.m AND z.feature = f.f
-WHERE z.c > 0`, featsSQL, src, valueCounts(d), b.nullCounts(names), finite, store.BinNonFinite, search,
-		d.Filtered("sum(l.v * l.c)", finite), d.GroupBy(4), store.BinNull)
+WHERE z.c > 0
+UNION ALL
+SELECT l.m, l.w, l.feature, %d AS bin, l.c AS n, l.v AS s, NULL AS lo, NULL AS hi
+FROM (SELECT m, w, feature, v, c, sum(c) OVER (PARTITION BY m, w, feature) AS finite_n FROM mm_vals WHERE %s) l
+JOIN mm_feats f ON l.m = f.m AND l.feature = f.f
+WHERE l.finite_n <= %d`, featsSQL, src, valueCounts(d), b.nullCounts(names), finite, store.BinNonFinite, search,
+		d.Filtered("sum(l.v * l.c)", finite), d.Filtered("min(l.v)", finite), d.Filtered("max(l.v)", finite),
+		d.GroupBy(4), store.BinNull, store.BinValue, d.IsFinite("v"), store.ValuesMaxRows)
 	var out []store.NumericCount
 	err = s.collect(ctx, q, b.args, func(r Rows) error {
 		var c store.NumericCount
-		var sum sql.NullFloat64
-		if err := r.Scan(&c.Model, &c.Window, &c.Feature, &c.Bin, &c.Count, &sum); err != nil {
+		var sum, lo, hi sql.NullFloat64
+		if err := r.Scan(&c.Model, &c.Window, &c.Feature, &c.Bin, &c.Count, &sum, &lo, &hi); err != nil {
 			return err
 		}
+		if c.Bin == store.BinValue {
+			c.Value = sum.Float64
+			out = append(out, c)
+			return nil
+		}
 		c.Bin = min(c.Bin, limit[modelFeature{M: c.Model, F: c.Feature}])
-		c.Sum = sum.Float64
+		c.Sum, c.Min, c.Max = sum.Float64, lo.Float64, hi.Float64
 		out = append(out, c)
 		return nil
 	})

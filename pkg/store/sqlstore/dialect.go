@@ -78,10 +78,11 @@ type Dialect interface {
 	// SortedValues renders an aggregate collecting the values where cond holds, sorted ascending, for Quantiles:
 	// `list_sort(list(v) FILTER (WHERE cond))`.
 	SortedValues(v, cond string) string
-	// Quantiles renders, from a SortedValues result, the list of numpy-linear quantiles (h = p·(n−1),
-	// interpolated between the neighbouring order statistics) at the probabilities of placeholder probs (a bound
-	// []float64), NULL when there is no value: DuckDB `list_transform(CAST(? AS DOUBLE[]), p -> …)`.
-	Quantiles(sorted, probs string) string
+	// OrderStatistics renders, from a SortedValues result s of n values, the list of the order statistics
+	// numpy's linear quantile at each probability p of placeholder probs (a bound []float64) interpolates from:
+	// s[⌊p·(n−1)⌋] (0-based), or with next the one after it, s[min(⌊p·(n−1)⌋ + 1, n − 1)]; NULL when there is no
+	// value. DuckDB: `CASE WHEN len(s) > 0 THEN list_transform(CAST(? AS DOUBLE[]), p -> s[1 + floor(p * (len(s) - 1))::BIGINT]) END`.
+	OrderStatistics(sorted, probs string, next bool) string
 	// QuantileAgg renders an aggregate of the numpy-linear quantiles of v at fixed probabilities, as a list:
 	// `quantile_cont(v, [0.5, 0.9])`.
 	QuantileAgg(v string, probs []float64) string

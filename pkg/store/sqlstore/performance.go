@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/aiops/modelmonitor/pkg/store"
@@ -37,7 +38,8 @@ SELECT m, w, count(*) AS served,
   coalesce(sum(abs(yn - pn)), 0) AS abs_sum,
   coalesce(sum((yn - pn) * (yn - pn)), 0) AS sq_sum,
   coalesce(sum(abs(yn - pn) / greatest(abs(yn), 2.220446049250313e-16)), 0) AS ape_sum,
-  %s AS lag_q
+  %s AS lag_q,
+  %s AS unreadable
 FROM mm_lab
 %s`, src,
 		d.Filtered("count(*)", labelled),
@@ -46,13 +48,13 @@ FROM mm_lab
 		d.Filtered("sum(-(y * ln(greatest(least(p, 1 - 1e-15), 1e-15)) + (1 - y) * ln(1 - greatest(least(p, 1 - 1e-15), 1e-15))))", labelled),
 		d.Filtered("count(*)", "yc IS NOT NULL AND pc IS NOT NULL"), d.Filtered("count(*)", "yc = pc"),
 		d.Filtered("count(*)", "yn IS NOT NULL AND pn IS NOT NULL"),
-		d.Filtered(d.QuantileAgg("lag_h", []float64{0.5, 0.9}), "lag_h IS NOT NULL"), d.GroupBy(2))
+		d.Filtered(d.QuantileAgg("lag_h", []float64{0.5, 0.9}), "lag_h IS NOT NULL"), d.Filtered("count(*)", "yr AND y IS NULL"), d.GroupBy(2))
 	out.SQL = append(out.SQL, q)
 	err = s.collect(ctx, q, b.args, func(r Rows) error {
 		var row store.WindowPerformance
 		var lag []float64
 		if err := r.Scan(&row.Model, &row.Window, &row.Served, &row.Labelled, &row.TP, &row.FP, &row.TN, &row.FN, &row.LogLossSum,
-			&row.ClassLabelled, &row.Correct, &row.RegLabelled, &row.AbsErrSum, &row.SqErrSum, &row.APESum, &lag); err != nil {
+			&row.ClassLabelled, &row.Correct, &row.RegLabelled, &row.AbsErrSum, &row.SqErrSum, &row.APESum, &lag, &row.Unreadable); err != nil {
 			return err
 		}
 		if len(lag) == 2 {
@@ -126,14 +128,14 @@ func (s *Store) checkPerformanceColumns(ctx context.Context) (bool, error) {
 		return false, nil
 	}
 	if cfg.LabelsTable == "" || cfg.PredictionIDColumn == "" {
-		return false, fmt.Errorf("performance needs labels: map labelColumn, or labelsTable and predictionIdColumn")
+		return false, store.NoLabelsError{Reason: "performance needs labels: map labelColumn, or labelsTable and predictionIdColumn"}
 	}
 	cols, err := s.columns(ctx, cfg.LabelsTable)
 	if err != nil {
 		return false, err
 	}
 	if cols == nil {
-		return false, fmt.Errorf("labels table %q not found (map labelColumn if labels are in the log rows)", cfg.LabelsTable)
+		return false, store.NoLabelsError{Reason: fmt.Sprintf("labels table %q not found (map labelColumn if labels are in the log rows)", cfg.LabelsTable)}
 	}
 	var missing []string
 	for _, c := range []string{"prediction_id", "label", "label_ts"} {
@@ -224,13 +226,38 @@ mm_labels AS (
 		yc = fmt.Sprintf("CASE WHEN s.m IN (SELECT m FROM mm_class_models) THEN %s END", canonical(d, label))
 		pc = fmt.Sprintf("CASE WHEN s.m IN (SELECT m FROM mm_class_models) THEN %s END", canonical(d, "s.pred"))
 	}
+	y := b.binaryLabel(label)
 	threshold := b.bind(req.Threshold)
-	tryLabel := d.TryDouble(label)
 	return fmt.Sprintf(`%s%s%s,
 mm_lab AS (
   SELECT s.m, s.w, s.p,
-    CASE WHEN %s = 1 THEN 1 WHEN %s = 0 THEN 0 END AS y, s.p >= %s AS yhat,
+    %s AS y, %s IS NOT NULL AS yr, s.p >= %s AS yhat,
     %s AS yc, %s AS pc, %s AS yn, %s AS pn, %s AS lag_h
   FROM mm_scoped s%s
-)`, scoped, labelsCTE, classCTE, tryLabel, tryLabel, threshold, yc, pc, tryLabel, d.TryDouble("s.pred"), lag, joinSQL)
+)`, scoped, labelsCTE, classCTE, y, label, threshold, yc, pc, d.TryDouble(label), d.TryDouble("s.pred"), lag, joinSQL)
+}
+
+// binaryLabel renders a label as the binary class, 1 or 0, NULL where it is neither, by the settings'
+// LabelClasses: a class text that is a number compares with the label as numbers (1.0 is "1"), any other with
+// the label's text trimmed and lower-cased; a nil negative list makes every other non-NULL label 0.
+func (b *builder) binaryLabel(label string) string {
+	d := b.d
+	match := func(classes []string) string {
+		var or []string
+		for _, c := range classes {
+			if v, err := strconv.ParseFloat(c, 64); err == nil {
+				or = append(or, fmt.Sprintf("%s = %s", d.TryDouble(label), b.bind(v)))
+			} else {
+				or = append(or, fmt.Sprintf("lower(trim(%s)) = %s", d.Text(label), b.bind(c)))
+			}
+		}
+		return "(" + strings.Join(or, " OR ") + ")"
+	}
+	pos, neg := b.s.cfg.LabelClasses()
+	negative := label + " IS NOT NULL"
+	positive := match(pos)
+	if neg != nil {
+		negative = match(neg)
+	}
+	return fmt.Sprintf("CASE WHEN %s THEN 1 WHEN %s THEN 0 END", positive, negative)
 }

@@ -96,6 +96,8 @@ func (s *Store) numericProfile(ctx context.Context, scope store.Scope, feats []m
 		return nil, "", err
 	}
 	finite := d.IsFinite("l.v")
+	// mm_distinct counts the distinct finite values and lists them where there are at most DistinctValuesCap
+	// (the list aggregate only collects values of such features).
 	q := fmt.Sprintf(`WITH mm_feats AS (%s),
 %s,
 %s,
@@ -108,20 +110,31 @@ mm_agg AS (
     %s AS sorted
   FROM mm_long l JOIN mm_feats f ON l.m = f.m AND l.feature = f.f
   %s
+),
+mm_vals AS (
+  SELECT m, feature, v, count(*) OVER (PARTITION BY m, feature) AS distinct_n
+  FROM (SELECT l.m, l.feature, l.v FROM mm_long l JOIN mm_feats f ON l.m = f.m AND l.feature = f.f WHERE %s %s) u
+),
+mm_distinct AS (
+  SELECT m, feature, max(distinct_n) AS distinct_n, %s AS vals FROM mm_vals %s
 )
 SELECT z.m, z.feature, z.c + coalesce(present, 0) AS rows_all, coalesce(non_finite, 0), coalesce(finite, 0), %s, lo, hi,
-  %s AS quantiles
+  %s AS lower_stat, %s AS upper_stat, coalesce(v.distinct_n, 0), v.vals
 FROM mm_nulls z JOIN mm_feats f ON z.m = f.m AND z.feature = f.f
 LEFT JOIN mm_agg a ON a.m = z.m AND a.feature = z.feature
+LEFT JOIN mm_distinct v ON v.m = z.m AND v.feature = z.feature
 ORDER BY 1, 2`, featsSQL, src, b.nullCounts(names),
 		d.Filtered("count(*)", "NOT "+finite), d.Filtered("count(*)", finite),
 		momentAggregates(d, "l.v"), d.Filtered("min(l.v)", finite), d.Filtered("max(l.v)", finite),
-		d.SortedValues("l.v", finite), d.GroupBy(2), momentColumns(), d.Quantiles("sorted", b.bind(probs)))
+		d.SortedValues("l.v", finite), d.GroupBy(2),
+		finite, d.GroupBy(3),
+		d.SortedValues("v", fmt.Sprintf("distinct_n <= %d", store.DistinctValuesCap)), d.GroupBy(2),
+		momentColumns(), d.OrderStatistics("sorted", b.bind(probs), false), d.OrderStatistics("sorted", b.bind(probs), true))
 	var out []store.NumericProfile
 	err = s.collect(ctx, q, b.args, func(r Rows) error {
 		var p store.NumericProfile
 		var mean, std, lo, hi sql.NullFloat64
-		if err := r.Scan(&p.Model, &p.Feature, &p.Rows, &p.NonFinite, &p.Finite, &mean, &std, &lo, &hi, &p.Quantiles); err != nil {
+		if err := r.Scan(&p.Model, &p.Feature, &p.Rows, &p.NonFinite, &p.Finite, &mean, &std, &lo, &hi, &p.Lower, &p.Upper, &p.Distinct, &p.Values); err != nil {
 			return err
 		}
 		p.Mean, p.Std, p.Min, p.Max = mean.Float64, std.Float64, lo.Float64, hi.Float64

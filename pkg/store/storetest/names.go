@@ -75,7 +75,7 @@ func RunNames(t *testing.T, e Engine) {
 		}
 		for _, p := range prof.Numeric {
 			expect(t, "profile of "+p.Feature, p, store.NumericProfile{Model: "a", Feature: p.Feature, Rows: 3, Finite: 3, Mean: 2,
-				Std: 0.816496580927726, Min: 1, Max: 3, Quantiles: []float64{2}})
+				Std: 0.816496580927726, Min: 1, Max: 3, Lower: []float64{2}, Upper: []float64{3}, Distinct: 3, Values: []float64{1, 2, 3}})
 		}
 		expect(t, "categorical profile", prof.Categorical, []store.CategoricalProfile{{Model: "a", Feature: "cat", Rows: 3, Distinct: 2,
 			Categories: []store.CategoryCount{{Value: "u", Count: 2}, {Value: "v", Count: 1}}}})
@@ -88,7 +88,8 @@ func RunNames(t *testing.T, e Engine) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(counts.Numeric) != 2*len(num) || len(counts.Categorical) != 2 {
+		// two bins and the three distinct values (a small sample) per feature
+		if len(counts.Numeric) != 5*len(num) || len(counts.Categorical) != 2 {
 			t.Errorf("counts: %d numeric rows for %d features, %d categorical rows", len(counts.Numeric), len(num), len(counts.Categorical))
 		}
 		for _, c := range counts.Numeric {

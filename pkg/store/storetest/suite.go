@@ -119,9 +119,10 @@ func checkSegmentValues(t *testing.T, st store.Store) {
 	}
 }
 
-// Model a's x: 1, 2, 3, NULL, 4, NaN, 5, +Inf → 8 rows, 5 finite (mean 3, population std √2, quantiles at
-// 0/0.5/1 = 1, 3, 5), 2 non-finite. Model b's x: 10, 20, 1e308 → mean (1e308 + 30)/3, std √(2/9)·1e308 =
-// 4.714045207910316829e307 (exact arithmetic), where a plain variance aggregate overflows. Model a's c: u ×4,
+// Model a's x: 1, 2, 3, NULL, 4, NaN, 5, +Inf → 8 rows, 5 finite (mean 3, population std √2; at p = 0/0.5/1
+// k = ⌊p·4⌋ = 0, 2, 4: order statistics s[k] = 1, 3, 5 and s[min(k+1, 4)] = 2, 4, 5; 5 distinct values, listed),
+// 2 non-finite. Model b's x: 10, 20, 1e308 → mean (1e308 + 30)/3, std √(2/9)·1e308 =
+// 4.714045207910316829e307 (exact arithmetic), where a plain variance aggregate overflows; k = 0, 1, 2. Model a's c: u ×4,
 // v ×2, w ×1, NULL ×1 → the top 2 are u, v.
 func checkProfile(t *testing.T, st store.Store) {
 	probs := []float64{0, 0.5, 1}
@@ -132,9 +133,10 @@ func checkProfile(t *testing.T, st store.Store) {
 		t.Fatal(err)
 	}
 	expect(t, "numeric profiles", got.Numeric, []store.NumericProfile{
-		{Model: "a", Feature: "x", Rows: 8, Finite: 5, NonFinite: 2, Mean: 3, Std: math.Sqrt2, Min: 1, Max: 5, Quantiles: []float64{1, 3, 5}},
+		{Model: "a", Feature: "x", Rows: 8, Finite: 5, NonFinite: 2, Mean: 3, Std: math.Sqrt2, Min: 1, Max: 5,
+			Lower: []float64{1, 3, 5}, Upper: []float64{2, 4, 5}, Distinct: 5, Values: []float64{1, 2, 3, 4, 5}},
 		{Model: "b", Feature: "x", Rows: 3, Finite: 3, Mean: 3.3333333333333333e307, Std: 4.714045207910316829e307, Min: 10, Max: 1e308,
-			Quantiles: []float64{10, 20, 1e308}},
+			Lower: []float64{10, 20, 1e308}, Upper: []float64{20, 1e308, 1e308}, Distinct: 3, Values: []float64{10, 20, 1e308}},
 	})
 	expect(t, "categorical profiles", got.Categorical, []store.CategoricalProfile{
 		{Model: "a", Feature: "c", Rows: 8, Nulls: 1, Distinct: 3, Categories: []store.CategoryCount{{Value: "u", Count: 4}, {Value: "v", Count: 2}}},
@@ -144,8 +146,9 @@ func checkProfile(t *testing.T, st store.Store) {
 	}
 }
 
-// Edges [2, 4]: bin 0 below 2, bin 1 on [2, 4), bin 2 from 4. Window 0: 1 → 0; 2, 3 → 1 (sum 5); NULL. Window 1:
-// 4, 5 → 2 (sum 9); NaN, +Inf non-finite. c with Top [u], Known [u, v], complete: window 0 u ×2, v other, NULL;
+// Edges [2, 4]: bin 0 below 2, bin 1 on [2, 4), bin 2 from 4. Window 0: 1 → 0; 2, 3 → 1 (sum 5, min 2, max 3);
+// NULL. Window 1: 4, 5 → 2 (sum 9); NaN, +Inf non-finite. Both windows are small samples, so their distinct finite
+// values come too (BinValue): 1, 2, 3 and 4, 5, once each. c with Top [u], Known [u, v], complete: window 0 u ×2, v other, NULL;
 // window 1 u ×2, v other, w unseen.
 func checkCounts(t *testing.T, st store.Store) {
 	got, err := st.Counts(ctx, twoDays, daily, []store.NumericBins{{Model: "a", Feature: "x", Edges: []float64{2, 4}}},
@@ -153,13 +156,17 @@ func checkCounts(t *testing.T, st store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	byBin := func(c store.NumericCount) string { return k(c.Window, c.Bin) }
+	byBin := func(c store.NumericCount) string { return k(c.Window, c.Bin, c.Value) }
+	value := func(w int64, v float64) store.NumericCount {
+		return store.NumericCount{Model: "a", Window: w, Feature: "x", Bin: store.BinValue, Count: 1, Value: v}
+	}
 	expect(t, "numeric counts", sorted(got.Numeric, byBin), sorted([]store.NumericCount{
-		{Model: "a", Window: 0, Feature: "x", Bin: 0, Count: 1, Sum: 1},
-		{Model: "a", Window: 0, Feature: "x", Bin: 1, Count: 2, Sum: 5},
+		{Model: "a", Window: 0, Feature: "x", Bin: 0, Count: 1, Sum: 1, Min: 1, Max: 1},
+		{Model: "a", Window: 0, Feature: "x", Bin: 1, Count: 2, Sum: 5, Min: 2, Max: 3},
 		{Model: "a", Window: 0, Feature: "x", Bin: store.BinNull, Count: 1},
-		{Model: "a", Window: 1, Feature: "x", Bin: 2, Count: 2, Sum: 9},
+		{Model: "a", Window: 1, Feature: "x", Bin: 2, Count: 2, Sum: 9, Min: 4, Max: 5},
 		{Model: "a", Window: 1, Feature: "x", Bin: store.BinNonFinite, Count: 2},
+		value(0, 1), value(0, 2), value(0, 3), value(1, 4), value(1, 5),
 	}, byBin))
 	byKind := func(c store.CategoryWindowCount) string { return k(c.Window, c.Kind, c.Category) }
 	expect(t, "categorical counts", sorted(got.Categorical, byKind), sorted([]store.CategoryWindowCount{
