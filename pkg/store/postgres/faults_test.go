@@ -123,13 +123,21 @@ func TestOddData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Window 0: 10 (bin 0), 20 (bin 1); the NULL-timestamp row (30) is in no window; window 1: NULL.
-	got := map[[3]int64]int64{}
+	// Window 0: 10 (bin 0), 20 (bin 1); the NULL-timestamp row (30) is in no window; window 1: NULL. Window 0 is a
+	// small sample, so its distinct values are listed too (BinValue rows, keyed here by their value).
+	got, values := map[[3]int64]int64{}, map[[3]int64]int64{}
 	for _, c := range counts.Numeric {
+		if c.Bin == store.BinValue {
+			values[[3]int64{c.Window, int64(c.Value), 0}] = c.Count
+			continue
+		}
 		got[[3]int64{c.Window, int64(c.Bin), 0}] = c.Count
 	}
 	if want := map[[3]int64]int64{{0, 0, 0}: 1, {0, 1, 0}: 1, {1, store.BinNull, 0}: 1}; !equalCounts(got, want) {
 		t.Errorf("counts of the 63-byte column: %v, want %v", got, want)
+	}
+	if want := map[[3]int64]int64{{0, 10, 0}: 1, {0, 20, 0}: 1}; !equalCounts(values, want) {
+		t.Errorf("values of the 63-byte column: %v, want %v", values, want)
 	}
 	q, err := wst.Quality(ctx, twoDay, daily, []store.QualityFeature{{Model: "a", Feature: "x", Type: store.Numeric}})
 	if err != nil {
