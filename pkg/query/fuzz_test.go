@@ -21,6 +21,7 @@ func FuzzParse(f *testing.F) {
 		f.Add([]byte(seed), "")
 	}
 	f.Add([]byte(`{"queryType":"drift"}`), "performance")
+	f.Add([]byte(`{"reference":{"type":"range","from":"now-35d/d","to":"2026-10-08T00:00:00Z"}}`), "drift")
 	f.Fuzz(func(t *testing.T, raw []byte, envelope string) {
 		m, err := Parse(raw, envelope)
 		if err != nil {

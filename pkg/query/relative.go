@@ -42,6 +42,30 @@ func (r *Reference) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// MarshalJSON writes a reference as it was given: a relative bound as its expression, so that a query encoded
+// before ResolveRelative reads back the same.
+func (r Reference) MarshalJSON() ([]byte, error) {
+	type plain Reference
+	out := struct {
+		plain
+		From any `json:"from,omitempty"`
+		To   any `json:"to,omitempty"`
+	}{plain: plain(r)}
+	for _, b := range []struct {
+		dst *any
+		rel string
+		t   time.Time
+	}{{&out.From, r.FromRelative, r.From}, {&out.To, r.ToRelative, r.To}} {
+		switch {
+		case b.rel != "" && b.t.IsZero():
+			*b.dst = b.rel
+		case !b.t.IsZero():
+			*b.dst = b.t
+		}
+	}
+	return json.Marshal(out)
+}
+
 // readBound reads one bound: absent/null, an RFC 3339 time, or a relative expression (returned as text).
 func readBound(name string, raw json.RawMessage) (time.Time, string, error) {
 	if len(raw) == 0 || string(raw) == "null" {

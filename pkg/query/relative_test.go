@@ -1,6 +1,7 @@
 package query
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -78,6 +79,25 @@ func TestRelativeTermBounds(t *testing.T) {
 		}
 		if _, err := resolveRelative(fmt.Sprintf("now-%d%s", n+1, u), anchor); err == nil {
 			t.Errorf("now-%d%s resolved", n+1, u)
+		}
+	}
+}
+
+// A reference encoded before it is resolved reads back the same: relative bounds as their expressions, absolute
+// ones as times, absent ones absent.
+func TestReferenceEncodesAsGiven(t *testing.T) {
+	for _, body := range []string{
+		`{"type":"range","from":"now-35d/d","to":"now-28d/d"}`,
+		`{"type":"range","from":"2026-10-01T00:00:00Z","to":"now-28d/d"}`,
+		`{"type":"trailing","windows":7}`,
+	} {
+		var r Reference
+		if err := json.Unmarshal([]byte(body), &r); err != nil {
+			t.Fatal(err)
+		}
+		out, err := json.Marshal(r)
+		if err != nil || string(out) != body {
+			t.Errorf("%s encoded as %s (%v)", body, out, err)
 		}
 	}
 }
