@@ -3,6 +3,7 @@ package host_test
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -87,7 +88,9 @@ func daily(t *testing.T, p *host.Plugin, r alerting.Rule) [][]alerting.Result {
 		out = append(out, results)
 	}
 	t.Logf("rule %s: %d daily evaluations, slowest %s wall, %s CPU", r.UID, len(out), slowest.wall.Round(time.Millisecond), slowest.cpu)
-	if slowest.cpu >= evaluationTimeout {
+	// The plugin's work runs on every core (DuckDB's threads), so an idle machine's wall time is at least
+	// CPU / cores: that bound, not the CPU total, is what Grafana's wall-clock timeout meets.
+	if slowest.cpu/time.Duration(runtime.NumCPU()) >= evaluationTimeout {
 		t.Errorf("rule %s: an evaluation used %s of CPU, beyond Grafana's %s evaluation timeout", r.UID, slowest.cpu, evaluationTimeout)
 	}
 	return out

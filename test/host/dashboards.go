@@ -3,6 +3,7 @@ package host
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/aiops/modelmonitor/pkg/query"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,7 +17,7 @@ const PanelWidth = 1000
 // and its panels' targets.
 type Dashboard struct {
 	File       string                       `json:"-"`
-	Time       struct{ From, To time.Time } `json:"time"`
+	Time       struct{ From, To time.Time } `json:"-"`
 	Templating struct {
 		List []struct {
 			Name    string `json:"name"`
@@ -35,8 +36,9 @@ type Panel struct {
 	Targets []json.RawMessage `json:"targets"`
 }
 
-// LoadDashboards reads every dashboard JSON file matching pattern.
-func LoadDashboards(pattern string) ([]Dashboard, error) {
+// LoadDashboards reads every dashboard JSON file matching pattern; a time range relative to now ("now-28d/d")
+// is resolved as Grafana's front end does, at now.
+func LoadDashboards(pattern string, now time.Time) ([]Dashboard, error) {
 	files, err := filepath.Glob(pattern)
 	if err != nil || len(files) == 0 {
 		return nil, fmt.Errorf("no dashboards match %s (%v)", pattern, err)
@@ -48,7 +50,16 @@ func LoadDashboards(pattern string) ([]Dashboard, error) {
 			return nil, err
 		}
 		d := Dashboard{File: filepath.Base(f)}
-		if err := json.Unmarshal(raw, &d); err != nil {
+		var times struct {
+			Time struct{ From, To string } `json:"time"`
+		}
+		if err := json.Unmarshal(raw, &d); err != nil || json.Unmarshal(raw, &times) != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+		if d.Time.From, err = query.ResolveTime(times.Time.From, now); err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+		if d.Time.To, err = query.ResolveTime(times.Time.To, now); err != nil {
 			return nil, fmt.Errorf("%s: %w", f, err)
 		}
 		out = append(out, d)

@@ -3,6 +3,7 @@ package host_test
 import (
 	"context"
 	"fmt"
+	"github.com/aiops/modelmonitor/pkg/demo"
 	"strings"
 	"testing"
 
@@ -18,7 +19,7 @@ import (
 // typed as a dataplane time series (Meta.Type timeseries-*), which is what alerting keys on.
 func TestProvisionedDashboardsThroughTheHost(t *testing.T) {
 	p := startPlugin(t)
-	dashboards, err := host.LoadDashboards("../../provisioning/dashboards/json/*.json")
+	dashboards, err := host.LoadDashboards("../../provisioning/dashboards/json/*.json", demo.DefaultStart.AddDate(0, 0, demo.DefaultDays))
 	if err != nil {
 		t.Fatal(err)
 	}

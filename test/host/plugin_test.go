@@ -216,20 +216,23 @@ func TestHostReportsAPluginThatDiesMidRequest(t *testing.T) {
 	}
 }
 
-// Bad settings on the plugin side: malformed jsonData, an unknown engine, a server engine without its
-// secureJsonData password. Health says what is wrong; queries and resources return that error, not a hang.
+// Bad settings on the plugin side: malformed jsonData, an unknown engine, a missing store file, a server engine
+// without its connection settings. Health says what is wrong; queries and resources return that error, not a hang.
 func TestPluginReportsBadSettings(t *testing.T) {
 	p := startPlugin(t)
+	// Statuses as docs/contract.md classes them: settings the plugin refuses are a bad request (400); a store that
+	// cannot be opened is the store's failure (502, downstream, retried on the next request).
 	cases := []struct {
 		name     string
 		jsonData string
 		secure   map[string]string
 		want     string
+		status   int
 	}{
-		{"malformed json", `{"engine": "duckdb", "path": `, nil, "not valid JSON"},
-		{"unknown engine", `{"engine": "oracle"}`, nil, "oracle"},
-		{"missing file", `{"path": "/nonexistent/store.duckdb"}`, nil, "/nonexistent/store.duckdb"},
-		{"secure password missing", `{"engine": "postgres", "path": "postgres://monitor@localhost/mlops"}`, map[string]string{}, "postgres"},
+		{"malformed json", `{"engine": "duckdb", "path": `, nil, "not valid JSON", 400},
+		{"unknown engine", `{"engine": "oracle"}`, nil, "oracle", 400},
+		{"missing file", `{"path": "/nonexistent/store.duckdb"}`, nil, "/nonexistent/store.duckdb", 502},
+		{"postgres connection incomplete", `{"engine": "postgres"}`, map[string]string{}, "PostgreSQL connection needs: host, database, user", 400},
 	}
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -249,15 +252,15 @@ func TestPluginReportsBadSettings(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if r := res["A"]; r.Error == nil || !strings.Contains(r.Error.Error(), c.want) || r.Status != backend.StatusBadRequest {
-				t.Errorf("query: status %d error %v, want 400 saying %q", r.Status, r.Error, c.want)
+			if r := res["A"]; r.Error == nil || !strings.Contains(r.Error.Error(), c.want) || int(r.Status) != c.status {
+				t.Errorf("query: status %d error %v, want %d saying %q", r.Status, r.Error, c.status, c.want)
 			}
 			r, err := p.CallResource(ctx, ds, "models", nil)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if r.Status != 400 || !strings.Contains(string(r.Body), c.want) {
-				t.Errorf("resource: %d %s, want 400 saying %q", r.Status, r.Body, c.want)
+			if r.Status != c.status || !strings.Contains(string(r.Body), c.want) {
+				t.Errorf("resource: %d %s, want %d saying %q", r.Status, r.Body, c.status, c.want)
 			}
 		})
 	}
