@@ -25,6 +25,7 @@ package severity
 
 import (
 	"fmt"
+	"github.com/aiops/modelmonitor/pkg/engine/diagnosis"
 	"strings"
 )
 
@@ -91,15 +92,6 @@ const (
 	High
 )
 
-// Verdicts of a diagnosis window that Urgency knows (the diagnosis' verdict names).
-const (
-	VerdictPipelineBreak  = "pipeline_break"
-	VerdictConceptDrift   = "concept_drift"
-	VerdictCovariateShift = "covariate_shift"
-	VerdictPriorShift     = "prior_shift"
-	VerdictOK             = "ok"
-)
-
 // MattersLevel is the importance-weighted drift (covariate-shift evidence: the importance-weighted mean of
 // score / threshold over the features carrying half the model's importance) at which a covariate shift is taken
 // to hurt where no performance estimate can say so (regression models, or a reference without enough labels):
@@ -138,14 +130,14 @@ func (s Signals) Matters() bool {
 // Urgency of a window (see the package comment).
 func (s Signals) Urgency() Urgency {
 	switch s.Verdict {
-	case VerdictPipelineBreak, VerdictConceptDrift:
+	case diagnosis.CausePipelineBreak, diagnosis.CauseConceptDrift:
 		return High
-	case VerdictCovariateShift:
+	case diagnosis.CauseCovariateShift:
 		if s.Matters() {
 			return High
 		}
 		return Medium
-	case VerdictPriorShift:
+	case diagnosis.CausePriorShift:
 		return Medium
 	}
 	if s.AnyFeatureDrift || s.PredictionDrift || (s.Impact != nil && *s.Impact >= 1) {

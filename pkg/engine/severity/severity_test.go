@@ -1,6 +1,7 @@
 package severity
 
 import (
+	"github.com/aiops/modelmonitor/pkg/engine/diagnosis"
 	"slices"
 	"testing"
 )
@@ -29,18 +30,18 @@ func TestUrgency(t *testing.T) {
 		s    Signals
 		want Urgency
 	}{
-		{"pipeline break", Signals{Verdict: VerdictPipelineBreak}, High},
-		{"concept drift", Signals{Verdict: VerdictConceptDrift}, High},
-		{"covariate shift, estimate inside its band, weighted drift 1.5", Signals{Verdict: VerdictCovariateShift, WeightedDrift: f(1.5), Impact: f(0.9)}, Medium},
-		{"covariate shift, estimate left its band", Signals{Verdict: VerdictCovariateShift, WeightedDrift: f(1.5), Impact: f(1)}, High},
-		{"covariate shift, no estimate, weighted drift at the matters level", Signals{Verdict: VerdictCovariateShift, WeightedDrift: f(2)}, High},
-		{"covariate shift, large weighted drift, the estimate holds", Signals{Verdict: VerdictCovariateShift, WeightedDrift: f(5), Impact: f(-0.04)}, Medium},
-		{"covariate shift, no estimate", Signals{Verdict: VerdictCovariateShift, WeightedDrift: f(1.99)}, Medium},
-		{"prior shift", Signals{Verdict: VerdictPriorShift}, Medium},
-		{"ok, an unimportant feature drifts", Signals{Verdict: VerdictOK, WeightedDrift: f(0.4), AnyFeatureDrift: true}, Low},
-		{"ok, the score moved", Signals{Verdict: VerdictOK, PredictionDrift: true}, Low},
-		{"ok, estimate left its band without drift", Signals{Verdict: VerdictOK, Impact: f(1.2)}, Low},
-		{"ok, quiet", Signals{Verdict: VerdictOK, WeightedDrift: f(0.4), Impact: f(-0.5)}, None},
+		{"pipeline break", Signals{Verdict: diagnosis.CausePipelineBreak}, High},
+		{"concept drift", Signals{Verdict: diagnosis.CauseConceptDrift}, High},
+		{"covariate shift, estimate inside its band, weighted drift 1.5", Signals{Verdict: diagnosis.CauseCovariateShift, WeightedDrift: f(1.5), Impact: f(0.9)}, Medium},
+		{"covariate shift, estimate left its band", Signals{Verdict: diagnosis.CauseCovariateShift, WeightedDrift: f(1.5), Impact: f(1)}, High},
+		{"covariate shift, no estimate, weighted drift at the matters level", Signals{Verdict: diagnosis.CauseCovariateShift, WeightedDrift: f(2)}, High},
+		{"covariate shift, large weighted drift, the estimate holds", Signals{Verdict: diagnosis.CauseCovariateShift, WeightedDrift: f(5), Impact: f(-0.04)}, Medium},
+		{"covariate shift, no estimate", Signals{Verdict: diagnosis.CauseCovariateShift, WeightedDrift: f(1.99)}, Medium},
+		{"prior shift", Signals{Verdict: diagnosis.CausePriorShift}, Medium},
+		{"ok, an unimportant feature drifts", Signals{Verdict: diagnosis.VerdictOK, WeightedDrift: f(0.4), AnyFeatureDrift: true}, Low},
+		{"ok, the score moved", Signals{Verdict: diagnosis.VerdictOK, PredictionDrift: true}, Low},
+		{"ok, estimate left its band without drift", Signals{Verdict: diagnosis.VerdictOK, Impact: f(1.2)}, Low},
+		{"ok, quiet", Signals{Verdict: diagnosis.VerdictOK, WeightedDrift: f(0.4), Impact: f(-0.5)}, None},
 		{"unknown verdict is ok", Signals{Verdict: "something"}, None},
 	}
 	for _, c := range cases {
@@ -49,7 +50,7 @@ func TestUrgency(t *testing.T) {
 		}
 	}
 	// The example: a healthy critical model with a drifting unimportant feature is reported, not paged.
-	if got := Of(TierCritical, Signals{Verdict: VerdictOK, WeightedDrift: f(0.3), AnyFeatureDrift: true}.Urgency()); got != Report {
+	if got := Of(TierCritical, Signals{Verdict: diagnosis.VerdictOK, WeightedDrift: f(0.3), AnyFeatureDrift: true}.Urgency()); got != Report {
 		t.Errorf("healthy critical model with a drifting unimportant feature: %s, want report", got)
 	}
 }
