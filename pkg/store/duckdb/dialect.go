@@ -102,25 +102,13 @@ func (Dialect) Unpivot(from string, _ []string, cols []sqlstore.UnpivotColumn, n
 func literal(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // EdgeSlots is the smallest 2^d − 1 >= maxEdges, so that BinIndex's tree is balanced.
-func (Dialect) EdgeSlots(maxEdges int) int {
-	p := 1
-	for p-1 < maxEdges {
-		p *= 2
-	}
-	return p - 1
-}
+func (Dialect) EdgeSlots(maxEdges int) int { return sqlstore.BalancedSlots(maxEdges) }
 
 // BinIndex renders a balanced tree of CASEs over `e[i]` (1-based), each row doing log2(slots+1) comparisons:
 // for slots 3, `CASE WHEN v >= e[2] THEN CASE WHEN v >= e[3] THEN 3 ELSE 2 END ELSE CASE WHEN v >= e[1] THEN 1
 // ELSE 0 END END`.
-func (Dialect) BinIndex(v, edges string, slots int) string { return binSearch(v, edges, 1, slots) }
-
-func binSearch(v, e string, lo, hi int) string {
-	if lo > hi {
-		return strconv.Itoa(lo - 1)
-	}
-	mid := (lo + hi) / 2
-	return fmt.Sprintf("CASE WHEN %s >= %s[%d] THEN %s ELSE %s END", v, e, mid, binSearch(v, e, mid+1, hi), binSearch(v, e, lo, mid-1))
+func (Dialect) BinIndex(v, edges string, slots int) string {
+	return sqlstore.BinarySearch(v, func(i int) string { return edges + "[" + strconv.Itoa(i) + "]" }, slots)
 }
 
 // SortedValues renders `list_sort(list(v) FILTER (WHERE cond))`.

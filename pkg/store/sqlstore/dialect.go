@@ -9,6 +9,8 @@ package sqlstore
 
 import (
 	"context"
+	"fmt"
+	"strconv"
 
 	"github.com/aiops/modelmonitor/pkg/store"
 )
@@ -172,4 +174,29 @@ type Rows interface {
 	Scan(dest ...any) error
 	Err() error
 	Close() error
+}
+
+// BalancedSlots is the smallest 2^d − 1 >= maxEdges: the edge count whose BinarySearch tree is balanced.
+func BalancedSlots(maxEdges int) int {
+	p := 1
+	for p-1 < maxEdges {
+		p *= 2
+	}
+	return p - 1
+}
+
+// BinarySearch renders a balanced tree of CASEs counting how many of the edges 1..slots are <= v, for a dialect
+// without a bucket function: edge(i) renders the i-th edge (1-based), each row does log2(slots+1) comparisons.
+// For slots 3: `CASE WHEN v >= e2 THEN CASE WHEN v >= e3 THEN 3 ELSE 2 END ELSE CASE WHEN v >= e1 THEN 1 ELSE 0
+// END END`.
+func BinarySearch(v string, edge func(i int) string, slots int) string {
+	return binSearch(v, edge, 1, slots)
+}
+
+func binSearch(v string, edge func(int) string, lo, hi int) string {
+	if lo > hi {
+		return strconv.Itoa(lo - 1)
+	}
+	mid := (lo + hi) / 2
+	return fmt.Sprintf("CASE WHEN %s >= %s THEN %s ELSE %s END", v, edge(mid), binSearch(v, edge, mid+1, hi), binSearch(v, edge, lo, mid-1))
 }
