@@ -82,7 +82,7 @@ func TestHealthNamesMissingColumns(t *testing.T) {
 func TestSettingsValidation(t *testing.T) {
 	for raw, want := range map[string]string{
 		`{"engine":"oracle"}`:                    `unknown engine "oracle"`,
-		`{"engine":"spark"}`:                     `engine "spark" is not available yet`,
+		`{"engine":"spark"}`:                     `the Spark connection needs: sparkUrl`,
 		`{"engine":"postgres"}`:                  `the PostgreSQL connection needs: host, database, user`,
 		`{"table":"logs; DROP TABLE x"}`:         `table "logs; DROP TABLE x" is not a valid identifier`,
 		`{"segmentColumns":["region","1bad"]}`:   `segment column "1bad" is not a valid identifier`,

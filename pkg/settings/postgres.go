@@ -92,13 +92,21 @@ func (s Settings) validatePostgres() error {
 	if p.MaxConnections < 1 || p.MaxConnections > MaxMaxConnections {
 		return fmt.Errorf("maxConnections %d is out of range (1–%d)", p.MaxConnections, MaxMaxConnections)
 	}
-	if p.TLSCACert != "" && !x509.NewCertPool().AppendCertsFromPEM([]byte(p.TLSCACert)) {
-		return fmt.Errorf("tlsCACert holds no PEM certificate")
+	if err := validCACert(p.TLSCACert); err != nil {
+		return err
 	}
 	for _, n := range s.namedIdentifiers() {
 		if len(n.value) > MaxIdentifierBytes {
 			return fmt.Errorf("%s %q is longer than PostgreSQL's %d-byte identifier limit", n.name, n.value, MaxIdentifierBytes)
 		}
+	}
+	return nil
+}
+
+// validCACert checks that a CA certificate given in secureJsonData tlsCACert parses as PEM.
+func validCACert(pem string) error {
+	if pem != "" && !x509.NewCertPool().AppendCertsFromPEM([]byte(pem)) {
+		return fmt.Errorf("tlsCACert holds no PEM certificate")
 	}
 	return nil
 }

@@ -56,6 +56,8 @@ type Settings struct {
 
 	// Postgres is the connection of engine "postgres".
 	Postgres
+	// Spark is the connection of engine "spark".
+	Spark
 }
 
 // Defaults returns the settings used where jsonData is silent: the layout the demo generator writes.
@@ -77,6 +79,7 @@ func Defaults() Settings {
 		QueryTimeoutSecs:   60,
 		MemoryLimitMB:      4096,
 		Postgres:           Postgres{Port: DefaultPostgresPort, SSLMode: SSLRequire, MaxConnections: DefaultMaxConnections},
+		Spark:              Spark{MaxConcurrentQueries: DefaultMaxConcurrentQueries},
 	}
 }
 
@@ -97,12 +100,14 @@ func Parse(jsonData []byte, secure map[string]string) (Settings, error) {
 		s.switchOff(jsonData)
 		merge(&s, raw)
 		mergePostgres(&s.Postgres, raw.Postgres)
+		mergeSpark(&s.Spark, raw.Spark)
 		if s.Engine != EngineDuckDB && strings.TrimSpace(raw.Path) == "" {
 			s.Path = "" // the default path is the DuckDB demo's
 		}
 	}
 	s.Password = secure["password"]
 	s.TLSCACert = secure["tlsCACert"]
+	s.Token = secure["token"]
 	return s, s.Validate()
 }
 
@@ -161,7 +166,9 @@ func (s Settings) Validate() error {
 			return err
 		}
 	case EngineSpark:
-		return fmt.Errorf("engine %q is not available yet in this version; use %q or %q", s.Engine, EngineDuckDB, EnginePostgres)
+		if err := s.validateSpark(); err != nil {
+			return err
+		}
 	default:
 		return fmt.Errorf("unknown engine %q (expected duckdb, postgres or spark)", s.Engine)
 	}
