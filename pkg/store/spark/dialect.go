@@ -219,13 +219,15 @@ func (d Dialect) MapValueType(catalogType string) (store.FeatureType, bool) {
 	return d.FeatureType(strings.TrimSuffix(strings.TrimPrefix(t, "MAP<STRING,"), ">"))
 }
 
-// MapEntries renders `SELECT src.m, src.w, e.k, e.val FROM src AS src LATERAL VIEW explode(src.fm) e AS k, val`:
-// one row per map entry (a NULL or empty map gives none).
-func (Dialect) MapEntries(from string, keepCols []string, mapCol, keyCol, valueCol string) string {
-	sel := make([]string, len(keepCols))
-	for i, k := range keepCols {
-		sel[i] = "src." + k
+// MapEntries renders one row per map entry (a NULL or empty map gives none); from is a CTE name or an aliased
+// subquery, so its columns are named unqualified:
+// `SELECT `+"`m`"+`, `+"`w`"+`, `+"`k`"+`, `+"`val`"+` FROM mm_src LATERAL VIEW explode(`+"`fm`"+`) mm_entries AS `+"`k`"+`, `+"`val`"+``.
+func (d Dialect) MapEntries(from string, keepCols []string, mapCol, keyCol, valueCol string) string {
+	sel := make([]string, 0, len(keepCols)+2)
+	for _, k := range keepCols {
+		sel = append(sel, d.Quote(k))
 	}
-	return fmt.Sprintf("SELECT %s, e.%s, e.%s FROM %s AS src LATERAL VIEW explode(src.%s) e AS %s, %s",
-		strings.Join(sel, ", "), keyCol, valueCol, from, mapCol, keyCol, valueCol)
+	sel = append(sel, d.Quote(keyCol), d.Quote(valueCol))
+	return fmt.Sprintf("SELECT %s FROM %s LATERAL VIEW explode(%s) mm_entries AS %s, %s",
+		strings.Join(sel, ", "), from, d.Quote(mapCol), d.Quote(keyCol), d.Quote(valueCol))
 }

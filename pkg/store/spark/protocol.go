@@ -60,7 +60,7 @@ func field(m protoreflect.Message, path ...string) (v protoreflect.Value, ok boo
 }
 
 // literal renders a bound value as a spark.connect.Expression.Literal in the JSON mapping: string, bool,
-// int/int64 (a long), float64 (a double; NaN and ±Inf as the mapping's strings) and []float64 (an array of
+// int (an integer where it fits, else a long), int64 (a long), float64 (a double; NaN and ±Inf as the mapping's strings) and []float64 (an array of
 // doubles).
 func literal(v any) (json.RawMessage, error) {
 	var out any
@@ -70,7 +70,12 @@ func literal(v any) (json.RawMessage, error) {
 	case bool:
 		out = map[string]any{"boolean": x}
 	case int:
-		out = map[string]any{"long": strconv.Itoa(x)}
+		// An INT where it fits: LIMIT and other size arguments must be INT, not BIGINT.
+		if x >= math.MinInt32 && x <= math.MaxInt32 {
+			out = map[string]any{"integer": x}
+		} else {
+			out = map[string]any{"long": strconv.Itoa(x)}
+		}
 	case int64:
 		out = map[string]any{"long": strconv.FormatInt(x, 10)}
 	case float64:
