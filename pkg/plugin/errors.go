@@ -81,5 +81,8 @@ func errorResponse(ctx context.Context, err error, memoryLimitMB int) backend.Da
 			return downstream(backend.StatusTimeout, "query interrupted: "+err.Error())
 		}
 	}
+	if resp, ok := sparkResponse(err); ok {
+		return resp
+	}
 	return downstream(backend.StatusBadRequest, err.Error())
 }

@@ -89,7 +89,10 @@ func TestConformance(t *testing.T) {
 			results := map[string]backend.DataResponse{}
 			var took []string
 			for _, e := range engines {
-				cfg := configs[e.name]
+				cfg, ok := configs[e.name]
+				if !ok {
+					continue // skipped: no server (TestMain said why)
+				}
 				layouts[c.layout](&cfg)
 				began := time.Now()
 				results[e.name] = runQuery(t, cfg, c)
@@ -98,7 +101,10 @@ func TestConformance(t *testing.T) {
 			t.Log(strings.Join(took, ", "))
 			want := results[ref]
 			for _, e := range engines[1:] {
-				got := results[e.name]
+				got, ok := results[e.name]
+				if !ok {
+					continue
+				}
 				if (got.Error == nil) != (want.Error == nil) {
 					t.Fatalf("%s error %v, %s error %v", ref, want.Error, e.name, got.Error)
 				}

@@ -3,7 +3,10 @@ package conformance
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/jackc/pgx/v5"
 
@@ -11,6 +14,7 @@ import (
 	"github.com/aiops/modelmonitor/pkg/pgload"
 	"github.com/aiops/modelmonitor/pkg/settings"
 	"github.com/aiops/modelmonitor/pkg/store/postgres/pgtest"
+	"github.com/aiops/modelmonitor/pkg/store/spark/sparktest"
 )
 
 // engines are the engines under test; the first is the reference the others are compared with.
@@ -21,6 +25,7 @@ var engines = []engine{
 		return cfg, nil
 	}},
 	{"postgres", setupPostgres},
+	{"spark", setupSpark},
 }
 
 // server is the package's throw-away PostgreSQL server.
@@ -46,9 +51,7 @@ func setupPostgres(path string) (settings.Settings, error) {
 		return settings.Settings{}, err
 	}
 	defer pg.Close(ctx)
-	tables := []pgload.Table{{Name: demo.TableLog, OrderBy: "ts"}, {Name: demo.TableLabel}, {Name: demo.TableRegistry},
-		{Name: demo.TableTraining}, {Name: "map_log", OrderBy: "ts"}, {Name: "labelled_log", OrderBy: "ts"}}
-	if _, err := pgload.Copy(ctx, duck, pg, tables, false); err != nil {
+	if _, err := pgload.Copy(ctx, duck, pg, conformanceTables, false); err != nil {
 		return settings.Settings{}, err
 	}
 	if err := pgload.CreateIndexes(ctx, pg, pgload.Indexes(demo.TableLog, "model_id", "ts", demo.TableLabel, "prediction_id")); err != nil {
@@ -68,5 +71,55 @@ func setupPostgres(path string) (settings.Settings, error) {
 	cfg.Postgres = settings.Postgres{Host: server.Host, Port: server.Port, Database: "conformance", User: readerRole,
 		SSLMode: settings.SSLVerifyFull, MaxConnections: 4, TLSCACert: server.CACert}
 	cfg.Password = readerPassword
+	return cfg, cfg.Validate()
+}
+
+// errEngineUnavailable marks an engine whose server is not there and not required: its cases are skipped.
+var errEngineUnavailable = errors.New("engine unavailable")
+
+// conformanceTables are the tables every engine loads from the DuckDB file (the log ones in time order).
+var conformanceTables = []pgload.Table{{Name: demo.TableLog, OrderBy: "ts"}, {Name: demo.TableLabel}, {Name: demo.TableRegistry},
+	{Name: demo.TableTraining}, {Name: "map_log", OrderBy: "ts"}, {Name: "labelled_log", OrderBy: "ts"}}
+
+// setupSpark writes every table of the DuckDB file as Parquet (DuckDB's COPY; the log in time order, so that
+// Parquet's row-group statistics prune time ranges) into a directory beside it, registers each as a Parquet
+// table of a new schema of the test Spark Connect server (scripts/spark.sh), and returns the settings of a data
+// source reading that schema. Without a server the engine is skipped, unless MODELMON_REQUIRE_SPARK=1.
+func setupSpark(path string) (settings.Settings, error) {
+	url, why := sparktest.URL()
+	if url == "" {
+		if sparktest.Required() {
+			return settings.Settings{}, errors.New(why)
+		}
+		return settings.Settings{}, fmt.Errorf("%w: %s", errEngineUnavailable, why)
+	}
+	ctx := context.Background()
+	duck, err := sql.Open("duckdb", path+"?access_mode=read_only")
+	if err != nil {
+		return settings.Settings{}, err
+	}
+	defer duck.Close()
+	schema := sparktest.Schema("conformance")
+	stmts := []string{"CREATE SCHEMA " + schema}
+	for _, tb := range conformanceTables {
+		dir := filepath.Join(filepath.Dir(path), "parquet", tb.Name)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return settings.Settings{}, err
+		}
+		order := ""
+		if tb.OrderBy != "" {
+			order = " ORDER BY " + tb.OrderBy
+		}
+		file := filepath.Join(dir, "part-0.parquet")
+		if _, err := duck.ExecContext(ctx, fmt.Sprintf("COPY (SELECT * FROM %s%s) TO '%s' (FORMAT parquet)", tb.Name, order, file)); err != nil {
+			return settings.Settings{}, err
+		}
+		stmts = append(stmts, fmt.Sprintf("CREATE TABLE %s.%s USING parquet LOCATION '%s'", schema, tb.Name, dir))
+	}
+	if err := sparktest.Exec(ctx, url, stmts...); err != nil {
+		return settings.Settings{}, err
+	}
+	cfg := sparktest.Settings(url, schema)
+	cfg.MaxConcurrentQueries = 4
 	return cfg, cfg.Validate()
 }

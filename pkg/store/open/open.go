@@ -9,6 +9,7 @@ import (
 	"github.com/aiops/modelmonitor/pkg/store"
 	"github.com/aiops/modelmonitor/pkg/store/duckdb"
 	"github.com/aiops/modelmonitor/pkg/store/postgres"
+	"github.com/aiops/modelmonitor/pkg/store/spark"
 )
 
 // Store opens the store of cfg.Engine. An engine without an adapter in this build is an error naming it.
@@ -18,6 +19,9 @@ func Store(cfg settings.Settings) (store.Store, error) {
 		return duckdb.Open(cfg)
 	case settings.EnginePostgres:
 		return postgres.Open(cfg)
+	case settings.EngineSpark:
+		return spark.Open(cfg)
 	}
-	return nil, fmt.Errorf("engine %q has no store adapter in this version (available: %s, %s)", cfg.Engine, settings.EngineDuckDB, settings.EnginePostgres)
+	return nil, fmt.Errorf("engine %q has no store adapter in this version (available: %s, %s, %s)", cfg.Engine,
+		settings.EngineDuckDB, settings.EnginePostgres, settings.EngineSpark)
 }

@@ -10,12 +10,25 @@ import (
 	"google.golang.org/grpc/codes"
 )
 
-// Error is an error Spark reported for a statement: its error class (e.g. TABLE_OR_VIEW_NOT_FOUND,
-// UNRESOLVED_COLUMN.WITH_SUGGESTION, https://spark.apache.org/docs/latest/sql-error-conditions.html), SQLSTATE and
-// message. Err is the cause as the runner names it for the user.
+// Error is an error of a Spark Connect call: for an error Spark reported, its error class (e.g.
+// TABLE_OR_VIEW_NOT_FOUND, UNRESOLVED_COLUMN.WITH_SUGGESTION,
+// https://spark.apache.org/docs/latest/sql-error-conditions.html), SQLSTATE and message; Unreachable when the
+// server could not be reached, was lost or refused the credentials. Err says what is wrong in the user's terms.
 type Error struct {
 	Class, SQLState, Message string
+	Unreachable              bool
 	Err                      error
+}
+
+// Generated reports an error in the SQL the store generated (a syntax error, an unbound parameter, Spark's
+// internal error): never the user's doing, since every name was checked against the schema first.
+func (e *Error) Generated() bool {
+	for _, c := range []string{"PARSE_SYNTAX_ERROR", "UNBOUND_SQL_PARAMETER", "INTERNAL_ERROR", "INVALID_LIMIT_LIKE_EXPRESSION"} {
+		if strings.HasPrefix(e.Class, c) {
+			return true
+		}
+	}
+	return false
 }
 
 func (e *Error) Error() string { return e.Err.Error() }
@@ -45,18 +58,21 @@ func (r *Runner) explain(ctx context.Context, err error, answered bool) error {
 	}
 	se := sparkerrors.FromRPCError(err)
 	where := address(r.addr)
+	unreachable := func(format string) error {
+		return &Error{Unreachable: true, Message: se.Message, Err: fmt.Errorf(format, where, se.Message)}
+	}
 	switch se.Code {
 	case codes.Unavailable:
 		if answered {
-			return fmt.Errorf("the connection to Spark Connect at %s was lost (server down or restarted?): %s", where, se.Message)
+			return unreachable("the connection to Spark Connect at %s was lost (server down or restarted?): %s")
 		}
-		return fmt.Errorf("cannot connect to Spark Connect at %s: %s", where, se.Message)
+		return unreachable("cannot connect to Spark Connect at %s: %s")
 	case codes.Unauthenticated:
-		return fmt.Errorf("Spark Connect at %s refused the credentials (check the token): %s", where, se.Message)
+		return unreachable("Spark Connect at %s refused the credentials (check the token): %s")
 	case codes.PermissionDenied:
-		return fmt.Errorf("Spark Connect at %s denied access (permissions of the token's user): %s", where, se.Message)
+		return unreachable("Spark Connect at %s denied access (permissions of the token's user): %s")
 	case codes.DeadlineExceeded:
-		return fmt.Errorf("Spark Connect at %s did not answer in time: %s", where, se.Message)
+		return unreachable("Spark Connect at %s did not answer in time: %s")
 	}
 	if se.ErrorClass == "" {
 		return fmt.Errorf("Spark Connect at %s: %s", where, se.Message)
