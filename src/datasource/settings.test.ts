@@ -38,9 +38,32 @@ describe('settings validation', () => {
     );
   });
 
-  it('explains that Spark is not there yet', () => {
-    expect(validateSettings({ engine: 'spark' }).engine).toBe(
-      'The spark engine is not available yet: use DuckDB or PostgreSQL.'
+  it('accepts a Spark Connect URL and names what is wrong with one, as the backend does', () => {
+    const sp = { engine: 'spark' as const };
+    expect(validateSettings({ ...sp, sparkUrl: 'sc://127.0.0.1:15002' })).toEqual({});
+    expect(
+      validateSettings({
+        ...sp,
+        sparkUrl: 'sc://dbc.example.com:443/;use_ssl=true;x-databricks-cluster-id=0123-abc',
+        database: 'ml_logs',
+        maxConcurrentQueries: 32,
+      })
+    ).toEqual({});
+    expect(validateSettings(sp).sparkUrl).toBe('Spark needs the Spark Connect address, sc://host:port.');
+    expect(validateSettings({ ...sp, sparkUrl: 'http://h:15002' }).sparkUrl).toBe(
+      'Write the address as sc://host:port, optionally followed by /;name=value;…'
+    );
+    expect(validateSettings({ ...sp, sparkUrl: 'sc://h/;token=abc' }).sparkUrl).toBe(
+      'Put the token in the Token field (stored encrypted), not in the URL.'
+    );
+    expect(validateSettings({ ...sp, sparkUrl: 'sc://h', maxConcurrentQueries: 33 }).maxConcurrentQueries).toBe(
+      'The number of concurrent queries must be a whole number from 1 to 32.'
+    );
+    expect(validateSettings({ ...sp, sparkUrl: 'sc://h', database: 'ml-logs' }).database).toMatch(
+      /not a plain identifier/
+    );
+    expect(validateSettings({ engine: 'oracle' as never }).engine).toBe(
+      'The oracle engine is not available: use DuckDB, PostgreSQL or Spark.'
     );
   });
 

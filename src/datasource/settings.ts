@@ -3,6 +3,7 @@ import { IDENTIFIER_RE } from './query';
 import {
   AVAILABLE_ENGINES,
   DEFAULT_SETTINGS,
+  MAX_CONCURRENT_QUERIES,
   MAX_CONNECTIONS,
   MAX_PORT,
   MMDataSourceOptions,
@@ -24,10 +25,11 @@ export type IdentifierKey =
   | 'registryTable';
 
 export type ListKey = 'featureColumns' | 'segmentColumns';
-export type NumberKey = 'minSamples' | 'queryTimeoutSeconds' | 'memoryLimitMB' | 'port' | 'maxConnections';
+export type NumberKey =
+  'minSamples' | 'queryTimeoutSeconds' | 'memoryLimitMB' | 'port' | 'maxConnections' | 'maxConcurrentQueries';
 /** Free text settings: no identifier rule (a path, a host name, a label value, …). */
-export type TextKey = 'path' | 'positiveLabel' | 'host' | 'database' | 'user';
-export type SettingsKey = IdentifierKey | ListKey | NumberKey | TextKey | 'engine' | 'sslMode' | 'tlsCACert';
+export type TextKey = 'path' | 'positiveLabel' | 'host' | 'database' | 'user' | 'sparkUrl';
+export type SettingsKey = IdentifierKey | ListKey | NumberKey | TextKey | 'engine' | 'sslMode' | 'tlsCACert' | 'token';
 
 export const IDENTIFIER_KEYS: IdentifierKey[] = [
   'table',
@@ -105,10 +107,38 @@ export function validateSettings(
       'Use either wide feature columns or one MAP/JSON feature column, not both: clear one of the two.';
   }
   if (jsonData.engine && !AVAILABLE_ENGINES.includes(jsonData.engine)) {
-    errors.engine = `The ${jsonData.engine} engine is not available yet: use DuckDB or PostgreSQL.`;
+    errors.engine = `The ${jsonData.engine} engine is not available: use DuckDB, PostgreSQL or Spark.`;
   }
   if (jsonData.engine === 'postgres') {
     Object.assign(errors, postgresErrors(jsonData, secure));
+  }
+  if (jsonData.engine === 'spark') {
+    Object.assign(errors, sparkErrors(jsonData));
+  }
+  return errors;
+}
+
+/** sc://host[:port] with optional /;name=value;… parameters, as the backend's ParseSparkURL reads it. */
+const SPARK_URL_RE = /^sc:\/\/[^/:;\s]+(:\d{1,5})?(\/(;[^;=\s]+=[^;\s]*)*;?)?$/;
+
+/** The Spark connection: a Spark Connect URL (without a token, which is a secret), a concurrency bound in range
+ * and a schema that is a plain identifier. */
+function sparkErrors(jsonData: MMDataSourceOptions): Partial<Record<SettingsKey, string>> {
+  const errors: Partial<Record<SettingsKey, string>> = {};
+  const url = jsonData.sparkUrl?.trim() ?? '';
+  if (url === '') {
+    errors.sparkUrl = 'Spark needs the Spark Connect address, sc://host:port.';
+  } else if (/[/;]token=/i.test(url)) {
+    errors.sparkUrl = 'Put the token in the Token field (stored encrypted), not in the URL.';
+  } else if (!SPARK_URL_RE.test(url)) {
+    errors.sparkUrl = 'Write the address as sc://host:port, optionally followed by /;name=value;…';
+  }
+  if (!wholeNumberIn(jsonData.maxConcurrentQueries, 1, MAX_CONCURRENT_QUERIES)) {
+    errors.maxConcurrentQueries = `The number of concurrent queries must be a whole number from 1 to ${MAX_CONCURRENT_QUERIES}.`;
+  }
+  const db = identifierError(jsonData.database);
+  if (db) {
+    errors.database = db;
   }
   return errors;
 }

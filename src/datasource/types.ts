@@ -147,8 +147,8 @@ export const DEFAULT_QUERY: Partial<MMQuery> = {
 
 export const ENGINES = ['duckdb', 'postgres', 'spark'] as const;
 export type Engine = (typeof ENGINES)[number];
-/** The engines this version runs (Spark is in the contract but not available yet). */
-export const AVAILABLE_ENGINES: Engine[] = ['duckdb', 'postgres'];
+/** The engines this version runs. */
+export const AVAILABLE_ENGINES: Engine[] = ['duckdb', 'postgres', 'spark'];
 
 /** PostgreSQL SSL modes as libpq names them: no TLS; TLS; TLS with a trusted CA; that and a matching host name. */
 export const SSL_MODES = ['disable', 'require', 'verify-ca', 'verify-full'] as const;
@@ -156,6 +156,8 @@ export type SSLMode = (typeof SSL_MODES)[number];
 /** PostgreSQL's port range and the backend's bound on the connection pool of one data source. */
 export const MAX_PORT = 65535;
 export const MAX_CONNECTIONS = 32;
+/** The backend's bound on the Spark operations one data source runs at a time. */
+export const MAX_CONCURRENT_QUERIES = 32;
 
 /** jsonData of the data source. Every field is optional; DEFAULT_SETTINGS holds the defaults. */
 export interface MMDataSourceOptions extends DataSourceJsonData {
@@ -188,13 +190,19 @@ export interface MMDataSourceOptions extends DataSourceJsonData {
   sslMode?: SSLMode;
   /** engine postgres: connections of this data source's pool, 1..MAX_CONNECTIONS. */
   maxConnections?: number;
+  /** engine spark: the Spark Connect address, sc://host[:port][/;name=value;…]. */
+  sparkUrl?: string;
+  /** engine spark: Spark operations this data source runs at a time, 1..MAX_CONCURRENT_QUERIES. */
+  maxConcurrentQueries?: number;
 }
 
 export interface MMSecureJsonData {
   /** engine postgres: the user's password. */
   password?: string;
-  /** engine postgres: PEM certificate(s) of the CA that signed the server's certificate (verify-ca, verify-full). */
+  /** engines postgres and spark: PEM certificate(s) of the CA that signed the server's certificate. */
   tlsCACert?: string;
+  /** engine spark: the bearer token (e.g. a Databricks personal access token); switches TLS on. */
+  token?: string;
 }
 
 export const DEFAULT_SETTINGS: Required<Omit<MMDataSourceOptions, keyof DataSourceJsonData>> = {
@@ -223,6 +231,8 @@ export const DEFAULT_SETTINGS: Required<Omit<MMDataSourceOptions, keyof DataSour
   user: '',
   sslMode: 'require',
   maxConnections: 4,
+  sparkUrl: '',
+  maxConcurrentQueries: 4,
 };
 
 /** Resource `models`. */

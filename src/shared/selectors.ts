@@ -10,6 +10,7 @@ export const SELECTORS = {
   configEditor: {
     container: 'mm-config-editor',
     postgres: 'mm-config-postgres',
+    spark: 'mm-config-spark',
   },
   variableEditor: {
     container: 'mm-variable-editor',

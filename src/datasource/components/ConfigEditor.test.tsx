@@ -5,6 +5,7 @@ import { DataSourceSettings } from '@grafana/data';
 
 import { MMDataSourceOptions, MMSecureJsonData } from '../types';
 import { ConfigEditor } from './ConfigEditor';
+import { SELECTORS } from '../../shared/selectors';
 
 function settings(jsonData: MMDataSourceOptions = {}, secure: Record<string, boolean> = {}) {
   return {
@@ -42,11 +43,39 @@ describe('ConfigEditor', () => {
     expect(screen.getByText(/Drill-down dimensions. Default: region, channel/)).toBeInTheDocument();
   });
 
-  it('offers the engines that run, DuckDB and PostgreSQL, and not Spark', () => {
+  it('offers the engines that run: DuckDB, PostgreSQL and Spark', () => {
     render(<ConfigEditor options={settings()} onOptionsChange={jest.fn()} />);
     expect(screen.getByLabelText('DuckDB')).toBeChecked();
     expect(screen.getByLabelText('PostgreSQL')).toBeEnabled();
-    expect(screen.queryByLabelText(/Spark/)).not.toBeInTheDocument();
+    expect(screen.getByLabelText('Spark')).toBeEnabled();
+  });
+
+  it('shows the Spark connection only for engine spark, with its defaults and what is missing', () => {
+    const { rerender } = render(<ConfigEditor options={settings()} onOptionsChange={jest.fn()} />);
+    for (const label of [/^Spark Connect URL/, /^Token/, /^Maximum concurrent queries/]) {
+      expect(screen.queryByLabelText(label)).not.toBeInTheDocument();
+    }
+    rerender(<ConfigEditor options={settings({ engine: 'spark' })} onOptionsChange={jest.fn()} />);
+    expect(screen.getByTestId(SELECTORS.configEditor.spark)).toBeInTheDocument();
+    expect(screen.getByLabelText(/^Spark Connect URL/)).toHaveAttribute('placeholder', 'sc://spark.example.com:15002');
+    expect(screen.getByLabelText(/^Database \(schema\)/)).toHaveAttribute('placeholder', 'default');
+    expect(screen.getByLabelText(/^Maximum concurrent queries/)).toHaveAttribute('placeholder', '4');
+    expect(screen.getByLabelText(/^Token/)).toBeInTheDocument();
+    expect(screen.getByLabelText(/^TLS CA certificate/)).toBeInTheDocument();
+    // neither a DuckDB path nor PostgreSQL's fields
+    for (const label of [/^Path/, /^Engine memory limit/, /^Host/, /^Password/, /^SSL mode/]) {
+      expect(screen.queryByLabelText(label)).not.toBeInTheDocument();
+    }
+    expect(screen.getByText('Spark needs the Spark Connect address, sc://host:port.')).toBeInTheDocument();
+  });
+
+  it('stores the Spark token as a secret, never in jsonData', () => {
+    const onOptionsChange = jest.fn();
+    render(<ConfigEditor options={settings({ engine: 'spark' })} onOptionsChange={onOptionsChange} />);
+    fireEvent.change(screen.getByLabelText(/^Token/), { target: { value: 'dapi-123' } });
+    expect(onOptionsChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ jsonData: { engine: 'spark' }, secureJsonData: { token: 'dapi-123' } })
+    );
   });
 
   it('shows the PostgreSQL connection only for engine postgres, with its defaults', () => {

@@ -19,10 +19,11 @@ import { SELECTORS } from '../../shared/selectors';
 
 type Props = DataSourcePluginOptionsEditorProps<MMDataSourceOptions, MMSecureJsonData>;
 
-/** The engines this version runs; Spark (in the contract) is offered once it works. */
+/** The engines this version runs. */
 export const ENGINE_OPTIONS: Array<SelectableValue<Engine>> = [
   { value: 'duckdb', label: 'DuckDB', description: 'Embedded: a DuckDB file, or Parquet/CSV files' },
   { value: 'postgres', label: 'PostgreSQL', description: 'A PostgreSQL or TimescaleDB server' },
+  { value: 'spark', label: 'Spark', description: 'A Spark 4 cluster (or Databricks) through Spark Connect' },
 ];
 
 export const SSL_MODE_OPTIONS: Array<SelectableValue<SSLMode>> = SSL_MODES.map((m) => ({
@@ -92,6 +93,22 @@ const POSTGRES_FIELDS: TextFieldSpec[] = [
   },
 ];
 
+const SPARK_FIELDS: TextFieldSpec[] = [
+  {
+    key: 'sparkUrl',
+    label: 'Spark Connect URL',
+    description:
+      'sc://host:port (default port 15002), optionally /;use_ssl=true;user_id=…;header=value (Databricks: sc://<workspace>:443/;use_ssl=true;x-databricks-cluster-id=<id>)',
+    placeholder: 'sc://spark.example.com:15002',
+  },
+  {
+    key: 'database',
+    label: 'Database (schema)',
+    description: 'The schema holding the inference log tables; empty = the session default',
+    placeholder: 'default',
+  },
+];
+
 type SecretKey = keyof MMSecureJsonData;
 
 /** The data source settings: engine and connection, column mapping, other tables and limits. */
@@ -157,6 +174,40 @@ export function ConfigEditor(props: Props) {
     </Field>
   );
 
+  const secretField = (key: 'password' | 'token', label: string, description: string) => (
+    <Field label={label} description={description}>
+      <SecretInput
+        id={`mm-config-${key}`}
+        width={40}
+        isConfigured={Boolean(options.secureJsonFields?.[key])}
+        value={secure[key] ?? ''}
+        placeholder={label}
+        onChange={(e: ChangeEvent<HTMLInputElement>) => setSecret(key, e.currentTarget.value)}
+        onReset={() => resetSecret(key)}
+      />
+    </Field>
+  );
+
+  const caField = (description: string) => (
+    <Field
+      label="TLS CA certificate"
+      description={description}
+      invalid={Boolean(errors.tlsCACert)}
+      error={errors.tlsCACert}
+    >
+      <SecretTextArea
+        id="mm-config-tlsCACert"
+        cols={64}
+        rows={4}
+        isConfigured={Boolean(options.secureJsonFields?.tlsCACert)}
+        value={secure.tlsCACert ?? ''}
+        placeholder="-----BEGIN CERTIFICATE-----"
+        onChange={(e: ChangeEvent<HTMLTextAreaElement>) => setSecret('tlsCACert', e.currentTarget.value)}
+        onReset={() => resetSecret('tlsCACert')}
+      />
+    </Field>
+  );
+
   const engine = jsonData.engine ?? DEFAULT_SETTINGS.engine;
 
   return (
@@ -196,17 +247,7 @@ export function ConfigEditor(props: Props) {
           {textField(POSTGRES_FIELDS[0])}
           {numberField('port', 'Port', `Server port (1 to 65535; default ${DEFAULT_SETTINGS.port})`)}
           {POSTGRES_FIELDS.slice(1).map(textField)}
-          <Field label="Password" description="The user's password; stored encrypted, sent to the backend only.">
-            <SecretInput
-              id="mm-config-password"
-              width={40}
-              isConfigured={Boolean(options.secureJsonFields?.password)}
-              value={secure.password ?? ''}
-              placeholder="Password"
-              onChange={(e: ChangeEvent<HTMLInputElement>) => setSecret('password', e.currentTarget.value)}
-              onReset={() => resetSecret('password')}
-            />
-          </Field>
+          {secretField('password', 'Password', "The user's password; stored encrypted, sent to the backend only.")}
           <Field
             label="SSL mode"
             description="How the connection is encrypted and the server checked (libpq's sslmode; default require)."
@@ -220,27 +261,32 @@ export function ConfigEditor(props: Props) {
               onChange={(v) => setJson('sslMode', v)}
             />
           </Field>
-          <Field
-            label="TLS CA certificate"
-            description="For verify-ca and verify-full: the PEM certificate of the CA that signed the server's certificate. Empty: the host's trusted CAs. Stored encrypted."
-            invalid={Boolean(errors.tlsCACert)}
-            error={errors.tlsCACert}
-          >
-            <SecretTextArea
-              id="mm-config-tlsCACert"
-              cols={64}
-              rows={4}
-              isConfigured={Boolean(options.secureJsonFields?.tlsCACert)}
-              value={secure.tlsCACert ?? ''}
-              placeholder="-----BEGIN CERTIFICATE-----"
-              onChange={(e: ChangeEvent<HTMLTextAreaElement>) => setSecret('tlsCACert', e.currentTarget.value)}
-              onReset={() => resetSecret('tlsCACert')}
-            />
-          </Field>
+          {caField(
+            "For verify-ca and verify-full: the PEM certificate of the CA that signed the server's certificate. Empty: the host's trusted CAs. Stored encrypted."
+          )}
           {numberField(
             'maxConnections',
             'Maximum connections',
             `Connections this data source opens at most (1 to 32; default ${DEFAULT_SETTINGS.maxConnections}): panels beyond it wait their turn.`
+          )}
+        </FieldSet>
+      )}
+
+      {engine === 'spark' && (
+        <FieldSet label="Spark connection" data-testid={SELECTORS.configEditor.spark}>
+          {SPARK_FIELDS.map(textField)}
+          {secretField(
+            'token',
+            'Token',
+            'Bearer token (e.g. a Databricks personal access token); stored encrypted. A token switches TLS on.'
+          )}
+          {caField(
+            "With TLS (use_ssl=true or a token): the PEM certificate of the CA that signed the server's certificate. Empty: the host's trusted CAs. Stored encrypted."
+          )}
+          {numberField(
+            'maxConcurrentQueries',
+            'Maximum concurrent queries',
+            `Spark operations this data source runs at a time (1 to 32; default ${DEFAULT_SETTINGS.maxConcurrentQueries}): panels beyond it wait their turn. A cancelled or timed-out query is interrupted on the cluster.`
           )}
         </FieldSet>
       )}
