@@ -2,7 +2,6 @@ package spark
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -43,18 +42,15 @@ const (
 )
 
 // explain turns a gRPC error of a Spark Connect call into one that says what is wrong in the user's terms.
-// answered says whether the server had already answered the call (an unavailable server then means the
-// connection was lost mid-query rather than never made). A call stopped because ctx ended is reported as
-// cancelled or timed out, whatever the server answered.
-func (r *Runner) explain(ctx context.Context, err error, answered bool) error {
+// started says whether the server had the call already (an unavailable server then means the connection was
+// lost mid-query rather than never made). A call stopped because ctx ended is reported as cancelled or timed
+// out, whatever the server answered.
+func (r *Runner) explain(ctx context.Context, err error, started bool) error {
 	if err == nil {
 		return nil
 	}
 	if ctx.Err() != nil {
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return fmt.Errorf("query cancelled or timed out (queryTimeoutSeconds %d s; the Spark operation was interrupted): %w", r.cfg.QueryTimeoutSecs, ctx.Err())
-		}
-		return fmt.Errorf("query cancelled or timed out (the Spark operation was interrupted): %w", ctx.Err())
+		return fmt.Errorf("query cancelled or timed out: %w", ctx.Err())
 	}
 	se := sparkerrors.FromRPCError(err)
 	where := address(r.addr)
@@ -63,7 +59,7 @@ func (r *Runner) explain(ctx context.Context, err error, answered bool) error {
 	}
 	switch se.Code {
 	case codes.Unavailable:
-		if answered {
+		if started {
 			return unreachable("the connection to Spark Connect at %s was lost (server down or restarted?): %s")
 		}
 		return unreachable("cannot connect to Spark Connect at %s: %s")

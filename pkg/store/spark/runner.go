@@ -11,6 +11,8 @@ import (
 
 	"github.com/google/uuid"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/aiops/modelmonitor/pkg/settings"
 	"github.com/aiops/modelmonitor/pkg/store/sqlstore"
@@ -119,14 +121,14 @@ func (r *Runner) execute(ctx context.Context, q string, named map[string]any) (*
 	if err != nil {
 		return nil, r.explain(ctx, err, false)
 	}
+	// From here on the server has the operation: an error means it was lost, and an ended ctx interrupts it.
 	if err := stream.SendMsg(req); err != nil {
-		return nil, r.stopped(ctx, op, r.explain(ctx, err, false))
+		return nil, r.stopped(ctx, op, err)
 	}
 	if err := stream.CloseSend(); err != nil {
-		return nil, r.stopped(ctx, op, r.explain(ctx, err, false))
+		return nil, r.stopped(ctx, op, err)
 	}
 	rows := &resultRows{}
-	answered := false
 	for {
 		resp, err := newMessage("ExecutePlanResponse", nil)
 		if err != nil {
@@ -136,9 +138,8 @@ func (r *Runner) execute(ctx context.Context, q string, named map[string]any) (*
 			if errors.Is(err, io.EOF) {
 				return rows, nil
 			}
-			return nil, r.stopped(ctx, op, r.explain(ctx, err, answered))
+			return nil, r.stopped(ctx, op, err)
 		}
-		answered = true
 		m := resp.ProtoReflect()
 		if v, ok := field(m, "server_side_session_id"); ok {
 			r.noteServerSession(v.String())
@@ -151,24 +152,45 @@ func (r *Runner) execute(ctx context.Context, q string, named map[string]any) (*
 	}
 }
 
-// stopped interrupts the operation on the server when ctx ended (a cancelled or timed-out query), so that the
-// cluster stops working for nobody; err is returned unchanged.
+// stopped explains an error of a running operation. When ctx ended (a cancelled or timed-out query) or the
+// connection was lost, the operation is interrupted on the server by its id, so that the cluster stops working
+// for nobody; for an ended ctx the error says whether the server confirmed it.
 func (r *Runner) stopped(ctx context.Context, op string, err error) error {
 	if ctx.Err() == nil {
-		return err
+		if status.Code(err) == codes.Unavailable {
+			// The connection was lost, not necessarily the server: a new connection interrupts what would run on.
+			_ = r.interrupt(op)
+		}
+		return r.explain(ctx, err, true)
 	}
+	outcome := "the Spark operation was interrupted"
+	if ierr := r.interrupt(op); ierr != nil {
+		outcome = "interrupting the Spark operation failed: " + ierr.Error()
+	}
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("query cancelled or timed out (queryTimeoutSeconds %d s; %s): %w", r.cfg.QueryTimeoutSecs, outcome, ctx.Err())
+	}
+	return fmt.Errorf("query cancelled or timed out (%s): %w", outcome, ctx.Err())
+}
+
+// interrupt asks the server to interrupt operation op (within interruptTimeout); an operation that already
+// ended is not an error.
+func (r *Runner) interrupt(op string) error {
 	ictx, cancel := context.WithTimeout(context.Background(), interruptTimeout)
 	defer cancel()
 	session, _ := r.sessionIDs()
-	req, merr := newMessage("InterruptRequest", map[string]any{
+	req, err := newMessage("InterruptRequest", map[string]any{
 		"sessionId": session, "userContext": map[string]any{"userId": r.userID()}, "clientType": clientType,
 		"interruptType": "INTERRUPT_TYPE_OPERATION_ID", "operationId": op,
 	})
-	if merr == nil {
-		resp, _ := newMessage("InterruptResponse", nil)
-		_ = r.conn.Invoke(r.outgoing(ictx), methodInterrupt, req, resp)
+	if err != nil {
+		return err
 	}
-	return err
+	resp, _ := newMessage("InterruptResponse", nil)
+	if err := r.conn.Invoke(r.outgoing(ictx), methodInterrupt, req, resp); err != nil {
+		return r.explain(ictx, err, true)
+	}
+	return nil
 }
 
 // setUp prepares the session once: time zone UTC, and the settings' database as the current schema.

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiops/modelmonitor/pkg/settings"
 	"github.com/aiops/modelmonitor/pkg/store"
 	"github.com/aiops/modelmonitor/pkg/store/spark"
 	"github.com/aiops/modelmonitor/pkg/store/spark/sparktest"
@@ -38,6 +39,17 @@ var fixtureSchemas atomic.Int64
 // openFixture loads the fixture's tables into a new schema and opens a store over it.
 func openFixture(t *testing.T, f storetest.Fixture) store.Store {
 	t.Helper()
+	st, err := spark.Open(loadFixture(t, f))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// loadFixture loads the fixture's tables into a new schema (dropped at the end of the test) and returns the
+// fixture's settings for a Spark data source reading it.
+func loadFixture(t *testing.T, f storetest.Fixture) settings.Settings {
+	t.Helper()
 	url := sparktest.Need(t)
 	db := fmt.Sprintf("suite_%d_%d", time.Now().UnixNano()%1e9, fixtureSchemas.Add(1))
 	if err := sparktest.Exec(ctx, url, "CREATE SCHEMA "+db); err != nil {
@@ -55,11 +67,7 @@ func openFixture(t *testing.T, f storetest.Fixture) store.Store {
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	st, err := spark.Open(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return st
+	return cfg
 }
 
 // loadTable creates a Parquet table and inserts the rows, sent as one bound JSON value (jsonRows) and cast to
