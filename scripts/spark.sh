@@ -1,5 +1,6 @@
-# A local Spark Connect server for the tests of the Spark store (sourced after lib.sh by scripts/test.sh; run by
-# hand as `scripts/spark.sh start|stop|url`).
+# A local Spark Connect server for the tests of the Spark store, sourced after lib.sh by scripts/test.sh. By hand:
+#   source scripts/lib.sh; source scripts/spark.sh; start_spark_connect   # exports MODELMON_SPARK_URL
+#   go test ./pkg/store/spark/... ./test/conformance/; stop_spark_connect
 #
 # The PyPI wheel pyspark[connect] ships Spark's jars and sbin/start-connect-server.sh; with Java 17 it runs a
 # server in one JVM: --master local[2] (two executor threads), gRPC on 127.0.0.1 at a free port, the web UI off,

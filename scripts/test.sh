@@ -1,21 +1,29 @@
 #!/usr/bin/env bash
 # The whole test suite (`npm test`): Go tests (statistics against SciPy fixtures, store and QueryData end to end
-# on real DuckDB stores and a throw-away PostgreSQL server, demo generator, CLI end to end), 10 s of each Go fuzz
-# target, front-end type check, lint and jest tests, the production build, the browser check of the panels in
-# headless Chromium, and the built plugin through a Grafana-faithful host.
+# on real DuckDB stores, a throw-away PostgreSQL server and a local Spark Connect server, demo generator, CLI end
+# to end), 10 s of each Go fuzz target, front-end type check, lint and jest tests, the production build, the
+# browser check of the panels in headless Chromium, and the built plugin through a Grafana-faithful host.
 source "$(dirname "$0")/lib.sh"
+source "$ROOT/scripts/spark.sh"
 
 ensure_go_modules
 ensure_npm_packages
 apt_install chromium
 ensure_postgres
+ensure_pyspark
 
 stage "go vet"
 go vet ./pkg/... ./test/...
 
 stage "go test"
-# The PostgreSQL store tests start their own server; one that cannot start fails the stage instead of skipping.
-MODELMON_REQUIRE_POSTGRES=1 go test -count=1 ./pkg/... ./test/...
+# The PostgreSQL store tests start their own server; the Spark store tests and the Spark engine of the
+# conformance suite use the local Spark Connect server started here (scripts/spark.sh). A server that cannot
+# start fails the stage instead of skipping.
+start_spark_connect
+trap stop_spark_connect EXIT
+MODELMON_REQUIRE_POSTGRES=1 MODELMON_REQUIRE_SPARK=1 go test -count=1 -timeout 60m ./pkg/... ./test/...
+stop_spark_connect
+trap - EXIT
 
 "$ROOT/scripts/fuzz.sh" 10s
 

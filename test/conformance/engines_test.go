@@ -121,5 +121,8 @@ func setupSpark(path string) (settings.Settings, error) {
 	}
 	cfg := sparktest.Settings(url, schema)
 	cfg.MaxConcurrentQueries = 4
+	// A fleet query is tens of Spark jobs; on a local[2] JVM sharing two cores with the rest of the suite that
+	// can take minutes, which the default time-out (60 s) would cut off.
+	cfg.QueryTimeoutSecs = 900
 	return cfg, cfg.Validate()
 }
