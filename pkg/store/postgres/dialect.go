@@ -57,16 +57,7 @@ func (Dialect) IsFinite(expr string) string {
 func (Dialect) Filtered(agg, cond string) string { return agg + " FILTER (WHERE " + cond + ")" }
 
 // GroupBy renders `GROUP BY 1, 2, 3` (PostgreSQL 15 has no GROUP BY ALL).
-func (Dialect) GroupBy(keys int) string {
-	if keys <= 0 {
-		return ""
-	}
-	n := make([]string, keys)
-	for i := range n {
-		n[i] = strconv.Itoa(i + 1)
-	}
-	return "GROUP BY " + strings.Join(n, ", ")
-}
+func (Dialect) GroupBy(keys int) string { return sqlstore.OrdinalGroupBy(keys) }
 
 // Relation renders `SELECT * FROM jsonb_to_recordset(CAST($1 AS jsonb)) AS r("m" text, "e" double precision[])`.
 // A JSON array becomes a PostgreSQL array of the column type.
@@ -182,12 +173,7 @@ func (Dialect) LatestBy(value, order string) string {
 // `SELECT a, b FROM (SELECT x AS a, y AS b, row_number() OVER (PARTITION BY … ORDER BY …) AS topn_rank FROM …)
 // AS ranked WHERE (keep) OR topn_rank <= CAST($1 AS bigint)`.
 func (Dialect) TopN(q sqlstore.TopN) string {
-	keep := ""
-	if q.Keep != "" {
-		keep = "(" + q.Keep + ") OR "
-	}
-	return fmt.Sprintf("SELECT %s FROM (SELECT %s, row_number() OVER (PARTITION BY %s ORDER BY %s) AS topn_rank FROM %s) AS ranked WHERE %stopn_rank <= CAST(%s AS bigint)",
-		strings.Join(q.Names, ", "), strings.Join(q.Select, ", "), q.PartitionBy, q.OrderBy, q.From, keep, q.Limit)
+	return sqlstore.RankedTopN(q, "CAST("+q.Limit+" AS bigint)")
 }
 
 // FeatureType types a column from its catalogue type as Runner.Columns formats it: integer, floating-point and

@@ -54,16 +54,7 @@ func (Dialect) IsFinite(expr string) string {
 func (Dialect) Filtered(agg, cond string) string { return agg + " FILTER (WHERE " + cond + ")" }
 
 // GroupBy renders `GROUP BY 1, 2, 3` (ordinals, spark.sql.groupByOrdinal, on by default).
-func (Dialect) GroupBy(keys int) string {
-	if keys <= 0 {
-		return ""
-	}
-	n := make([]string, keys)
-	for i := range n {
-		n[i] = strconv.Itoa(i + 1)
-	}
-	return "GROUP BY " + strings.Join(n, ", ")
-}
+func (Dialect) GroupBy(keys int) string { return sqlstore.OrdinalGroupBy(keys) }
 
 // Relation renders `SELECT inline(from_json(:p1, 'ARRAY<STRUCT<`+"`m`"+`: STRING, `+"`e`"+`: ARRAY<DOUBLE>>>'))`:
 // the bound JSON text becomes one row per array element, one column per key. The planner folds it into a
@@ -176,14 +167,7 @@ func (Dialect) LatestBy(value, order string) string { return "max_by(" + value +
 // TopN renders a ranked derived table (Spark has no QUALIFY):
 // `SELECT a, b FROM (SELECT x AS a, y AS b, row_number() OVER (PARTITION BY … ORDER BY …) AS topn_rank FROM …)
 // AS ranked WHERE (keep) OR topn_rank <= :p1`.
-func (Dialect) TopN(q sqlstore.TopN) string {
-	keep := ""
-	if q.Keep != "" {
-		keep = "(" + q.Keep + ") OR "
-	}
-	return fmt.Sprintf("SELECT %s FROM (SELECT %s, row_number() OVER (PARTITION BY %s ORDER BY %s) AS topn_rank FROM %s) AS ranked WHERE %stopn_rank <= %s",
-		strings.Join(q.Names, ", "), strings.Join(q.Select, ", "), q.PartitionBy, q.OrderBy, q.From, keep, q.Limit)
-}
+func (Dialect) TopN(q sqlstore.TopN) string { return sqlstore.RankedTopN(q, q.Limit) }
 
 // FeatureType types a column from Spark's type name as DESCRIBE prints it (upper-cased): the integer types,
 // FLOAT, DOUBLE and DECIMAL(p,s) are numeric; STRING, VARCHAR(n), CHAR(n) and BOOLEAN categorical.
@@ -221,7 +205,7 @@ func (d Dialect) MapValueType(catalogType string) (store.FeatureType, bool) {
 
 // MapEntries renders one row per map entry (a NULL or empty map gives none); from is a CTE name or an aliased
 // subquery, so its columns are named unqualified:
-// `SELECT `+"`m`"+`, `+"`w`"+`, `+"`k`"+`, `+"`val`"+` FROM mm_src LATERAL VIEW explode(`+"`fm`"+`) mm_entries AS `+"`k`"+`, `+"`val`"+``.
+// `SELECT `+"`m`"+`, `+"`w`"+`, `+"`k`"+`, `+"`val`"+` FROM mm_src LATERAL VIEW explode(`+"`fm`"+`) mm_entries AS `+"`k`"+`, `+"`val`"+“.
 func (d Dialect) MapEntries(from string, keepCols []string, mapCol, keyCol, valueCol string) string {
 	sel := make([]string, 0, len(keepCols)+2)
 	for _, k := range keepCols {

@@ -11,6 +11,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/aiops/modelmonitor/pkg/store"
 )
@@ -199,4 +200,30 @@ func binSearch(v string, edge func(int) string, lo, hi int) string {
 	}
 	mid := (lo + hi) / 2
 	return fmt.Sprintf("CASE WHEN %s >= %s THEN %s ELSE %s END", v, edge(mid), binSearch(v, edge, mid+1, hi), binSearch(v, edge, lo, mid-1))
+}
+
+// OrdinalGroupBy renders `GROUP BY 1, 2, 3` for a dialect whose GROUP BY takes output column ordinals; "" for
+// no keys.
+func OrdinalGroupBy(keys int) string {
+	if keys <= 0 {
+		return ""
+	}
+	n := make([]string, keys)
+	for i := range n {
+		n[i] = strconv.Itoa(i + 1)
+	}
+	return "GROUP BY " + strings.Join(n, ", ")
+}
+
+// RankedTopN renders TopN for a dialect without QUALIFY, as a ranked derived table; limit is the rank limit's
+// SQL (q.Limit, or a cast of it):
+// `SELECT a, b FROM (SELECT x AS a, y AS b, row_number() OVER (PARTITION BY … ORDER BY …) AS topn_rank FROM …)
+// AS ranked WHERE (keep) OR topn_rank <= limit`.
+func RankedTopN(q TopN, limit string) string {
+	keep := ""
+	if q.Keep != "" {
+		keep = "(" + q.Keep + ") OR "
+	}
+	return fmt.Sprintf("SELECT %s FROM (SELECT %s, row_number() OVER (PARTITION BY %s ORDER BY %s) AS topn_rank FROM %s) AS ranked WHERE %stopn_rank <= %s",
+		strings.Join(q.Names, ", "), strings.Join(q.Select, ", "), q.PartitionBy, q.OrderBy, q.From, keep, limit)
 }
