@@ -4,7 +4,7 @@
 #
 # The PyPI wheel pyspark[connect] ships Spark's jars and sbin/start-connect-server.sh; with Java 17 it runs a
 # server in one JVM: --master local[2] (two executor threads), gRPC on 127.0.0.1 at a free port, the web UI off,
-# 1 GB of driver memory, an in-memory catalogue whose tables are Parquet files in a temp warehouse. The wheel
+# 2 GB of driver memory, an in-memory catalogue whose tables are Parquet files in a temp warehouse. The wheel
 # goes into a virtual environment outside the repository, keyed by version (~/.cache/modelmon/pyspark-<version>),
 # so it is installed once per machine (~3 min, ~0.9 GB).
 
@@ -39,7 +39,7 @@ start_spark_connect() {
   stage "Spark Connect server (local[2], 127.0.0.1:$port)"
   SPARK_HOME="$home" SPARK_NO_DAEMONIZE=1 SPARK_LOG_DIR="$SPARK_RUN_DIR/log" SPARK_PID_DIR="$SPARK_RUN_DIR" \
     SPARK_LOCAL_IP=127.0.0.1 PYSPARK_PYTHON="$SPARK_VENV/bin/python" \
-    setsid nice -n 10 "$home/sbin/start-connect-server.sh" --master 'local[2]' --driver-memory 1g \
+    setsid nice -n 10 "$home/sbin/start-connect-server.sh" --master 'local[2]' --driver-memory 2g \
       --conf spark.connect.grpc.binding.address=127.0.0.1 --conf "spark.connect.grpc.binding.port=$port" \
       --conf spark.ui.enabled=false --conf spark.sql.catalogImplementation=in-memory \
       --conf "spark.sql.warehouse.dir=$SPARK_RUN_DIR/warehouse" --conf spark.sql.shuffle.partitions=4 \
