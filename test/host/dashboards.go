@@ -40,6 +40,11 @@ type Panel struct {
 		UID string `json:"uid"`
 	} `json:"datasource"`
 	Targets []json.RawMessage `json:"targets"`
+	// GridPos is the panel's place on the dashboard's 24-column grid (w columns, h rows of 30 px).
+	GridPos struct {
+		W int `json:"w"`
+		H int `json:"h"`
+	} `json:"gridPos"`
 	// Options are the panel plugin's options as saved.
 	Options json.RawMessage `json:"options"`
 }

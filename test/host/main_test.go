@@ -17,14 +17,21 @@ import (
 // scripts/test.sh sets it after build_plugin, so they never run against a stale build.
 const distEnv = "MODELMON_DIST"
 
+// storeEnv may name a demo store generated with the fixed demo dates (gendemo without --end), which scripts/test.sh
+// shares with the browser stage; without it the tests generate one.
+const storeEnv = "MODELMON_FIXED_DEMO_STORE"
+
 var (
 	dist      string // the built dist/ directory
-	demoStore string // a freshly generated demo store (only when dist is set)
+	demoStore string // the demo store with the fixed dates (only when dist is set)
 )
 
 func TestMain(m *testing.M) {
 	dist = os.Getenv(distEnv)
 	if dist == "" {
+		os.Exit(m.Run())
+	}
+	if demoStore = os.Getenv(storeEnv); demoStore != "" {
 		os.Exit(m.Run())
 	}
 	dir, err := os.MkdirTemp("", "modelmon-host-")

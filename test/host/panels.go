@@ -13,15 +13,18 @@ import (
 // Grafana would: the panel's type and options, the dashboard's absolute time range and variables, and the
 // plugin's answer to the panel's request in the body Grafana's /api/ds/query returns.
 type LivePanel struct {
-	Dashboard      string            `json:"dashboard"`
-	DashboardTitle string            `json:"dashboardTitle"`
-	Index          int               `json:"index"`
-	Title          string            `json:"title"`
-	Type           string            `json:"type"`
-	Options        json.RawMessage   `json:"options,omitempty"`
-	From           int64             `json:"from"` // epoch ms
-	To             int64             `json:"to"`   // epoch ms
-	Variables      map[string]string `json:"variables"`
+	Dashboard      string          `json:"dashboard"`
+	DashboardTitle string          `json:"dashboardTitle"`
+	Index          int             `json:"index"`
+	Title          string          `json:"title"`
+	Type           string          `json:"type"`
+	Options        json.RawMessage `json:"options,omitempty"`
+	// Width and Height are the panel's grid size (24 columns; rows of 30 px).
+	Width     int               `json:"w"`
+	Height    int               `json:"h"`
+	From      int64             `json:"from"` // epoch ms
+	To        int64             `json:"to"`   // epoch ms
+	Variables map[string]string `json:"variables"`
 	// QueryMs is the wall time of the panel's QueryData call through the host, in milliseconds.
 	QueryMs int64 `json:"queryMs"`
 	// Response is backend.QueryDataResponse's JSON: {"results": {"<refId>": {"status": …, "frames": […]}}},
@@ -60,7 +63,7 @@ func (p *Plugin) LivePanels(ctx context.Context, ds DataSource, dashboards []Das
 			}
 			out = append(out, LivePanel{
 				Dashboard: d.UID, DashboardTitle: d.Title, Index: i, Title: panel.Title, Type: panel.Type,
-				Options: panel.Options, From: d.Time.From.UnixMilli(), To: d.Time.To.UnixMilli(), Variables: vars,
+				Options: panel.Options, Width: panel.GridPos.W, Height: panel.GridPos.H, From: d.Time.From.UnixMilli(), To: d.Time.To.UnixMilli(), Variables: vars,
 				QueryMs: took.Milliseconds(), Response: body,
 			})
 		}

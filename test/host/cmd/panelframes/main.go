@@ -20,12 +20,12 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -61,7 +61,7 @@ func run() error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go func() { // the parent closing our standard input ends us too
-		_, _ = bufio.NewReader(os.Stdin).ReadString(0)
+		_, _ = io.Copy(io.Discard, os.Stdin)
 		stop()
 	}()
 
