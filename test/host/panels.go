@@ -32,11 +32,12 @@ type LivePanel struct {
 	Response json.RawMessage `json:"-"`
 }
 
-// LivePanels sends the request of every panel of the dashboards whose data source is ds (panels reading another
-// panel's results through "-- Dashboard --" are left out) to the plugin, one request per panel as Grafana's front
-// end sends it (Dashboard.Queries), and returns the panels with the responses re-encoded as /api/ds/query JSON.
-// A failed call is an error; a query that answers with an error is kept in the response, as Grafana passes it on.
-func (p *Plugin) LivePanels(ctx context.Context, ds DataSource, dashboards []Dashboard) ([]LivePanel, error) {
+// LivePanels sends the request of every panel of the dashboards whose data source is ds and that keep accepts
+// (panels reading another panel's results through "-- Dashboard --" are left out) to the plugin, one request per
+// panel as Grafana's front end sends it (Dashboard.Queries), and returns the panels with the responses re-encoded
+// as /api/ds/query JSON. A failed call is an error; a query that answers with an error is kept in the response,
+// as Grafana passes it on.
+func (p *Plugin) LivePanels(ctx context.Context, ds DataSource, dashboards []Dashboard, keep func(Panel) bool) ([]LivePanel, error) {
 	var out []LivePanel
 	for _, d := range dashboards {
 		vars := map[string]string{}
@@ -44,7 +45,7 @@ func (p *Plugin) LivePanels(ctx context.Context, ds DataSource, dashboards []Das
 			vars[v.Name] = v.Current.Value
 		}
 		for i, panel := range d.Panels {
-			if panel.Datasource.UID != ds.UID || len(panel.Targets) == 0 {
+			if panel.Datasource.UID != ds.UID || len(panel.Targets) == 0 || !keep(panel) {
 				continue
 			}
 			queries, err := d.Queries(panel)

@@ -1,6 +1,6 @@
 // Command panelframes serves the panels of the provisioned dashboards with live frames to a browser page: it
-// starts the built plugin executable through the Grafana-faithful host (package host), sends every panel's request
-// of the provisioned dashboards and the app's fleet dashboard to it over gRPC, decodes the Arrow frames with the
+// starts the built plugin executable through the Grafana-faithful host (package host), sends the request of every
+// plugin panel (aiops-*) of the provisioned dashboards and the app's fleet dashboard to it over gRPC, decodes the Arrow frames with the
 // SDK and serves them re-encoded as the JSON Grafana's /api/ds/query answers, so that the browser check
 // (test/browser) and `npm run demo` render the plugin's own panels from what the running plugin returned.
 //
@@ -31,6 +31,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -119,7 +120,7 @@ func livePanels(ctx context.Context, dist, repo, store string, now time.Time) ([
 	}, now)
 	if err == nil {
 		// the fleet's diagnosis takes minutes on a loaded machine: the 60 s default would cut it off
-		ds, err = ds.WithJSONData("queryTimeoutSeconds", 900)
+		ds, err = ds.WithJSONData("queryTimeoutSeconds", 1800)
 	}
 	if err != nil {
 		return nil, err
@@ -132,7 +133,9 @@ func livePanels(ctx context.Context, dist, repo, store string, now time.Time) ([
 		}
 		dashboards = append(dashboards, d...)
 	}
-	panels, err := p.LivePanels(ctx, ds, dashboards)
+	// the panels a browser page can render without Grafana: the plugin's own (Grafana's core panels are not
+	// published as packages)
+	panels, err := p.LivePanels(ctx, ds, dashboards, func(p host.Panel) bool { return strings.HasPrefix(p.Type, "aiops-") })
 	if err != nil {
 		return nil, err
 	}
