@@ -29,7 +29,9 @@ async function main() {
         }
         times.sort((a, b) => a - b);
         const median = times[Math.floor(RUNS / 2)];
-        console.log(`fleet panel, ${models} models, ${theme}: median ${Math.round(median)} ms (${times.map(Math.round).join(', ')})`);
+        console.log(
+          `fleet panel, ${models} models, ${theme}: median ${Math.round(median)} ms (${times.map(Math.round).join(', ')})`
+        );
         if (models === 500 && median > BOUND_MS) {
           console.log(`  beyond the ${BOUND_MS} ms bound`);
           failed = true;

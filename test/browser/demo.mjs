@@ -29,7 +29,11 @@ async function main() {
   const out = path.resolve(values.out ?? 'demo/panels');
   mkdirSync(out, { recursive: true });
   build();
-  const live = await startPanelFrames({ dist: path.resolve(values.dist ?? 'dist'), store: values.store, now: values.now });
+  const live = await startPanelFrames({
+    dist: path.resolve(values.dist ?? 'dist'),
+    store: values.store,
+    now: values.now,
+  });
   const server = await serve(live.url);
   const browser = await launch();
   try {
@@ -39,7 +43,9 @@ async function main() {
       await open(browser.page, base, 'live', 'light', `&panel=${p.dashboard}/${p.index}`);
       const target = path.join(out, file);
       await browser.page.getByTestId('scene-live').screenshot({ path: target });
-      console.log(`${target}  (${p.dashboardTitle} · ${p.title.replace(/\$\{?\w+\}?/g, (v) => p.variables[v.replace(/\W/g, '')] ?? v)})`);
+      console.log(
+        `${target}  (${p.dashboardTitle} · ${p.title.replace(/\$\{?\w+\}?/g, (v) => p.variables[v.replace(/\W/g, '')] ?? v)})`
+      );
     }
   } finally {
     await browser.close();

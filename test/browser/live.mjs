@@ -29,6 +29,15 @@ export function livePanel(live, dashboard, type) {
   return p;
 }
 
+/** The frames of a live panel's response; a query that answered with an error fails the checks with its message. */
+async function liveFrames(live, panel) {
+  const body = await panelResponse(live.url, panel);
+  for (const [refId, r] of Object.entries(body.results)) {
+    expect(!r.error, `${panel.title}, query ${refId}: the plugin answered ${r.status}: ${r.error}`);
+  }
+  return framesOf(body);
+}
+
 /** Severity counts of a fleet table frame (SDK JSON), and its rows as { model: severity }. */
 function fleetCounts(frame) {
   const counts = { page: 0, ticket: 0, report: 0, ok: 0 };
@@ -68,9 +77,9 @@ export async function liveChecks({ page, base, live, shots, check }) {
   const heatPanel = livePanel(live, 'mm-churn', 'aiops-driftheatmap-panel');
   const distPanel = livePanel(live, 'mm-churn', 'aiops-distribution-panel');
   const fleetPanel = livePanel(live, 'mm-fleet', 'aiops-modelfleet-panel');
-  const heat = framesOf(await panelResponse(live.url, heatPanel));
-  const dist = framesOf(await panelResponse(live.url, distPanel));
-  const fleet = framesOf(await panelResponse(live.url, fleetPanel)).find((f) => f.schema.name === 'fleet');
+  const heat = await liveFrames(live, heatPanel);
+  const dist = await liveFrames(live, distPanel);
+  const fleet = (await liveFrames(live, fleetPanel)).find((f) => f.schema.name === 'fleet');
   const scene = (p) => `&panel=${p.dashboard}/${p.index}`;
 
   for (const theme of ['light', 'dark']) {
@@ -85,7 +94,10 @@ export async function liveChecks({ page, base, live, shots, check }) {
       const shown = await panel.locator('[role="gridcell"][data-state="drift"]').count();
       expect(shown === wantDrift, `${shown} drifting cells shown, the frame has ${wantDrift}`);
       // the demo's price rise: monthly_charges drifts, and it is the most important feature (the first row)
-      expect(features.some((x, i) => x === 'monthly_charges' && drift[i] === true), 'monthly_charges never drifts');
+      expect(
+        features.some((x, i) => x === 'monthly_charges' && drift[i] === true),
+        'monthly_charges never drifts'
+      );
       await expectText(panel.getByTestId('mm-heatmap-row-0'), 'monthly_charges');
       const cells = await panel.getByRole('gridcell').count();
       const windows = new Set(column(f, 'time')).size;
@@ -105,9 +117,20 @@ export async function liveChecks({ page, base, live, shots, check }) {
       const c = dist[0].schema.meta.custom;
       expect(c.model === 'churn' && c.feature === 'monthly_charges', `frame of ${c.model} · ${c.feature}`);
       await expectText(panel.getByTestId('mm-distribution-title'), 'churn · monthly_charges');
-      await expectText(panel.getByTestId('mm-distribution-score'), `${formatScore(c.value)} · ${c.drift ? 'drift' : 'no drift'}`);
+      await expectText(panel.getByTestId('mm-distribution-score'), formatScore(c.value));
+      await expectText(panel.getByTestId('mm-distribution-score'), c.drift ? '· drift' : '· no drift');
+      // the notices line (the default reference) is inside the panel, not cut off at its bottom
+      const box = await panel.getByTestId('mm-distribution-panel').boundingBox();
+      const notice = await panel.getByText('the query names no reference').boundingBox();
+      expect(
+        notice.y + notice.height <= box.y + box.height + 0.5,
+        `notice ends at ${notice.y + notice.height}, the panel at ${box.y + box.height}`
+      );
       const bars = await panel.locator('[data-testid^="mm-distribution-bin-"]').count();
-      expect(bars === column(dist[0], 'bin').length, `${bars} bins shown, the frame has ${column(dist[0], 'bin').length}`);
+      expect(
+        bars === column(dist[0], 'bin').length,
+        `${bars} bins shown, the frame has ${column(dist[0], 'bin').length}`
+      );
       await page.screenshot({ path: path.join(shots, `live-distribution-${theme}.png`), fullPage: true });
     });
 
@@ -124,7 +147,10 @@ export async function liveChecks({ page, base, live, shots, check }) {
       expect(counts.page === 1 && counts.ticket === 3, `page ${counts.page}, ticket ${counts.ticket}: want 1 and 3`);
       await expectSummary(panel, counts);
       expect((await panel.locator('[data-testid^="mm-fleet-tile-"]').count()) === 52, 'one tile per model');
+      // the verdict in words (each model's health): the demo's causes
       await expectText(panel.getByTestId('mm-fleet-tile-churn'), 'covariate shift: monthly_charges');
+      await expectText(panel.getByTestId('mm-fleet-tile-credit_risk_na'), 'concept drift');
+      await expectText(panel.getByTestId('mm-fleet-tile-upsell_eu'), 'pipeline break: data_usage_gb');
       await page.screenshot({ path: path.join(shots, `live-fleet-${theme}.png`), fullPage: true });
       // keyboard: Tab reaches the first tile (the most urgent: credit_risk_na), Enter opens its model health
       const id = await tabToTile(page);

@@ -5,7 +5,7 @@
  * When a scene has painted, window.__mmRenderMs holds the time from the frames being at hand to the first paint.
  */
 import React, { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { DataFrame, dateTime, PanelProps, TimeRange } from '@grafana/data';
+import { DataFrame, DataQueryError, dateTime, PanelProps, TimeRange } from '@grafana/data';
 import { PanelChrome } from '@grafana/ui';
 
 import { panelProps } from '../../../src/__fixtures__/fixtures';
@@ -76,7 +76,21 @@ function timeRange(from: number, to: number): TimeRange {
 function propsFor(
   series: DataFrame[],
   options: object,
-  { from, to, width, height, variables = {} }: { from: number; to: number; width: number; height: number; variables?: Record<string, string> }
+  {
+    from,
+    to,
+    width,
+    height,
+    variables = {},
+    errors,
+  }: {
+    from: number;
+    to: number;
+    width: number;
+    height: number;
+    variables?: Record<string, string>;
+    errors?: DataQueryError[];
+  }
 ) {
   const props = panelProps(series, options, { width, height });
   const range = timeRange(from, to);
@@ -84,7 +98,7 @@ function propsFor(
   return {
     ...props,
     timeRange: range,
-    data: { ...props.data, timeRange: range },
+    data: { ...props.data, timeRange: range, errors: errors?.length ? errors : undefined },
     replaceVariables: (s: string) => s.replace(/\$\{?(\w+)\}?/g, (m, name) => vars.get(name) ?? m),
   };
 }
@@ -98,7 +112,9 @@ function Painted({ start, children }: { start: number; children: React.ReactNode
 }
 
 export function LiveScene({ panelKey }: { panelKey: string }) {
-  const [state, setState] = useState<{ panel: LivePanel; series: DataFrame[]; start: number } | { error: string }>();
+  const [state, setState] = useState<
+    { panel: LivePanel; series: DataFrame[]; errors: DataQueryError[]; start: number } | { error: string }
+  >();
   useEffect(() => {
     (async () => {
       const list: LivePanel[] = await (await fetch('/api/panels')).json();
@@ -108,7 +124,11 @@ export function LiveScene({ panelKey }: { panelKey: string }) {
         return;
       }
       const body: QueryResponseBody = await (await fetch(`/api/panels/${panelKey}`)).json();
-      setState({ panel, series: framesFromResponse(body), start: performance.now() });
+      // a query's error reaches the panel as Grafana passes it: in data.errors, with its refId
+      const errors = Object.entries(body.results ?? {})
+        .filter(([, r]) => r.error)
+        .map(([refId, r]) => ({ refId, message: r.error, status: r.status }));
+      setState({ panel, series: framesFromResponse(body), errors, start: performance.now() });
     })().catch((e) => setState({ error: String(e) }));
   }, [panelKey]);
   if (!state) {
@@ -117,14 +137,14 @@ export function LiveScene({ panelKey }: { panelKey: string }) {
   if ('error' in state) {
     return <div data-testid="scene-live-error">{state.error}</div>;
   }
-  const { panel, series, start } = state;
+  const { panel, series, errors, start } = state;
   const kind = PANELS[panel.type];
   if (!kind) {
     return <div data-testid="scene-live-error">{`${panel.type} is not a plugin panel`}</div>;
   }
   const { width, height } = size(panel.w, panel.h);
   const options = { ...kind.defaults, ...panel.options };
-  const at = { from: panel.from, to: panel.to, variables: panel.variables };
+  const at = { from: panel.from, to: panel.to, variables: panel.variables, errors };
   const Component = kind.component;
   const title = propsFor(series, options, { ...at, width, height }).replaceVariables(panel.title);
   return (
@@ -145,7 +165,12 @@ export function FleetScene({ models }: { models: number }) {
   const { width, height } = size(24, 14);
   return (
     <Painted start={start}>
-      <DashboardPanel title={`Model fleet · ${models} generated models`} width={width} height={height} testId="scene-fleet">
+      <DashboardPanel
+        title={`Model fleet · ${models} generated models`}
+        width={width}
+        height={height}
+        testId="scene-fleet"
+      >
         {(w, h) => <FleetPanel {...propsFor(series, DEFAULT_FLEET_OPTIONS, { from, to, width: w, height: h })} />}
       </DashboardPanel>
     </Painted>
