@@ -12,7 +12,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { build, launch, open, serve, startPanelFrames } from './lib.mjs';
+import { build, launch, liveFrames, open, serve } from './lib.mjs';
 import { livePanel } from './live.mjs';
 
 /** The pictures: file name, dashboard uid and panel plugin. */
@@ -29,7 +29,7 @@ async function main() {
   const out = path.resolve(values.out ?? 'demo/panels');
   mkdirSync(out, { recursive: true });
   build();
-  const live = await startPanelFrames({
+  const live = await liveFrames({
     dist: path.resolve(values.dist ?? 'dist'),
     store: values.store,
     now: values.now,

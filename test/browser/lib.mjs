@@ -104,6 +104,18 @@ export async function startPanelFrames({ dist, store, now }) {
   return { url, panels, stop };
 }
 
+/**
+ * The live frames server: one already running at PANELFRAMES_URL (to iterate on the panels without querying the
+ * plugin again), else panelframes started with `options` (startPanelFrames); undefined without either.
+ */
+export async function liveFrames(options) {
+  const url = process.env.PANELFRAMES_URL;
+  if (url) {
+    return { url, panels: await (await fetch(`${url}/api/panels`)).json(), stop: () => {} };
+  }
+  return options ? startPanelFrames(options) : undefined;
+}
+
 /** The /api/ds/query body of a live panel, from the frames server. */
 export async function panelResponse(url, panel) {
   return (await fetch(`${url}/api/panels/${panel.dashboard}/${panel.index}`)).json();

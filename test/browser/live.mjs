@@ -30,7 +30,7 @@ export function livePanel(live, dashboard, type) {
 }
 
 /** The frames of a live panel's response; a query that answered with an error fails the checks with its message. */
-async function liveFrames(live, panel) {
+async function panelFrames(live, panel) {
   const body = await panelResponse(live.url, panel);
   for (const [refId, r] of Object.entries(body.results)) {
     expect(!r.error, `${panel.title}, query ${refId}: the plugin answered ${r.status}: ${r.error}`);
@@ -77,9 +77,9 @@ export async function liveChecks({ page, base, live, shots, check }) {
   const heatPanel = livePanel(live, 'mm-churn', 'aiops-driftheatmap-panel');
   const distPanel = livePanel(live, 'mm-churn', 'aiops-distribution-panel');
   const fleetPanel = livePanel(live, 'mm-fleet', 'aiops-modelfleet-panel');
-  const heat = await liveFrames(live, heatPanel);
-  const dist = await liveFrames(live, distPanel);
-  const fleet = (await liveFrames(live, fleetPanel)).find((f) => f.schema.name === 'fleet');
+  const heat = await panelFrames(live, heatPanel);
+  const dist = await panelFrames(live, distPanel);
+  const fleet = (await panelFrames(live, fleetPanel)).find((f) => f.schema.name === 'fleet');
   const scene = (p) => `&panel=${p.dashboard}/${p.index}`;
 
   for (const theme of ['light', 'dark']) {

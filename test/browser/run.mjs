@@ -24,7 +24,7 @@ import {
   open,
   ROOT,
   serve,
-  startPanelFrames,
+  liveFrames,
 } from './lib.mjs';
 import { liveChecks } from './live.mjs';
 
@@ -96,25 +96,12 @@ function overlap(a, b) {
   return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 }
 
-/**
- * The live frames server: one already running at PANELFRAMES_URL (to iterate on the panels without querying again),
- * else panelframes started on the built plugin at MODELMON_DIST over MODELMON_FIXED_DEMO_STORE (a demo store with the fixed dates; generated when unset);
- * none without either.
- */
-async function liveFrames() {
-  const url = process.env.PANELFRAMES_URL;
-  if (url) {
-    return { url, panels: await (await fetch(`${url}/api/panels`)).json(), stop: () => {} };
-  }
-  const dist = process.env.MODELMON_DIST;
-  return dist ? startPanelFrames({ dist, store: process.env.MODELMON_FIXED_DEMO_STORE }) : undefined;
-}
-
 async function main() {
   build();
   mkdirSync(SHOTS, { recursive: true });
   // the live panels: the built plugin (MODELMON_DIST) through the Grafana-faithful host
-  const live = await liveFrames();
+  const dist = process.env.MODELMON_DIST;
+  const live = await liveFrames(dist && { dist, store: process.env.MODELMON_FIXED_DEMO_STORE });
   const server = await serve(live?.url);
   const base = `http://127.0.0.1:${server.address().port}`;
   const browser = await launch();
@@ -404,7 +391,9 @@ async function main() {
     if (live) {
       await liveChecks({ page, base, live, shots: SHOTS, check: (name, fn) => check(name, page, errors, fn) });
     } else {
-      console.log('skip live panels: set MODELMON_DIST to the built dist/ (scripts/test.sh does) or PANELFRAMES_URL');
+      console.log(
+        'skip live panels: set MODELMON_DIST to the built dist/ (scripts/test.sh does; MODELMON_FIXED_DEMO_STORE: a store with the fixed demo dates, else generated) or PANELFRAMES_URL'
+      );
     }
   } finally {
     await browser.close();
