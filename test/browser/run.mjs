@@ -100,8 +100,8 @@ async function main() {
   build();
   mkdirSync(SHOTS, { recursive: true });
   // the live panels: the built plugin (MODELMON_DIST) through the Grafana-faithful host
-  const dist = process.env.MODELMON_DIST;
-  const live = await liveFrames(dist && { dist, store: process.env.MODELMON_FIXED_DEMO_STORE });
+  const built = process.env.MODELMON_DIST;
+  const live = await liveFrames(built && { dist: built, store: process.env.MODELMON_FIXED_DEMO_STORE });
   const server = await serve(live?.url);
   const base = `http://127.0.0.1:${server.address().port}`;
   const browser = await launch();
