@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job (`npm run demo`): build the plugin, generate the demo inference logs if missing, and print the
 # drift and the diagnosis of the whole fleet computed on demand through the data source's own QueryData path (the
-# modelmon CLI).
+# modelmon CLI); then render the plugin panels of the provisioned dashboards (fleet, drift heatmap, distribution)
+# from the frames the built plugin returns through the Grafana-faithful host (test/host) into PNG files.
 # A Grafana server cannot be built on this machine kind (see README, "Running inside Grafana"); with Docker,
 # `docker compose up` serves the same build and provisioning in Grafana.
 source "$(dirname "$0")/lib.sh"
@@ -28,3 +29,8 @@ go run ./pkg/cmd/modelmon summary "${FLEET[@]}"
 
 stage "fleet diagnosis (per model: covariate shift, concept drift, prior shift or pipeline break, and since when)"
 go run ./pkg/cmd/modelmon diagnose "${FLEET[@]}"
+
+stage "panels of the provisioned dashboards, rendered from the plugin's live frames (headless Chromium, PNG)"
+apt_install chromium
+node test/browser/demo.mjs --dist "$ROOT/dist" --store demo/modelmon.duckdb --now "${END%%T*}" --out demo/panels
+echo "pictures: $ROOT/demo/panels/ (fleet.png, drift-heatmap.png, distribution.png)"

@@ -39,10 +39,16 @@ npm run test:jest
 
 build_plugin
 
+stage "demo store with the fixed demo dates (shared by the host and browser stages)"
+FIXED_STORE_DIR=$(mktemp -d)
+trap 'rm -rf "$FIXED_STORE_DIR"' EXIT
+export MODELMON_FIXED_DEMO_STORE="$FIXED_STORE_DIR/demo.duckdb"
+go run ./pkg/cmd/gendemo --out "$MODELMON_FIXED_DEMO_STORE"
+
 stage "built plugin through a Grafana-faithful host (health, resources, alert rules over the demo timeline) and packaging checks"
 MODELMON_DIST="$ROOT/dist" go test -count=1 -timeout 60m ./test/host/... ./test/packaging/...
 
-stage "browser check (headless Chromium)"
-npm run test:browser
+stage "browser check (headless Chromium; panels from recorded frames, and from the built plugin's live frames through the host)"
+MODELMON_DIST="$ROOT/dist" npm run test:browser
 
 stage "all test stages passed"

@@ -8,31 +8,28 @@
  * Needs: apt-get install -y chromium   (or CHROMIUM=/path/to/chrome)
  * Ends with a line "browser: N passed, M failed"; exits non-zero when anything failed.
  */
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import http from 'node:http';
-import os from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-import { chromium } from 'playwright-core';
+import {
+  build,
+  column,
+  expect,
+  expectText,
+  formatCount,
+  formatPercent,
+  formatScore,
+  HERE,
+  launch,
+  open,
+  ROOT,
+  serve,
+  liveFrames,
+} from './lib.mjs';
+import { liveChecks } from './live.mjs';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ROOT = path.resolve(HERE, '..', '..');
-const DIST = path.join(HERE, 'dist');
 const SHOTS = path.join(HERE, 'screenshots');
 const FIXTURES = path.join(ROOT, 'src', '__fixtures__', 'frames');
-const EXECUTABLE = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 // ---------------------------------------------------------------------------------------------------------------
 // Expectations computed from the recorded frames (they may be re-recorded: nothing here is hard-coded).
@@ -41,21 +38,6 @@ function frames(name) {
   const body = JSON.parse(readFileSync(path.join(FIXTURES, `${name}.json`), 'utf8'));
   return Object.values(body.results).flatMap((r) => r.frames ?? []);
 }
-function column(frame, name) {
-  const i = frame.schema.fields.findIndex((f) => f.name === name);
-  return i < 0 ? [] : frame.data.values[i];
-}
-function formatScore(v, decimals = 4) {
-  if (v === null || v === undefined || !Number.isFinite(v)) {
-    return '–';
-  }
-  if (v !== 0 && Math.abs(v) < 10 ** -decimals) {
-    return v.toExponential(1);
-  }
-  return String(Number(v.toFixed(decimals)));
-}
-const formatCount = (n) => Math.round(n).toLocaleString('en-US');
-const formatPercent = (f) => `${(f * 100).toFixed(2)}%`;
 
 const dist = frames('distribution');
 const heat = frames('driftHeatmap')[0];
@@ -71,33 +53,6 @@ const heatFeatures = [...new Set(heatCols.feature)].sort((a, b) => {
 const heatWindows = [...new Set(heatCols.time)].sort((a, b) => a - b);
 
 // ---------------------------------------------------------------------------------------------------------------
-
-function build() {
-  const r = spawnSync('npx', ['webpack', '-c', 'test/browser/webpack.config.ts'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    encoding: 'utf8',
-  });
-  if (r.status !== 0) {
-    process.stdout.write(r.stdout + r.stderr);
-    throw new Error('harness build failed');
-  }
-  copyFileSync(path.join(HERE, 'harness', 'index.html'), path.join(DIST, 'index.html'));
-}
-
-function serve() {
-  const types = { '.html': 'text/html', '.js': 'text/javascript', '.svg': 'image/svg+xml', '.css': 'text/css' };
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url, 'http://127.0.0.1');
-    let file = path.join(DIST, path.normalize(url.pathname).replace(/^(\.\.[/\\])+/, ''));
-    if (!file.startsWith(DIST) || !existsSync(file) || url.pathname === '/') {
-      file = path.join(DIST, 'index.html'); // the harness is a single page; drill-downs push other paths
-    }
-    res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' });
-    res.end(readFileSync(file));
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
 
 const results = [];
 
@@ -117,12 +72,6 @@ async function check(name, page, errors, fn) {
         .split('\n')
         .join('\n     ')}`
     );
-  }
-}
-
-function expect(cond, message) {
-  if (!cond) {
-    throw new Error(message);
   }
 }
 
@@ -147,42 +96,19 @@ function overlap(a, b) {
   return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 }
 
-async function expectText(locator, text) {
-  const content = (await locator.innerText()).replace(/\s+/g, ' ');
-  expect(content.includes(text), `expected "${text}" in: ${content.slice(0, 400)}`);
-}
-
-async function open(page, base, scene, theme) {
-  await page.goto(`${base}/?scene=${scene}&theme=${theme}`);
-  await page.waitForFunction(() => window.__mmReady === true);
-  await page.locator(`main[data-theme="${theme}"]`).waitFor();
-  // let lazy pick-lists (editors) settle
-  await page.waitForTimeout(300);
-}
-
 async function main() {
-  if (!existsSync(EXECUTABLE)) {
-    console.log(`Chromium not found at ${EXECUTABLE}: apt-get install -y chromium (or set CHROMIUM)`);
-    console.log('browser: 0 passed, 1 failed');
-    process.exit(1);
-  }
   build();
   mkdirSync(SHOTS, { recursive: true });
-  const server = await serve();
+  // the live panels: the built plugin (MODELMON_DIST) through the Grafana-faithful host
+  const built = process.env.MODELMON_DIST;
+  const live = await liveFrames(built && { dist: built, store: process.env.MODELMON_FIXED_DEMO_STORE });
+  const server = await serve(live?.url);
   const base = `http://127.0.0.1:${server.address().port}`;
-  const profile = mkdtempSync(path.join(os.tmpdir(), 'mm-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: EXECUTABLE,
-    headless: true,
-    args: ARGS,
-    viewport: { width: 1280, height: 900 },
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
+  const browser = await launch();
+  const page = browser.page;
   const errors = [];
   page.on('console', (msg) => msg.type() === 'error' && errors.push(msg.text()));
   page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
-  // nothing may leave the machine
-  await context.route(/^(?!http:\/\/127\.0\.0\.1)/, (route) => route.abort());
 
   try {
     for (const theme of ['light', 'dark']) {
@@ -462,10 +388,17 @@ async function main() {
         await page.screenshot({ path: path.join(SHOTS, `messages-${theme}.png`), fullPage: true });
       });
     }
+    if (live) {
+      await liveChecks({ page, base, live, shots: SHOTS, check: (name, fn) => check(name, page, errors, fn) });
+    } else {
+      console.log(
+        'skip live panels: set MODELMON_DIST to the built dist/ (scripts/test.sh does; MODELMON_FIXED_DEMO_STORE: a store with the fixed demo dates, else generated) or PANELFRAMES_URL'
+      );
+    }
   } finally {
-    await context.close();
+    await browser.close();
     server.close();
-    rmSync(profile, { recursive: true, force: true });
+    live?.stop();
   }
 
   const passed = results.filter((r) => r.ok).length;

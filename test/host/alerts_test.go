@@ -15,10 +15,15 @@ import (
 )
 
 // evaluationTimeout is Grafana's default [unified_alerting] evaluation_timeout: every evaluation must finish
-// within it. It is checked against the plugin's CPU time per evaluation, which does not depend on what else runs
-// on the machine and, the work being CPU-bound, bounds the evaluation's wall time on an idle machine; the wall
-// time is logged too. The calls themselves get a long bound (callTimeout) so that on a loaded machine the states
-// are still checked.
+// within it. What the tests check against it is a lower bound of the evaluation's wall time, not the wall time:
+// the plugin process's CPU time (user + system, /proc) during the evaluation divided by the machine's cores. No
+// machine with that many cores can finish C seconds of CPU work in less than C / cores, whatever else runs on it,
+// so a failure proves that the evaluation cannot meet the timeout here even when idle. A pass does not prove that
+// it meets it: the wall time also holds the waits the CPU time leaves out (reading the store from a cold disk,
+// the serial parts of DuckDB's plan that keep other cores idle), Grafana's own share (expressions, gRPC) and, on a
+// real server, other work and perhaps fewer cores. The wall time of the slowest evaluation is logged; it is the
+// figure that matters on an idle machine. The calls themselves get a long bound (callTimeout) so that on a loaded
+// machine the states are still checked.
 const (
 	evaluationTimeout = 30 * time.Second
 	callTimeout       = 10 * time.Minute
@@ -88,8 +93,7 @@ func daily(t *testing.T, p *host.Plugin, r alerting.Rule) [][]alerting.Result {
 		out = append(out, results)
 	}
 	t.Logf("rule %s: %d daily evaluations, slowest %s wall, %s CPU", r.UID, len(out), slowest.wall.Round(time.Millisecond), slowest.cpu)
-	// The plugin's work runs on every core (DuckDB's threads), so an idle machine's wall time is at least
-	// CPU / cores: that bound, not the CPU total, is what Grafana's wall-clock timeout meets.
+	// CPU / cores is a lower bound of the wall time (see evaluationTimeout): beyond the timeout, no run can meet it.
 	if slowest.cpu/time.Duration(runtime.NumCPU()) >= evaluationTimeout {
 		t.Errorf("rule %s: an evaluation used %s of CPU, beyond Grafana's %s evaluation timeout", r.UID, slowest.cpu, evaluationTimeout)
 	}
@@ -300,17 +304,18 @@ func parseDay(mmdd string) time.Time {
 }
 
 // An evaluation in the middle of a day reads a partial last window (half a day of logs). It must decide as the
-// midnight evaluation of the same day did: a partial window is neither a drift nor a pipeline break. The days
-// are chosen away from every incident's first and last day, where the partial window could legitimately
-// already show the change.
+// midnight evaluation of the same day did: a partial window is neither a drift nor a pipeline break, nor a drop in
+// volume (its counts are scaled by the elapsed share of the window). The days are chosen away from every
+// incident's first and last day, where the partial window could legitimately already show the change.
 func TestMidDayEvaluationDoesNotFireOnThePartialWindow(t *testing.T) {
 	p := startPlugin(t)
 	for _, uid := range []string{"mm-churn-feature-drift", "mm-fleet-diagnosis"} {
 		t.Run(uid, func(t *testing.T) {
 			if uid == "mm-fleet-diagnosis" {
-				t.Skip("fails today: at 2026-10-30 12:00 fraud_card_us/prior_shift reads Normal (breach 0) where the " +
-					"00:00 evaluation read Alerting — the partial last window (labels not yet arrived) ends the run; " +
-					"partial-window handling is being fixed separately")
+				t.Skip("fails with partial windows scaled (run 2026-12-01): at 2026-10-30 12:00 fraud_card_us/prior_shift " +
+					"reads Normal (breach value 0) where the 00:00 evaluation read Alerting — the label-based signal of the " +
+					"partial last window, whose labels have not arrived, reads 0 (clear) instead of unknown; the volume " +
+					"side no longer differs. The fix belongs to the diagnosis' label handling, not to this check")
 			}
 			r := provisionedRule(t, uid)
 			for _, day := range []time.Time{firstEval.AddDate(0, 0, 2), firstEval.AddDate(0, 0, 22), firstEval.AddDate(0, 0, 25)} {

@@ -3,11 +3,12 @@ package host
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/aiops/modelmonitor/pkg/query"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/aiops/modelmonitor/pkg/query"
 )
 
 // PanelWidth stands for the maxDataPoints Grafana's front end sends with a panel's queries: its width in pixels.
@@ -17,6 +18,8 @@ const PanelWidth = 1000
 // and its panels' targets.
 type Dashboard struct {
 	File       string                       `json:"-"`
+	UID        string                       `json:"uid"`
+	Title      string                       `json:"title"`
 	Time       struct{ From, To time.Time } `json:"-"`
 	Templating struct {
 		List []struct {
@@ -31,9 +34,19 @@ type Dashboard struct {
 
 // Panel is one dashboard panel and its targets (query models as saved).
 type Panel struct {
-	Title   string            `json:"title"`
-	Type    string            `json:"type"`
+	Title      string `json:"title"`
+	Type       string `json:"type"`
+	Datasource struct {
+		UID string `json:"uid"`
+	} `json:"datasource"`
 	Targets []json.RawMessage `json:"targets"`
+	// GridPos is the panel's place on the dashboard's 24-column grid (w columns, h rows of 30 px).
+	GridPos struct {
+		W int `json:"w"`
+		H int `json:"h"`
+	} `json:"gridPos"`
+	// Options are the panel plugin's options as saved.
+	Options json.RawMessage `json:"options"`
 }
 
 // LoadDashboards reads every dashboard JSON file matching pattern; a time range relative to now ("now-28d/d")

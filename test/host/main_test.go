@@ -2,15 +2,12 @@ package host_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"go.yaml.in/yaml/v3"
 
 	"github.com/aiops/modelmonitor/pkg/demo"
 	"github.com/aiops/modelmonitor/test/host"
@@ -20,14 +17,21 @@ import (
 // scripts/test.sh sets it after build_plugin, so they never run against a stale build.
 const distEnv = "MODELMON_DIST"
 
+// storeEnv may name a demo store generated with the fixed demo dates (gendemo without --end), which scripts/test.sh
+// shares with the browser stage; without it the tests generate one.
+const storeEnv = "MODELMON_FIXED_DEMO_STORE"
+
 var (
 	dist      string // the built dist/ directory
-	demoStore string // a freshly generated demo store (only when dist is set)
+	demoStore string // the demo store with the fixed dates (only when dist is set)
 )
 
 func TestMain(m *testing.M) {
 	dist = os.Getenv(distEnv)
 	if dist == "" {
+		os.Exit(m.Run())
+	}
+	if demoStore = os.Getenv(storeEnv); demoStore != "" {
 		os.Exit(m.Run())
 	}
 	dir, err := os.MkdirTemp("", "modelmon-host-")
@@ -80,33 +84,16 @@ func (l testLog) Write(b []byte) (int, error) {
 // checked, and the alert tests check the time of every evaluation against Grafana's 30 s evaluation timeout
 // themselves.
 func demoDataSource() host.DataSource {
-	raw, err := os.ReadFile("../../provisioning/datasources/modelmonitor.yaml")
+	ds, err := host.ProvisionedDataSource("../../provisioning/datasources/modelmonitor.yaml", map[string]string{
+		"MODELMON_DEMO_STORE":     demoStore,
+		"MODELMON_REFERENCE_FROM": demo.DefaultStart.Format(time.RFC3339),
+		"MODELMON_REFERENCE_TO":   demo.DefaultStart.AddDate(0, 0, 7).Format(time.RFC3339),
+	}, time.Date(2026, 11, 5, 0, 0, 0, 0, time.UTC))
+	if err == nil {
+		ds, err = ds.WithJSONData("queryTimeoutSeconds", 600)
+	}
 	if err != nil {
 		panic(err)
 	}
-	env := map[string]string{"MODELMON_DEMO_STORE": demoStore,
-		"MODELMON_REFERENCE_FROM": demo.DefaultStart.Format(time.RFC3339),
-		"MODELMON_REFERENCE_TO":   demo.DefaultStart.AddDate(0, 0, 7).Format(time.RFC3339)}
-	expanded := os.Expand(string(raw), func(k string) string {
-		v, ok := env[k]
-		if !ok {
-			panic("provisioning uses an environment variable the host tests do not set: " + k)
-		}
-		return v
-	})
-	var file struct {
-		Datasources []struct {
-			UID      string         `yaml:"uid"`
-			Name     string         `yaml:"name"`
-			JSONData map[string]any `yaml:"jsonData"`
-		} `yaml:"datasources"`
-	}
-	if err := yaml.Unmarshal([]byte(expanded), &file); err != nil || len(file.Datasources) != 1 {
-		panic(fmt.Sprintf("provisioned data source: %v (%d data sources)", err, len(file.Datasources)))
-	}
-	ds := file.Datasources[0]
-	ds.JSONData["queryTimeoutSeconds"] = 600
-	jd, _ := json.Marshal(ds.JSONData)
-	return host.DataSource{ID: 1, UID: ds.UID, Name: ds.Name, JSONData: jd,
-		SecureJSONData: map[string]string{}, Updated: time.Date(2026, 11, 5, 0, 0, 0, 0, time.UTC)}
+	return ds
 }

@@ -107,6 +107,10 @@ func Start(o Options) (*Plugin, error) {
 	if err != nil {
 		return nil, err
 	}
+	// the executable's path must not depend on the working directory: the process starts in o.Dir
+	if o.Dir, err = filepath.Abs(o.Dir); err != nil {
+		return nil, err
+	}
 	if !m.Backend || m.Executable == "" {
 		return nil, fmt.Errorf("plugin %s in %s has no backend (plugin.json backend/executable)", m.ID, o.Dir)
 	}

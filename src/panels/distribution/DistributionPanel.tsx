@@ -542,6 +542,8 @@ const getStyles = (theme: GrafanaTheme2) => ({
   chart: css({
     position: 'relative',
     flex: '1 1 auto',
+    // an inline svg sits on the text baseline and the gap below it pushed the notice line out of the panel
+    '& > svg': { display: 'block' },
   }),
   hit: css({
     cursor: 'default',

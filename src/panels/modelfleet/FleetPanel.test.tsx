@@ -1,5 +1,6 @@
 import React from 'react';
 import { fireEvent, render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { createTheme, dateTime, GrafanaTheme2 } from '@grafana/data';
 import { locationService } from '@grafana/runtime';
 import { ThemeContext } from '@grafana/ui';
@@ -37,11 +38,15 @@ describe.each(['light', 'dark'] as const)('FleetPanel (%s theme)', (mode) => {
     expect(screen.getByTestId(S.summary)).toHaveTextContent('1 page1 ticket1 report1 ok');
   });
 
-  it('filters by tier and verdict', () => {
+  it('filters by tier and verdict', async () => {
     renderPanel(theme);
-    fireEvent.change(screen.getByTestId(S.filter('tier')), { target: { value: 'critical' } });
-    fireEvent.change(screen.getByTestId(S.filter('verdict')), { target: { value: 'ok' } });
+    // the option lists are virtualised (no layout in jsdom): pick with the keyboard
+    await userEvent.click(screen.getByLabelText('Tier'));
+    await userEvent.keyboard('critical{ArrowDown}{Enter}');
+    await userEvent.click(screen.getByLabelText('Verdict'));
+    await userEvent.keyboard('ok{ArrowDown}{Enter}');
     expect(screen.getAllByRole('link').map((t) => t.getAttribute('data-testid'))).toEqual([S.tile('fraud_card_eu')]);
+    expect(screen.getByTestId(S.summary)).toHaveTextContent('· 1 shown');
   });
 
   it('opens model health for the model and the panel’s range on Enter and on click', () => {

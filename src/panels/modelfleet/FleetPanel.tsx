@@ -1,8 +1,8 @@
-import React, { useMemo, useState } from 'react';
+import React, { useId, useMemo, useState } from 'react';
 import { css } from '@emotion/css';
 import { GrafanaTheme2, PanelProps } from '@grafana/data';
 import { locationService } from '@grafana/runtime';
-import { useStyles2, useTheme2 } from '@grafana/ui';
+import { Combobox, InlineField, useStyles2, useTheme2 } from '@grafana/ui';
 
 import { panelMessageStyle } from '../../shared/panelStyles';
 import { isExternalUrl } from '../driftheatmap/drilldown';
@@ -32,6 +32,7 @@ export function FleetPanel({ data, options, width, height, timeRange, replaceVar
   const styles = useStyles2(getStyles);
   const fleet = useMemo(() => prepareFleetData(data.series), [data.series]);
   const [filters, setFilters] = useState<FleetFilters>(NO_FILTERS);
+  const id = useId();
   const shown = useMemo(() => filterTiles(fleet.tiles, filters), [fleet.tiles, filters]);
   const color = (s: Severity) => theme.visualization.getColorByName(SEVERITY_COLOR[s]);
 
@@ -60,22 +61,18 @@ export function FleetPanel({ data, options, width, height, timeRange, replaceVar
     }
   };
   const picker = (name: 'owner' | 'tier' | 'verdict', values: string[]) => (
-    <label className={styles.filter}>
-      {name}
-      <select
+    <InlineField label={name[0].toUpperCase() + name.slice(1)} className={styles.filter}>
+      <Combobox<string>
+        id={`${id}-${name}`}
         data-testid={S.filter(name)}
-        aria-label={`Filter by ${name}`}
-        value={filters[name]}
-        onChange={(e) => setFilters({ ...filters, [name]: e.target.value })}
-      >
-        <option value="">all</option>
-        {values.map((v) => (
-          <option key={v} value={v}>
-            {v}
-          </option>
-        ))}
-      </select>
-    </label>
+        width={18}
+        placeholder="all"
+        isClearable
+        options={values.map((v) => ({ value: v }))}
+        value={filters[name] || null}
+        onChange={(o) => setFilters({ ...filters, [name]: o?.value ?? '' })}
+      />
+    </InlineField>
   );
   return (
     <div className={styles.panel} style={{ width, height }} data-testid={S.panel}>
@@ -128,20 +125,20 @@ export function FleetPanel({ data, options, width, height, timeRange, replaceVar
                   {t.severity}
                 </span>
               </div>
-              <div className={styles.meta}>
-                {t.tier} · {t.owner}
-              </div>
-              <div className={styles.signal}>{signal}</div>
-              <div className={styles.tileFoot}>
-                <span className={styles.meta}>
-                  {t.primaryMetric} {t.estimated !== null ? `est ${t.estimated.toFixed(3)}` : ''}
-                  {t.realized !== null ? ` · real ${t.realized.toFixed(3)}` : ''}
+              <div className={styles.tileRow}>
+                <span className={styles.line}>
+                  {t.tier} · {t.owner}
                 </span>
                 {line && (
                   <svg width={SPARK_W} height={SPARK_H} aria-hidden="true">
                     <polyline points={line} fill="none" stroke={color(t.severity)} strokeWidth={1.5} />
                   </svg>
                 )}
+              </div>
+              <div className={styles.signal}>{signal}</div>
+              <div className={styles.line}>
+                {t.primaryMetric} {t.estimated !== null ? `est ${t.estimated.toFixed(3)}` : ''}
+                {t.realized !== null ? ` · real ${t.realized.toFixed(3)}` : ''}
               </div>
             </div>
           );
@@ -162,7 +159,7 @@ const getStyles = (theme: GrafanaTheme2) => ({
     fontSize: theme.typography.bodySmall.fontSize,
   }),
   count: css({ marginRight: theme.spacing(1), fontWeight: theme.typography.fontWeightMedium }),
-  filter: css({ display: 'flex', gap: theme.spacing(0.5), alignItems: 'center', color: theme.colors.text.secondary }),
+  filter: css({ margin: 0 }),
   grid: css({ display: 'grid', gap: theme.spacing(1), overflowY: 'auto', alignContent: 'start', flex: 1 }),
   tile: css({
     background: theme.colors.background.secondary,
@@ -187,12 +184,27 @@ const getStyles = (theme: GrafanaTheme2) => ({
     padding: theme.spacing(0, 0.75),
     fontSize: theme.typography.bodySmall.fontSize,
   }),
-  meta: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize }),
   signal: css({
     fontSize: theme.typography.bodySmall.fontSize,
     overflow: 'hidden',
     textOverflow: 'ellipsis',
     whiteSpace: 'nowrap',
   }),
-  tileFoot: css({ display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: theme.spacing(1) }),
+  // a line of secondary text in the tile (tier and owner; the primary metric): one line, ellipsised
+  line: css({
+    color: theme.colors.text.secondary,
+    fontSize: theme.typography.bodySmall.fontSize,
+    minWidth: 0,
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+    whiteSpace: 'nowrap',
+  }),
+  // the tier and owner beside the trend, which keeps its size
+  tileRow: css({
+    display: 'flex',
+    justifyContent: 'space-between',
+    alignItems: 'center',
+    gap: theme.spacing(1),
+    '& svg': { flexShrink: 0 },
+  }),
 });

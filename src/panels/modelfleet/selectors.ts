@@ -1,4 +1,4 @@
-/** Test ids of the model fleet panel, shared by its unit test and the browser check (test/browser/modelfleet.mjs). */
+/** Test ids of the model fleet panel, shared by its unit test and the browser check (test/browser/live.mjs). */
 export const FLEET_SELECTORS = {
   panel: 'mm-fleet-panel',
   summary: 'mm-fleet-summary',

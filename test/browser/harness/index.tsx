@@ -2,6 +2,9 @@
  * Browser-check harness: mounts the real panel and editor components with @grafana/ui theming and the recorded
  * backend frames (src/__fixtures__/frames).
  * ?scene=distribution|heatmap|heatmap200|editors|config-postgres|messages&theme=light|dark
+ * Live frames (live.tsx): ?scene=live&panel=<dashboard uid>/<panel index> renders a provisioned dashboard's panel
+ * from the frames the running plugin returned through the host; ?scene=fleet&models=N the fleet panel over N
+ * generated models.
  * Drill-downs go through Grafana's locationService; every location change is recorded in window.__mmLocations.
  */
 import React, { useState } from 'react';
@@ -30,6 +33,7 @@ import { DEFAULT_DISTRIBUTION_OPTIONS, DistributionOptions } from '../../../src/
 import { DriftHeatmapPanel } from '../../../src/panels/driftheatmap/DriftHeatmapPanel';
 import { HEATMAP_FRAME_KIND, HEATMAP_FRAME_TYPE } from '../../../src/panels/driftheatmap/pivot';
 import { DEFAULT_HEATMAP_OPTIONS, HeatmapOptions } from '../../../src/panels/driftheatmap/types';
+import { FleetScene, LiveScene } from './live';
 
 declare global {
   interface Window {
@@ -301,6 +305,10 @@ function PostgresSettings() {
 function Scene() {
   const s = getStyles(theme);
   switch (scene) {
+    case 'live':
+      return <LiveScene panelKey={params.get('panel') ?? ''} />;
+    case 'fleet':
+      return <FleetScene models={Number(params.get('models') ?? 52)} />;
     case 'heatmap':
       return (
         <Heatmap
