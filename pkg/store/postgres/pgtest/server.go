@@ -22,6 +22,8 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/aiops/modelmonitor/pkg/settings"
 )
 
 // Superuser and SuperPassword are the bootstrap role of the throw-away cluster (password authentication over
@@ -137,6 +139,17 @@ func (s *Server) Kill() error {
 // Restart starts a stopped server again on the same port.
 func (s *Server) Restart() error { return s.startServer() }
 
+// Settings are the settings of a PostgreSQL data source on database db of this server, as the superuser, without
+// TLS, with at most 2 connections.
+func (s *Server) Settings(db string) settings.Settings {
+	cfg := settings.Defaults()
+	cfg.Engine, cfg.Path = settings.EnginePostgres, ""
+	cfg.Postgres = settings.Postgres{Host: s.Host, Port: s.Port, Database: db, User: Superuser,
+		SSLMode: settings.SSLDisable, MaxConnections: 2}
+	cfg.Password = SuperPassword
+	return cfg
+}
+
 // URL is a connection URL for a role and database, without TLS.
 func (s *Server) URL(role, password, database string) string {
 	return fmt.Sprintf("postgres://%s:%s@%s:%d/%s?sslmode=disable", role, password, s.Host, s.Port, database)
@@ -204,6 +217,19 @@ func version(binDir string) int {
 	return v
 }
 
+// ClosedPort is a loopback port nothing listens on (when it returns), for a server that is down.
+func ClosedPort(t interface {
+	Helper()
+	Fatalf(string, ...any)
+}) int {
+	t.Helper()
+	port, err := freePort()
+	if err != nil {
+		t.Fatalf("no free port: %v", err)
+	}
+	return port
+}
+
 func freePort() (int, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -261,4 +287,24 @@ func Need(t interface {
 		t.Skipf("PostgreSQL test server not available (set %s=1 to fail instead): %v", RequireEnv, unavailable)
 	}
 	return current
+}
+
+// StartFor starts a server of the test's own (for a test that stops it, or a package without Main), stopped and
+// removed when the test ends. A server that cannot start skips the test, or fails it when RequireEnv is "1".
+func StartFor(t interface {
+	Helper()
+	Skipf(string, ...any)
+	Fatalf(string, ...any)
+	Cleanup(func())
+}) *Server {
+	t.Helper()
+	srv, err := Start()
+	if err != nil {
+		if os.Getenv(RequireEnv) == "1" {
+			t.Fatalf("PostgreSQL test server could not start (%s=1): %v", RequireEnv, err)
+		}
+		t.Skipf("PostgreSQL test server not available (set %s=1 to fail instead): %v", RequireEnv, err)
+	}
+	t.Cleanup(func() { _ = srv.Stop() })
+	return srv
 }
