@@ -187,6 +187,11 @@ func (d Dialect) MapValueType(catalogType string) (store.FeatureType, bool) {
 	return d.FeatureType(strings.TrimSuffix(strings.TrimPrefix(t, "MAP(VARCHAR, "), ")"))
 }
 
+// MapTypes: `MAP(VARCHAR, a number or text type) (cast a JSON column to a MAP in a view)`.
+func (Dialect) MapTypes() string {
+	return "MAP(VARCHAR, a number or text type) (cast a JSON column to a MAP in a view)"
+}
+
 // MapEntries renders `SELECT m, w, e.key AS k, e.value AS val FROM (SELECT m, w, unnest(map_entries(fm)) AS e
 // FROM src)`.
 func (Dialect) MapEntries(from string, keepCols []string, mapCol, keyCol, valueCol string) string {

@@ -226,6 +226,9 @@ func (Dialect) MapValueType(t string) (store.FeatureType, bool) {
 	return "", false
 }
 
+// MapTypes: `JSONB or JSON (one object per row, a key per feature)`.
+func (Dialect) MapTypes() string { return "JSONB or JSON (one object per row, a key per feature)" }
+
 // MapEntries renders one row per key of a JSON object column, values as text (JSON null → NULL; a row whose
 // column is not an object has no entries). from is a CTE name or an aliased subquery, so its columns are named
 // unqualified:

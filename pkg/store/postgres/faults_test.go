@@ -47,7 +47,8 @@ var (
 	twoDay = store.Scope{From: jan1, To: jan1.Add(48 * time.Hour)}
 )
 
-// CheckHealth names what is wrong: authentication, a missing table, missing columns, a role without SELECT.
+// CheckHealth names what is wrong: authentication, a missing table, missing columns, a role without SELECT, a
+// feature map column of a type that is not PostgreSQL's JSON.
 func TestHealthNamesTheFault(t *testing.T) {
 	srv := pgtest.Need(t)
 	base := faultDB(t, srv, "health", faultLog, `CREATE TABLE other (ts timestamp, model_id text)`,
@@ -66,6 +67,8 @@ func TestHealthNamesTheFault(t *testing.T) {
 		{"no SELECT permission", func(c *settings.Settings) { c.User, c.Password = "nosel", "nosel" },
 			`no SELECT permission for user "nosel" on table "inference_log"`},
 		{"server down", func(c *settings.Settings) { c.Port = pgtest.ClosedPort(t) }, "cannot connect to PostgreSQL at 127.0.0.1:"},
+		{"feature map column not JSON", func(c *settings.Settings) { c.FeatureMapColumn = "c" },
+			`feature map column "c" has type TEXT, expected JSONB or JSON (one object per row, a key per feature)`},
 	}
 	for _, c := range cases {
 		cfg := base
