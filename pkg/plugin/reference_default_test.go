@@ -1,10 +1,13 @@
 package plugin
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
 )
 
 // A query that names no reference uses the data source's defaultReference — absolute or relative to the end of
@@ -38,5 +41,21 @@ func TestDefaultReferenceInvalid(t *testing.T) {
 	r := run(t, ds, `{"queryType":"drift","model":"m1","window":"1d"}`, day2, day4)
 	if r.Error == nil || !strings.Contains(r.Error.Error(), "default reference: reference range ends (2026-01-01T00:00:00Z) before it starts") {
 		t.Fatalf("error %v", r.Error)
+	}
+}
+
+// A defaultReference range missing a bound is caught when the data source starts: CheckHealth names it, whether
+// the other bound is absolute or relative (which alone is resolved per query).
+func TestDefaultReferenceMissingBoundFailsHealth(t *testing.T) {
+	for _, ref := range []string{`{"type":"range","from":"now-7d/d"}`, `{"type":"range","to":"2026-01-02T00:00:00Z"}`, `{"type":"range"}`} {
+		cfg := fixtureStore(t)
+		cfg.DefaultReference = json.RawMessage(ref)
+		ds := New(cfg, nil)
+		res, _ := ds.CheckHealth(context.Background(), &backend.CheckHealthRequest{})
+		want := "default reference: reference range needs both from and to (RFC 3339, or relative like now-7d/d)"
+		if res.Status != backend.HealthStatusError || res.Message != want {
+			t.Errorf("%s: health %v %q, want %q", ref, res.Status, res.Message, want)
+		}
+		ds.Dispose()
 	}
 }
