@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
+
+	"github.com/aiops/modelmonitor/pkg/store/storetest"
 )
 
 // A query that names no reference uses the data source's defaultReference — absolute or relative to the end of
@@ -26,7 +28,7 @@ func TestDefaultReferenceFromSettings(t *testing.T) {
 			frames := mustOK(t, run(t, ds, `{"queryType":"drift","model":"m1","features":["x"],"metric":"psi","window":"1d"}`, day2, day2.Add(24*time.Hour)))
 			v := values(frameByName(t, frames, "m1 · x").Fields[1])
 			if len(v) != 1 || v[0] == nil || !near(*v[0], 8.422654063041326, 1e-12) {
-				t.Fatalf("x PSI day 2 = %v, want 8.4226…", deref(v))
+				t.Fatalf("x PSI day 2 = %v, want 8.4226…", storetest.Deref(v))
 			}
 		})
 	}

@@ -29,11 +29,12 @@ type Dashboard struct {
 	Panels []Panel `json:"panels"`
 }
 
-// Panel is one dashboard panel and its targets (query models as saved).
+// Panel is one dashboard panel: its targets (query models as saved) and options.
 type Panel struct {
 	Title   string            `json:"title"`
 	Type    string            `json:"type"`
 	Targets []json.RawMessage `json:"targets"`
+	Options map[string]any    `json:"options"`
 }
 
 // LoadDashboards reads every dashboard JSON file matching pattern; a time range relative to now ("now-28d/d")

@@ -15,10 +15,7 @@ import (
 // jsonb_each_text for a JSONB feature column. Each method's comment shows what it renders.
 type Dialect struct{}
 
-var (
-	_ sqlstore.Dialect    = Dialect{}
-	_ sqlstore.MapDialect = Dialect{}
-)
+var _ sqlstore.MapDialect = Dialect{} // and so a sqlstore.Dialect
 
 // Name is "PostgreSQL".
 func (Dialect) Name() string { return "PostgreSQL" }

@@ -104,6 +104,7 @@ type Dialect interface {
 // MapDialect is implemented by dialects that can read features from one MAP (DuckDB) or JSON object
 // (PostgreSQL jsonb) column, one key per feature.
 type MapDialect interface {
+	Dialect
 	// MapValueType says whether a column of this catalogue type is a feature map, and how its values are binned
 	// (a text-valued map gives categorical features unless the registry says numeric).
 	MapValueType(catalogType string) (t store.FeatureType, ok bool)
