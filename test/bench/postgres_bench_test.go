@@ -141,14 +141,8 @@ func BenchmarkPostgresFloorSQL(b *testing.B) {
 }
 
 var pgFloorSQL = func() string {
-	var num, cat []string
-	for _, f := range demo.FeatureColumns {
-		if f.Type == "numeric" {
-			num = append(num, fmt.Sprintf("('%s', CAST(%s AS double precision))", f.Name, f.Name))
-		} else {
-			cat = append(cat, fmt.Sprintf("('%s', CAST(%s AS text))", f.Name, f.Name))
-		}
-	}
+	num := pgUnpivot(true, "double precision")
+	cat := pgUnpivot(false, "text")
 	return fmt.Sprintf(`WITH src AS MATERIALIZED (
   SELECT * FROM inference_log WHERE ts >= CAST($1 AS timestamp) AND ts < CAST($2 AS timestamp) AND ($3 = '' OR model_id = $3)
 ),
@@ -156,33 +150,32 @@ n AS (SELECT model_id, date_trunc('day', ts) AS d, u.feature, floor(u.v / 10) AS
   FROM src CROSS JOIN LATERAL (VALUES %s) u(feature, v) GROUP BY 1, 2, 3, 4),
 k AS (SELECT model_id, date_trunc('day', ts) AS d, u.feature, u.v AS b, count(*) AS c
   FROM src CROSS JOIN LATERAL (VALUES %s) u(feature, v) GROUP BY 1, 2, 3, 4)
-SELECT (SELECT count(*) FROM n) + (SELECT count(*) FROM k)`, strings.Join(num, ", "), strings.Join(cat, ", "))
+SELECT (SELECT count(*) FROM n) + (SELECT count(*) FROM k)`, num, cat)
 }()
+
+// pgUnpivot renders the VALUES rows ('name', CAST(name AS typ)) of the demo's numeric or categorical features.
+func pgUnpivot(numeric bool, typ string) string {
+	var rows []string
+	for _, f := range demo.FeatureColumns {
+		if (f.Type == "numeric") == numeric {
+			rows = append(rows, fmt.Sprintf("('%s', CAST(%s AS %s))", f.Name, f.Name, typ))
+		}
+	}
+	return strings.Join(rows, ", ")
+}
 
 // BenchmarkPostgresHeatmapChurn is BenchmarkHeatmapChurn's cold query on PostgreSQL.
 func BenchmarkPostgresHeatmapChurn(b *testing.B) {
-	rows := rowsRead(b, "churn")
-	newPostgresDatasource(b).Dispose() // the cluster started and loaded outside the timing
+	benchPostgres(b) // loaded outside the timing
 	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		ds := newPostgresDatasource(b)
-		runQuery(b, ds, map[string]any{"queryType": "driftHeatmap", "model": "churn", "metric": "auto", "window": "1d"})
-		ds.Dispose()
-	}
-	report(b, rows)
+	coldQueries(b, "churn", newPostgresDatasource, func() map[string]any {
+		return map[string]any{"queryType": "driftHeatmap", "model": "churn", "metric": "auto", "window": "1d"}
+	})
 }
 
 // BenchmarkPostgresFleetDrift is BenchmarkFleetDrift on PostgreSQL.
 func BenchmarkPostgresFleetDrift(b *testing.B) {
-	rows := rowsRead(b, "")
-	newPostgresDatasource(b).Dispose()
+	benchPostgres(b)
 	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		ds := newPostgresDatasource(b)
-		if n := runQuery(b, ds, map[string]any{"queryType": "drift", "model": "", "metric": "auto", "window": "1d"}); len(n) < 500 {
-			b.Fatalf("fleet drift returned %d series", len(n))
-		}
-		ds.Dispose()
-	}
-	report(b, rows)
+	fleetDrift(b, newPostgresDatasource)
 }
