@@ -22,6 +22,7 @@ import (
 	"github.com/aiops/modelmonitor/pkg/demo"
 	"github.com/aiops/modelmonitor/pkg/pgload"
 	"github.com/aiops/modelmonitor/pkg/plugin"
+	"github.com/aiops/modelmonitor/pkg/store/postgres"
 	"github.com/aiops/modelmonitor/pkg/store/postgres/pgtest"
 )
 
@@ -129,9 +130,7 @@ func BenchmarkPostgresFloorSQL(b *testing.B) {
 			defer pg.Close(ctx)
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				var groups int64
-				if err := pg.QueryRow(ctx, pgFloorSQL, refFrom.Format("2006-01-02 15:04:05"), curTo.Format("2006-01-02 15:04:05"),
-					c.model).Scan(&groups); err != nil {
+				if err := pgFloor(ctx, pg, c.model); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -140,10 +139,25 @@ func BenchmarkPostgresFloorSQL(b *testing.B) {
 	}
 }
 
+// pgFloor runs the floor statement for model ("" = the fleet) with the planner settings of the store's own
+// statements.
+func pgFloor(ctx context.Context, pg *pgx.Conn, model string) error {
+	tx, err := pg.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // read only
+	if _, err := tx.Exec(ctx, postgres.PlanSettings); err != nil {
+		return err
+	}
+	var groups int64
+	return tx.QueryRow(ctx, pgFloorSQL, refFrom.Format("2006-01-02 15:04:05"), curTo.Format("2006-01-02 15:04:05"), model).Scan(&groups)
+}
+
 var pgFloorSQL = func() string {
 	num := pgUnpivot(true, "double precision")
 	cat := pgUnpivot(false, "text")
-	return fmt.Sprintf(`WITH src AS MATERIALIZED (
+	return fmt.Sprintf(`WITH src AS NOT MATERIALIZED (
   SELECT * FROM inference_log WHERE ts >= CAST($1 AS timestamp) AND ts < CAST($2 AS timestamp) AND ($3 = '' OR model_id = $3)
 ),
 n AS (SELECT model_id, date_trunc('day', ts) AS d, u.feature, floor(u.v / 10) AS b, count(*) AS c
