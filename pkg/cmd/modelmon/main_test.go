@@ -36,8 +36,8 @@ func TestUnknownCommand(t *testing.T) {
 func TestMissingTimeFlag(t *testing.T) {
 	for args, want := range map[string]string{
 		"--from 2026-10-01T00:00:00Z --to 2026-10-08T00:00:00Z --reference-to 2026-09-01T00:00:00Z": "--reference-from is missing: give it as RFC 3339 (e.g. 2026-10-01T00:00:00Z)",
-		"--reference-from 2026-09-01T00:00:00Z":                                                  "--from is missing: give it as RFC 3339 (e.g. 2026-10-01T00:00:00Z)",
-		"--from 2026-10-01 --to 2026-10-08T00:00:00Z":                                            `--from must be RFC 3339 (e.g. 2026-10-01T00:00:00Z): parsing time "2026-10-01"`,
+		"--reference-from 2026-09-01T00:00:00Z":                                                     "--from is missing: give it as RFC 3339 (e.g. 2026-10-01T00:00:00Z)",
+		"--from 2026-10-01 --to 2026-10-08T00:00:00Z":                                               `--from must be RFC 3339 (e.g. 2026-10-01T00:00:00Z): parsing time "2026-10-01"`,
 	} {
 		fs := flag.NewFlagSet("summary", flag.ContinueOnError)
 		ff := newFleetFlags(fs)
