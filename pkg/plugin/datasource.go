@@ -254,8 +254,12 @@ func (d *Datasource) CallResource(ctx context.Context, req *backend.CallResource
 	return d.resources.CallResource(ctx, req, sender)
 }
 
+// writeJSON answers with v as JSON, without HTML escaping (the body is JSON, not HTML: "<model id>" reads as
+// written).
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
 }

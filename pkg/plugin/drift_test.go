@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/aiops/modelmonitor/pkg/store/storetest"
 )
 
 // Expected values were computed with NumPy/SciPy on the fixture's counts (hand-derivable: see fixtureStore):
@@ -30,14 +32,14 @@ func TestDriftPSIMatchesHandComputedValues(t *testing.T) {
 	}
 	v := values(x.Fields[1])
 	if len(v) != 3 || v[0] == nil || *v[0] != 0 || v[1] == nil || !near(*v[1], 8.422654063041326, 1e-12) || v[2] != nil {
-		t.Fatalf("x PSI per day = %v, want [0, 8.4226…, null]", deref(v))
+		t.Fatalf("x PSI per day = %v, want [0, 8.4226…, null]", storetest.Deref(v))
 	}
 	if len(x.Meta.Notices) == 0 || !strings.Contains(x.Meta.Notices[len(x.Meta.Notices)-1].Text, "1 of 3 windows have no score (window below the minimum sample size of 100") {
 		t.Fatalf("missing min-sample notice: %+v", x.Meta.Notices)
 	}
 	c := values(frameByName(t, frames, "m1 · c").Fields[1])
 	if c[1] == nil || !near(*c[1], 4.415271674110439, 1e-12) {
-		t.Fatalf("c PSI day 2 = %v", deref(c))
+		t.Fatalf("c PSI day 2 = %v", storetest.Deref(c))
 	}
 	if !strings.Contains(x.Meta.ExecutedQueryString, "GROUP BY ALL") {
 		t.Fatalf("executed SQL missing from meta")
@@ -53,11 +55,11 @@ func TestDriftJSDistanceAndHealthyModel(t *testing.T) {
 	frames := mustOK(t, run(t, ds, `{"queryType":"drift","model":"","features":["c","x"],"metric":"js","window":"1d",`+refDay1+`}`, day1, day2.Add(24*3600e9)))
 	c := values(frameByName(t, frames, "m1 · c").Fields[1])
 	if c[1] == nil || !near(*c[1], 0.5525350995798473, 1e-12) {
-		t.Fatalf("c JS day 2 = %v", deref(c))
+		t.Fatalf("c JS day 2 = %v", storetest.Deref(c))
 	}
 	healthy := values(frameByName(t, frames, "m2 · x").Fields[1])
 	if healthy[1] == nil || *healthy[1] != 0 {
-		t.Fatalf("m2 is an exact copy of its reference: JS must be 0, got %v", deref(healthy))
+		t.Fatalf("m2 is an exact copy of its reference: JS must be 0, got %v", storetest.Deref(healthy))
 	}
 }
 
@@ -76,14 +78,14 @@ func TestAutoChoosesTestsOnSmallReferences(t *testing.T) {
 		}
 	}
 	if v := values(frameByName(t, frames, "m1 · flag").Fields[1]); v[0] == nil || *v[0] != 1 || v[1] == nil || !near(*v[1], 0.2810239203682334, 1e-9) {
-		t.Fatalf("flag z-test p = %v, want [1, 0.28102…]", deref(v))
+		t.Fatalf("flag z-test p = %v, want [1, 0.28102…]", storetest.Deref(v))
 	}
 	if v := values(frameByName(t, frames, "m1 · c").Fields[1]); v[1] == nil || !near(*v[1], 1.9110079698084155e-143, 1e-6) {
-		t.Fatalf("c chi2 p = %v", deref(v))
+		t.Fatalf("c chi2 p = %v", storetest.Deref(v))
 	}
 	// x day 2: all 1000 current values fall in the reference's lowest percentile bins → KS p ≈ 0 and drift.
 	if v := values(frameByName(t, frames, "m1 · x").Fields[1]); v[1] == nil || *v[1] >= 0.05 || *v[0] != 1 {
-		t.Fatalf("x KS p = %v, want [1, <0.05]", deref(v))
+		t.Fatalf("x KS p = %v, want [1, <0.05]", storetest.Deref(v))
 	}
 }
 
@@ -97,7 +99,7 @@ func TestReferenceTableAndTrailingAgreeWithRange(t *testing.T) {
 		frames := mustOK(t, run(t, ds, `{"queryType":"drift","model":"m1","features":["x"],"metric":"psi","window":"1d",`+ref+`}`, day2, day2.Add(24*3600e9)))
 		v := values(frames[0].Fields[1])
 		if len(v) != 1 || v[0] == nil || !near(*v[0], 8.422654063041326, 1e-12) {
-			t.Fatalf("%s: x PSI day 2 = %v, want 8.4226…", ref, deref(v))
+			t.Fatalf("%s: x PSI day 2 = %v, want 8.4226…", ref, storetest.Deref(v))
 		}
 	}
 }
@@ -123,11 +125,11 @@ func TestBadDataGivesNoticesNotNaN(t *testing.T) {
 	frames := mustOK(t, run(t, ds, `{"queryType":"drift","model":"m3","metric":"wasserstein","window":"1d",`+refDay1+`}`, day1, day2.Add(24*3600e9)))
 	x := values(frameByName(t, frames, "m3 · x").Fields[1])
 	if x[1] == nil {
-		t.Fatalf("x with NaN/Inf rows must still score on its finite values: %v", deref(x))
+		t.Fatalf("x with NaN/Inf rows must still score on its finite values: %v", storetest.Deref(x))
 	}
 	k := frameByName(t, frames, "m3 · k")
 	if v := values(k.Fields[1]); v[0] == nil || *v[0] != 0 || v[1] == nil || *v[1] != 0 {
-		t.Fatalf("constant feature unchanged: Wasserstein must be 0, got %v", deref(v))
+		t.Fatalf("constant feature unchanged: Wasserstein must be 0, got %v", storetest.Deref(v))
 	}
 	z := frameByName(t, frames, "m3 · z")
 	if z.Fields[1].Len() != 0 || len(z.Meta.Notices) == 0 || !strings.Contains(z.Meta.Notices[0].Text, "no non-null values of z") {
@@ -140,14 +142,4 @@ func TestBadDataGivesNoticesNotNaN(t *testing.T) {
 			}
 		}
 	}
-}
-
-func deref(v []*float64) []any {
-	out := make([]any, len(v))
-	for i, p := range v {
-		if p != nil {
-			out[i] = *p
-		}
-	}
-	return out
 }

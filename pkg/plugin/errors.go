@@ -43,6 +43,7 @@ const statusServiceUnavailable = backend.Status(http.StatusServiceUnavailable)
 //   - a recovered panic, an error already marked as the plugin's, or an engine error that means the SQL the
 //     plugin generated is wrong (parser, binder, internal) → 500 plugin: every identifier was checked against
 //     the store's schema before the SQL was built, so such an error is our bug;
+//   - an error of PostgreSQL or its connection → as postgresErrorResponse says (by SQLSTATE);
 //   - anything else (a bad query, an unknown model, feature or column, a value the engine cannot convert) → 400
 //     downstream.
 func errorResponse(ctx context.Context, err error, memoryLimitMB int) backend.DataResponse {
@@ -83,6 +84,9 @@ func errorResponse(ctx context.Context, err error, memoryLimitMB int) backend.Da
 	}
 	if resp, ok := sparkResponse(err); ok {
 		return resp
+	}
+	if res, ok := postgresErrorResponse(err); ok {
+		return res
 	}
 	return downstream(backend.StatusBadRequest, err.Error())
 }

@@ -100,10 +100,12 @@ func TestResources(t *testing.T) {
 	ds := New(fixtureStore(t), nil)
 	defer ds.Dispose()
 	for path, want := range map[string]string{
-		"models":                 `[{"id":"m1","versions":["v1"],"task":"binary","tier":"critical","owner":"team-a"},{"id":"m2","versions":["v7"],"task":"regression","tier":"standard","owner":"team-b"},{"id":"m3","versions":["v1"],"task":"binary","tier":"experimental","owner":"team-c"}]`,
-		"features?model=m1":      `[{"model":"m1","name":"x","type":"numeric","importance":0.7},{"model":"m1","name":"c","type":"categorical","importance":0.2},{"model":"m1","name":"flag","type":"categorical","importance":0.1}]`,
-		"segments":               `["region","channel"]`,
-		"segments?column=region": `["NA","EU"]`,
+		"models":                          `[{"id":"m1","versions":["v1"],"task":"binary","tier":"critical","owner":"team-a"},{"id":"m2","versions":["v7"],"task":"regression","tier":"standard","owner":"team-b"},{"id":"m3","versions":["v1"],"task":"binary","tier":"experimental","owner":"team-c"}]`,
+		"features?model=m1":               `[{"model":"m1","name":"x","type":"numeric","importance":0.7},{"model":"m1","name":"c","type":"categorical","importance":0.2},{"model":"m1","name":"flag","type":"categorical","importance":0.1}]`,
+		"segments":                        `["region","channel"]`,
+		"segments?column=region":          `["NA","EU"]`,
+		"segments?column=region&model=m2": `["NA"]`,
+		"segments?model=m2":               `["region","channel"]`,
 	} {
 		status, body := callResource(t, ds, path)
 		if status != http.StatusOK || strings.TrimSpace(body) != want {
@@ -113,12 +115,20 @@ func TestResources(t *testing.T) {
 	if status, body := callResource(t, ds, "segments?column=prediction_id"); status != http.StatusBadRequest || !strings.Contains(body, "not a configured segment column") {
 		t.Errorf("unconfigured segment column: %d %s", status, body)
 	}
-	if status, body := callResource(t, ds, "features?model=ghost"); status != http.StatusBadRequest || !strings.Contains(body, `unknown model \"ghost\"`) {
-		t.Errorf("unknown model: %d %s", status, body)
+	// An unknown model is 404, naming it, for the features and for the segment values of that model.
+	for _, path := range []string{"features?model=ghost", "segments?model=ghost", "segments?column=region&model=ghost"} {
+		want := `{"error":"unknown model \"ghost\" (the log has 3 models; see the models resource)"}`
+		if status, body := callResource(t, ds, path); status != http.StatusNotFound || strings.TrimSpace(body) != want {
+			t.Errorf("%s: %d %s\nwant 404 %s", path, status, body, want)
+		}
 	}
-	want := `{"error":"unknown resource path \"/modles\"; known paths: models, features?model=\u003cmodel id, empty = every model\u003e, segments (the segment columns), segments?column=\u003csegment column\u003e\u0026model=\u003cmodel id\u003e"}`
-	if status, body := callResource(t, ds, "modles"); status != http.StatusNotFound || strings.TrimSpace(body) != want {
-		t.Errorf("unknown path: %d %s\nwant %s", status, body, want)
+	// An unknown path is 404 listing the known ones, written as they read (no HTML escaping of < and &); a path
+	// that only cleans to a path (../) is unknown too, not a redirect.
+	for path, shown := range map[string]string{"modles": "/modles", "../etc/passwd": "/../etc/passwd", "features/../models": "/features/../models"} {
+		want := `{"error":"unknown resource path \"` + shown + `\"; known paths: models, features?model=<model id, empty = every model>, segments (the segment columns), segments?column=<segment column>&model=<model id>"}`
+		if status, body := callResource(t, ds, path); status != http.StatusNotFound || strings.TrimSpace(body) != want {
+			t.Errorf("%s: %d %s\nwant 404 %s", path, status, body, want)
+		}
 	}
 }
 

@@ -7,6 +7,8 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/grafana/grafana-plugin-sdk-go/experimental"
+
+	"github.com/aiops/modelmonitor/pkg/store/storetest"
 )
 
 var perfMetrics = []string{"accuracy", "precision", "recall", "f1", "roc_auc", "log_loss", "ece"}
@@ -23,7 +25,7 @@ func checkPerfPoint(t *testing.T, frames data.Frames, name string, i int, want *
 	case want == nil && got[i] != nil:
 		t.Fatalf("%s: point %d = %v, want null", name, i, *got[i])
 	case want != nil && (got[i] == nil || !near(*got[i], *want, 1e-12)):
-		t.Fatalf("%s: point %d = %v, want %v (scikit-learn)", name, i, deref(got), *want)
+		t.Fatalf("%s: point %d = %v, want %v (scikit-learn)", name, i, storetest.Deref(got), *want)
 	}
 	return f
 }
@@ -165,7 +167,7 @@ func TestPerformanceMulticlassAndRegression(t *testing.T) {
 	for m, want := range fx.Expected["p3_day1"] {
 		got := values(frameByName(t, frames, "p3 · "+m).Fields[1])
 		if got[0] == nil || !near(*got[0], *want, 1e-9**want) {
-			t.Fatalf("p3 %s = %v, want %v (scikit-learn)", m, deref(got), *want)
+			t.Fatalf("p3 %s = %v, want %v (scikit-learn)", m, storetest.Deref(got), *want)
 		}
 	}
 }

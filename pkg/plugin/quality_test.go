@@ -9,6 +9,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/experimental"
 
 	"github.com/aiops/modelmonitor/pkg/settings"
+	"github.com/aiops/modelmonitor/pkg/store/storetest"
 )
 
 // qualityFixtureStore is fixtureStore plus model "m4", built for the row-level checks (x numeric, registry):
@@ -46,17 +47,17 @@ func checkSeries(t *testing.T, frames data.Frames, name string, want ...any) *da
 	f := frameByName(t, frames, name)
 	got := values(f.Fields[1])
 	if len(got) != len(want) {
-		t.Fatalf("%s: %d points %v, want %v", name, len(got), deref(got), want)
+		t.Fatalf("%s: %d points %v, want %v", name, len(got), storetest.Deref(got), want)
 	}
 	for i, w := range want {
 		switch w := w.(type) {
 		case nil:
 			if got[i] != nil {
-				t.Fatalf("%s: point %d = %v, want null (all: %v)", name, i, *got[i], deref(got))
+				t.Fatalf("%s: point %d = %v, want null (all: %v)", name, i, *got[i], storetest.Deref(got))
 			}
 		case float64:
 			if got[i] == nil || !near(*got[i], w, 1e-12) {
-				t.Fatalf("%s: point %d, got %v, want %v", name, i, deref(got), want)
+				t.Fatalf("%s: point %d, got %v, want %v", name, i, storetest.Deref(got), want)
 			}
 		}
 	}

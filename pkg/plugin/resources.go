@@ -14,35 +14,70 @@ import (
 // segmentValueLimit bounds the values offered for one segment column (most frequent first).
 const segmentValueLimit = 500
 
-func (d *Datasource) resourceRoutes() *http.ServeMux {
-	mux := http.NewServeMux()
-	mux.HandleFunc("/models", d.guard(func(ctx context.Context, r *http.Request) (any, error) {
-		return d.svc.Store().Models(ctx)
-	}))
-	mux.HandleFunc("/features", d.guard(func(ctx context.Context, r *http.Request) (any, error) {
-		fs, err := d.svc.Store().Features(ctx, r.URL.Query().Get("model"))
-		if err != nil || r.URL.Query().Get("model") != "" {
-			return fs, err
+// resourceRoutes serves the resource paths by exact match: any other path (also one that only cleans to a known
+// path, such as /../models) is 404 with the known paths, never a redirect.
+func (d *Datasource) resourceRoutes() http.Handler {
+	routes := map[string]http.HandlerFunc{
+		"/models": d.guard(func(ctx context.Context, r *http.Request) (any, error) {
+			return d.svc.Store().Models(ctx)
+		}),
+		"/features": d.guard(func(ctx context.Context, r *http.Request) (any, error) {
+			model := r.URL.Query().Get("model")
+			if err := d.knownModel(ctx, model); err != nil {
+				return nil, err
+			}
+			fs, err := d.svc.Store().Features(ctx, model)
+			if err != nil || model != "" {
+				return fs, err
+			}
+			return uniqueFeatures(fs), nil
+		}),
+		"/segments": d.guard(func(ctx context.Context, r *http.Request) (any, error) {
+			col, model := r.URL.Query().Get("column"), r.URL.Query().Get("model")
+			if err := d.knownModel(ctx, model); err != nil {
+				return nil, err
+			}
+			if col == "" {
+				return append([]string{}, d.cfg.SegmentColumns...), nil
+			}
+			counts, err := d.svc.Store().SegmentValues(ctx, store.Scope{Model: model}, col, segmentValueLimit)
+			values := make([]string, len(counts))
+			for i, c := range counts {
+				values[i] = c.Value
+			}
+			return values, err
+		}),
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if h, ok := routes[r.URL.Path]; ok {
+			h(w, r)
+			return
 		}
-		return uniqueFeatures(fs), nil
-	}))
-	mux.HandleFunc("/segments", d.guard(func(ctx context.Context, r *http.Request) (any, error) {
-		col := r.URL.Query().Get("column")
-		if col == "" {
-			return append([]string{}, d.cfg.SegmentColumns...), nil
-		}
-		counts, err := d.svc.Store().SegmentValues(ctx, store.Scope{Model: r.URL.Query().Get("model")}, col, segmentValueLimit)
-		values := make([]string, len(counts))
-		for i, c := range counts {
-			values[i] = c.Value
-		}
-		return values, err
-	}))
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": fmt.Sprintf("unknown resource path %q; known paths: %s",
 			r.URL.Path, strings.Join(resourcePaths, ", "))})
 	})
-	return mux
+}
+
+// errNotFound is a resource request naming something the store does not have (an unknown model): 404.
+type errNotFound struct{ msg string }
+
+func (e errNotFound) Error() string { return e.msg }
+
+// knownModel returns errNotFound unless model is "" (every model) or one of the store's models.
+func (d *Datasource) knownModel(ctx context.Context, model string) error {
+	if model == "" {
+		return nil
+	}
+	models, err := d.svc.Store().Models(ctx)
+	if err != nil {
+		return err
+	}
+	for _, m := range models {
+		if m.ID == model {
+			return nil
+		}
+	}
+	return errNotFound{fmt.Sprintf("unknown model %q (the log has %d models; see the models resource)", model, len(models))}
 }
 
 // resourcePaths are the resource paths the data source serves, with their query parameters, as an unknown path's
@@ -54,7 +89,8 @@ var resourcePaths = []string{
 	"segments?column=<segment column>&model=<model id>",
 }
 
-// guard runs a resource handler with the store's time-out and answers errors as JSON {"error": "..."}.
+// guard runs a resource handler with the store's time-out and answers errors as JSON {"error": "..."}: 404 for
+// errNotFound, 502 for a store that cannot be opened, 400 otherwise.
 func (d *Datasource) guard(fn func(ctx context.Context, r *http.Request) (any, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if _, err := d.open(); err != nil {
@@ -69,7 +105,11 @@ func (d *Datasource) guard(fn func(ctx context.Context, r *http.Request) (any, e
 		defer cancel()
 		v, err := fn(ctx, r)
 		if err != nil {
-			writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+			status := http.StatusBadRequest
+			if errors.As(err, new(errNotFound)) {
+				status = http.StatusNotFound
+			}
+			writeJSON(w, status, map[string]string{"error": err.Error()})
 			return
 		}
 		writeJSON(w, http.StatusOK, v)

@@ -312,11 +312,11 @@ func (m *Model) normaliseReference() error {
 	r := m.Reference
 	switch r.Type {
 	case RefRange:
+		if r.From.IsZero() && r.FromRelative == "" || r.To.IsZero() && r.ToRelative == "" {
+			return fmt.Errorf("reference range needs both from and to (RFC 3339, or relative like now-7d/d)")
+		}
 		if r.FromRelative != "" && r.From.IsZero() || r.ToRelative != "" && r.To.IsZero() {
 			return nil // checked by ResolveRelative once the query's time range is known
-		}
-		if r.From.IsZero() || r.To.IsZero() {
-			return fmt.Errorf("reference range needs both from and to (RFC 3339)")
 		}
 		if !r.To.After(r.From) {
 			return fmt.Errorf("reference range ends (%s) before it starts (%s)", r.To.Format(time.RFC3339), r.From.Format(time.RFC3339))

@@ -23,7 +23,10 @@ func TestResolveWindow(t *testing.T) {
 		// Alert rules: intervalMs 1000, maxDataPoints 43200 over 30 days → 60 s; MaxWindows (1000) → 43.2 min → 1h.
 		{"alert rule defaults are clamped", "auto", time.Second, 30 * day, 43200, time.Hour, ""},
 		{"explicit window too fine for the range", "1m", time.Second, 30 * day, 43200, time.Hour,
-			"window 1m widened to 1h0m0s to keep the number of windows bounded"},
+			"window 1m widened to 1h to keep the number of windows bounded"},
+		// 3660 days / 1000 windows = 3.66 days → 37 days, written as users write windows.
+		{"a week too fine for the longest range", "1w", time.Minute, MaxSpan, 1000, 37 * day,
+			"window 1w widened to 37d to keep the number of windows bounded"},
 		{"floor of one minute", "auto", time.Second, time.Hour, 43200, time.Minute, ""},
 		// 400 days / 9 points = 44.44 days → 45 days.
 		{"beyond a week rounds up to whole days", "auto", 9*day + time.Hour, 400 * day, 9, 45 * day, ""},
@@ -183,6 +186,19 @@ func TestMinSamplesAndUnknownKeys(t *testing.T) {
 	for _, bad := range []string{`{"minSamples":0}`, `{"minSamples":-3}`, `{"minSamples":1000001}`} {
 		if _, err := Parse([]byte(bad), ""); err == nil || !strings.Contains(err.Error(), "minSamples must be between 1 and 1000000") {
 			t.Errorf("%s: err %v", bad, err)
+		}
+	}
+}
+
+// Windows read back as users write them: weeks, days, then hours and minutes without zero parts.
+func TestFormatWindow(t *testing.T) {
+	day := 24 * time.Hour
+	for w, want := range map[time.Duration]string{
+		7 * day: "1w", 14 * day: "2w", 37 * day: "37d", day: "1d", 8 * day: "8d", time.Hour: "1h", 15 * time.Minute: "15m",
+		90 * time.Minute: "1h30m", 90 * time.Second: "1m30s", 45 * time.Second: "45s", 25 * time.Hour: "25h",
+	} {
+		if got := FormatWindow(w); got != want {
+			t.Errorf("FormatWindow(%v) = %q, want %q", w, got, want)
 		}
 	}
 }

@@ -109,7 +109,7 @@ func ResolveWindow(window string, interval time.Duration, rng time.Duration, max
 	}
 	if w < floor {
 		wide := niceCeil(floor)
-		return wide, fmt.Sprintf("window %s widened to %s to keep the number of windows bounded", window, wide), nil
+		return wide, fmt.Sprintf("window %s widened to %s to keep the number of windows bounded", window, FormatWindow(wide)), nil
 	}
 	return w, "", nil
 }
@@ -125,7 +125,7 @@ func CheckLookback(what string, n int, w time.Duration) error {
 }
 
 // FormatWindow renders a window in the units users write: whole weeks as "Nw", whole days as "Nd", anything
-// else as a Go duration.
+// else as a Go duration without its zero minutes and seconds ("1h", "15m", "1h30m", "90s").
 func FormatWindow(w time.Duration) string {
 	day := 24 * time.Hour
 	switch {
@@ -134,7 +134,14 @@ func FormatWindow(w time.Duration) string {
 	case w >= day && w%day == 0:
 		return fmt.Sprintf("%dd", w/day)
 	}
-	return w.String()
+	s := w.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
 // niceCeil rounds a window up to the next of niceWindows (beyond a week: to whole days, at most MaxWindow), so

@@ -38,10 +38,13 @@ type Settings struct {
 	SegmentColumns     []string `json:"segmentColumns"`
 	LabelsTable        string   `json:"labelsTable"`
 	RegistryTable      string   `json:"registryTable"`
-	MinSamples         int      `json:"minSamples"`
-	QueryTimeoutSecs   int      `json:"queryTimeoutSeconds"`
-	// MemoryLimitMB bounds the embedded engine's working memory (DuckDB memory_limit); beyond it DuckDB spills
-	// to its temp directory, so concurrent dashboard queries queue on memory instead of exhausting the host.
+	// MinSamples is the fewest rows a window or reference needs to be scored (at least 1).
+	MinSamples int `json:"minSamples"`
+	// QueryTimeoutSecs is each query's time-out in seconds (at least 1).
+	QueryTimeoutSecs int `json:"queryTimeoutSeconds"`
+	// MemoryLimitMB bounds the embedded engine's working memory (DuckDB memory_limit, at least MinMemoryLimitMB);
+	// beyond it DuckDB spills to its temp directory, so concurrent dashboard queries queue on memory instead of
+	// exhausting the host.
 	MemoryLimitMB int `json:"memoryLimitMB"`
 	// PositiveLabel names the label value of the positive class of binary models ("" = the rule of
 	// LabelClasses: 1, true, yes positive; 0, false, no negative; case-insensitive).
@@ -83,6 +86,9 @@ func Defaults() Settings {
 	}
 }
 
+// MinMemoryLimitMB is the smallest memoryLimitMB accepted (the config editor's bound too).
+const MinMemoryLimitMB = 64
+
 var identRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // ValidIdentifier reports whether s is a plain SQL identifier. Everything we splice into SQL as a name passes
@@ -99,6 +105,7 @@ func Parse(jsonData []byte, secure map[string]string) (Settings, error) {
 		}
 		s.switchOff(jsonData)
 		merge(&s, raw)
+		s.setNumbers(jsonData)
 		mergePostgres(&s.Postgres, raw.Postgres)
 		mergeSpark(&s.Spark, raw.Spark)
 		if s.Engine != EngineDuckDB && strings.TrimSpace(raw.Path) == "" {
@@ -139,22 +146,34 @@ func merge(dst *Settings, src Settings) {
 	if src.SegmentColumns != nil {
 		dst.SegmentColumns = src.SegmentColumns
 	}
-	if src.MinSamples > 0 {
-		dst.MinSamples = src.MinSamples
-	}
-	if src.QueryTimeoutSecs > 0 {
-		dst.QueryTimeoutSecs = src.QueryTimeoutSecs
-	}
-	if src.MemoryLimitMB > 0 {
-		dst.MemoryLimitMB = src.MemoryLimitMB
-	}
 	if len(src.DefaultReference) > 0 {
 		dst.DefaultReference = src.DefaultReference
 	}
 }
 
-// Validate checks the engine and that every mapped name is a plain identifier. Whether the columns exist is
-// checked against the discovered schema by the store (CheckHealth names what is missing).
+// setNumbers copies the numbers jsonData gives (even 0 or negative, which Validate then rejects by name); an
+// absent key or null keeps the default. jsonData has already decoded into Settings.
+func (s *Settings) setNumbers(jsonData []byte) {
+	var n struct {
+		MinSamples       *int `json:"minSamples"`
+		QueryTimeoutSecs *int `json:"queryTimeoutSeconds"`
+		MemoryLimitMB    *int `json:"memoryLimitMB"`
+	}
+	_ = json.Unmarshal(jsonData, &n)
+	for _, f := range []struct {
+		src *int
+		dst *int
+	}{{n.MinSamples, &s.MinSamples}, {n.QueryTimeoutSecs, &s.QueryTimeoutSecs}, {n.MemoryLimitMB, &s.MemoryLimitMB}} {
+		if f.src != nil {
+			*f.dst = *f.src
+		}
+	}
+}
+
+// Validate checks the engine, the numbers (minSamples ≥ 1, queryTimeoutSeconds ≥ 1, memoryLimitMB ≥
+// MinMemoryLimitMB), that every mapped name is a plain identifier and that no segment column is a mapped
+// column of another role. Whether the columns exist is checked against the discovered schema by the store
+// (CheckHealth names what is missing); the defaultReference is checked by the query package.
 func (s Settings) Validate() error {
 	switch s.Engine {
 	case EngineDuckDB:
@@ -172,9 +191,34 @@ func (s Settings) Validate() error {
 	default:
 		return fmt.Errorf("unknown engine %q (expected duckdb, postgres or spark)", s.Engine)
 	}
+	switch {
+	case s.MinSamples < 1:
+		return fmt.Errorf("minSamples must be at least 1, got %d (leave it out for the default 100)", s.MinSamples)
+	case s.QueryTimeoutSecs < 1:
+		return fmt.Errorf("queryTimeoutSeconds must be at least 1, got %d (leave it out for the default 60)", s.QueryTimeoutSecs)
+	case s.MemoryLimitMB < MinMemoryLimitMB:
+		return fmt.Errorf("memoryLimitMB must be at least %d, got %d (leave it out for the default 4096)", MinMemoryLimitMB, s.MemoryLimitMB)
+	}
 	for _, n := range s.namedIdentifiers() {
 		if n.value != "" && !ValidIdentifier(n.value) {
 			return fmt.Errorf("%s %q is not a valid identifier (letters, digits and _ only, not starting with a digit)", n.name, n.value)
+		}
+	}
+	return s.validateSegments()
+}
+
+// validateSegments rejects a segment column that is also the time, prediction id, feature map, prediction,
+// score or label column: segments are categories of their own (region, channel) that split and filter the
+// rows. (The model and version columns may be segments: a split by version is a comparison of versions.)
+func (s Settings) validateSegments() error {
+	roles := []named{{"time column", s.TimeColumn}, {"prediction id column", s.PredictionIDColumn},
+		{"feature map column", s.FeatureMapColumn}, {"prediction column", s.PredictionColumn},
+		{"score column", s.ScoreColumn}, {"label column", s.LabelColumn}}
+	for _, c := range s.SegmentColumns {
+		for _, r := range roles {
+			if r.value != "" && strings.EqualFold(c, r.value) {
+				return fmt.Errorf("segment column %q is the %s: a segment column must be a category column of its own (such as region)", c, r.name)
+			}
 		}
 	}
 	return nil

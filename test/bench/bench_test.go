@@ -114,16 +114,9 @@ func BenchmarkHeatmapChurn(b *testing.B) {
 	q := func() map[string]any {
 		return map[string]any{"queryType": "driftHeatmap", "model": "churn", "metric": "auto", "window": "1d"}
 	}
-	rows := rowsRead(b, "churn")
-	b.Run("cold", func(b *testing.B) {
-		for i := 0; i < b.N; i++ {
-			ds := newDatasource(b)
-			runQuery(b, ds, q())
-			ds.Dispose()
-		}
-		report(b, rows)
-	})
+	b.Run("cold", func(b *testing.B) { coldQueries(b, "churn", newDatasource, q) })
 	b.Run("warm", func(b *testing.B) {
+		rows := rowsRead(b, "churn")
 		ds := newDatasource(b)
 		defer ds.Dispose()
 		runQuery(b, ds, q())
@@ -136,12 +129,23 @@ func BenchmarkHeatmapChurn(b *testing.B) {
 }
 
 // Drift of every feature of every model of the fleet in one query (a cold data source each time).
-func BenchmarkFleetDrift(b *testing.B) {
-	rows := rowsRead(b, "")
+func BenchmarkFleetDrift(b *testing.B) { fleetDrift(b, newDatasource) }
+
+// fleetDrift runs the fleet drift query cold on the data sources newDS opens.
+func fleetDrift(b *testing.B, newDS func(*testing.B) *plugin.Datasource) {
+	coldQueries(b, "", newDS, func() map[string]any {
+		return map[string]any{"queryType": "drift", "model": "", "metric": "auto", "window": "1d"}
+	})
+}
+
+// coldQueries runs the query q makes b.N times, each on a new data source (nothing cached), and reports the
+// rows read of model ("" = the fleet). A fleet query must return at least 500 series.
+func coldQueries(b *testing.B, model string, newDS func(*testing.B) *plugin.Datasource, q func() map[string]any) {
+	rows := rowsRead(b, model)
 	for i := 0; i < b.N; i++ {
-		ds := newDatasource(b)
-		if n := runQuery(b, ds, map[string]any{"queryType": "drift", "model": "", "metric": "auto", "window": "1d"}); len(n) < 500 {
-			b.Fatalf("fleet drift returned %d series", len(n))
+		ds := newDS(b)
+		if n := runQuery(b, ds, q()); model == "" && len(n) < 500 {
+			b.Fatalf("fleet query returned %d series", len(n))
 		}
 		ds.Dispose()
 	}

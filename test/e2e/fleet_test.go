@@ -203,32 +203,19 @@ func TestProvisionedFleetRuleInstances(t *testing.T) {
 // shows.
 func TestFleetDashboardDrillDown(t *testing.T) {
 	slowQueries(t)
-	var fleet struct {
-		dashboard
-		Panels []struct {
-			Type    string            `json:"type"`
-			Targets []json.RawMessage `json:"targets"`
-			Options map[string]any    `json:"options"`
-		} `json:"panels"`
-	}
-	raw, err := os.ReadFile("../../src/dashboards/fleet.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(raw, &fleet); err != nil {
-		t.Fatal(err)
-	}
+	fleet := dashboards(t, "../../src/dashboards/fleet.json")[0]
 	panel := fleet.Panels[0]
 	if panel.Type != "aiops-modelfleet-panel" || len(panel.Targets) != 2 {
 		t.Fatalf("first panel %s with %d targets", panel.Type, len(panel.Targets))
 	}
-	for _, target := range panel.Targets {
-		var q map[string]any
-		_ = json.Unmarshal(target, &q)
-		delete(q, "datasource")
-		frames := query(t, q, fleet.Time.From.Time, fleet.Time.To.Time)
+	queries, err := fleet.Queries(panel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range queries {
+		frames := query(t, q.Model, q.From, q.To)
 		if len(frames) != 1 || frames[0].Rows() == 0 {
-			t.Errorf("fleet panel query %v: %d frames", q["fleet"], len(frames))
+			t.Errorf("fleet panel query %v: %d frames", q.Model["fleet"], len(frames))
 		}
 	}
 	link := panel.Options["linkTemplate"].(string)

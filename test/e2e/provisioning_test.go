@@ -3,7 +3,6 @@ package e2e
 import (
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,72 +12,42 @@ import (
 
 	"github.com/aiops/modelmonitor/pkg/demo"
 	querymodel "github.com/aiops/modelmonitor/pkg/query"
+	"github.com/aiops/modelmonitor/test/host"
 )
 
-// dashTime is a dashboard's time bound, absolute or relative to now ("now-28d/d"), read as Grafana would on the
+// dashboards reads the dashboards matching pattern as the host does, their relative time ranges resolved on the
 // demo's last day (its "now": the end of the fixed demo dates).
-type dashTime struct{ time.Time }
-
-func (d *dashTime) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return err
+func dashboards(t *testing.T, pattern string) []host.Dashboard {
+	t.Helper()
+	dash, err := host.LoadDashboards(pattern, curTo)
+	if err != nil {
+		t.Fatal(err)
 	}
-	t, err := querymodel.ResolveTime(s, curTo)
-	d.Time = t
-	return err
-}
-
-// dashboard is the part of a provisioned dashboard the tests read.
-type dashboard struct {
-	Time       struct{ From, To dashTime } `json:"time"`
-	Templating struct {
-		List []struct {
-			Name    string `json:"name"`
-			Current struct {
-				Value string `json:"value"`
-			} `json:"current"`
-		} `json:"list"`
-	} `json:"templating"`
-	Panels []struct {
-		Title   string            `json:"title"`
-		Targets []json.RawMessage `json:"targets"`
-	} `json:"panels"`
+	return dash
 }
 
 // Every query of every provisioned dashboard, its variables set to the dashboard's current values, is a valid
 // query and answers over the dashboard's time range through the CLI with at least one value and no error — what
 // the panel would show in Grafana, minus Grafana.
 func TestProvisionedDashboardQueriesAnswer(t *testing.T) {
-	files, err := filepath.Glob("../../provisioning/dashboards/json/*.json")
-	if err != nil || len(files) != 2 {
-		t.Fatalf("dashboards %v (%v), want churn-drift and model-health", files, err)
+	dash := dashboards(t, "../../provisioning/dashboards/json/*.json")
+	if len(dash) != 2 {
+		t.Fatalf("%d dashboards, want churn-drift and model-health", len(dash))
 	}
-	for _, file := range files {
-		raw, err := os.ReadFile(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var dash dashboard
-		if err := json.Unmarshal(raw, &dash); err != nil {
-			t.Fatalf("%s: %v", file, err)
-		}
-		var vars []string
-		for _, v := range dash.Templating.List {
-			vars = append(vars, "$"+v.Name, v.Current.Value)
-		}
-		for _, p := range dash.Panels {
-			for _, target := range p.Targets {
-				resolved := strings.NewReplacer(vars...).Replace(string(target))
-				if _, err := querymodel.Parse(json.RawMessage(resolved), ""); err != nil {
-					t.Errorf("%s, panel %q: %v", filepath.Base(file), p.Title, err)
+	for _, d := range dash {
+		for _, p := range d.Panels {
+			queries, err := d.Queries(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, q := range queries {
+				raw, _ := json.Marshal(q.Model)
+				if _, err := querymodel.Parse(raw, ""); err != nil {
+					t.Errorf("%s, panel %q: %v", d.File, p.Title, err)
 					continue
 				}
-				var q map[string]any
-				_ = json.Unmarshal([]byte(resolved), &q)
-				delete(q, "datasource")
 				values := 0
-				for _, f := range query(t, q, dash.Time.From.Time, dash.Time.To.Time) {
+				for _, f := range query(t, q.Model, q.From, q.To) {
 					for _, fld := range f.Fields {
 						for i := 0; i < fld.Len(); i++ {
 							if _, ok := fld.ConcreteAt(i); ok && fld.Name != "time" {
@@ -88,7 +57,7 @@ func TestProvisionedDashboardQueriesAnswer(t *testing.T) {
 					}
 				}
 				if values == 0 {
-					t.Errorf("%s, panel %q: no values", filepath.Base(file), p.Title)
+					t.Errorf("%s, panel %q: no values", d.File, p.Title)
 				}
 			}
 		}
@@ -98,18 +67,11 @@ func TestProvisionedDashboardQueriesAnswer(t *testing.T) {
 // The model-health dashboard opens on credit_risk_na: its verdict timeline shows concept_drift from the
 // incident's first day on, and no other cause.
 func TestModelHealthDashboardShowsTheConceptDrift(t *testing.T) {
-	raw, err := os.ReadFile("../../provisioning/dashboards/json/model-health.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var dash dashboard
-	if err := json.Unmarshal(raw, &dash); err != nil {
-		t.Fatal(err)
-	}
+	dash := dashboards(t, "../../provisioning/dashboards/json/model-health.json")[0]
 	var q map[string]any
 	_ = json.Unmarshal([]byte(strings.ReplaceAll(string(dash.Panels[0].Targets[0]), "$model", "credit_risk_na")), &q)
 	concept := incident(t, "credit_risk_na", demo.KindConceptDrift)
-	for _, f := range query(t, q, dash.Time.From.Time, dash.Time.To.Time) {
+	for _, f := range query(t, q, dash.Time.From, dash.Time.To) {
 		cause := f.Fields[1].Labels["cause"]
 		var on []time.Time
 		for i := 0; i < f.Rows(); i++ {
@@ -119,7 +81,7 @@ func TestModelHealthDashboardShowsTheConceptDrift(t *testing.T) {
 		}
 		want := []time.Time(nil)
 		if cause == "concept_drift" {
-			want = days(concept.From, dash.Time.To.Time)
+			want = days(concept.From, dash.Time.To)
 		}
 		if !sameDays(on, want) {
 			t.Errorf("%s: verdict on %s, want %s", cause, fmtDays(on), fmtDays(want))

@@ -32,7 +32,7 @@ type Dashboard struct {
 	Panels []Panel `json:"panels"`
 }
 
-// Panel is one dashboard panel and its targets (query models as saved).
+// Panel is one dashboard panel: its targets (query models as saved) and options.
 type Panel struct {
 	Title      string `json:"title"`
 	Type       string `json:"type"`
@@ -46,7 +46,7 @@ type Panel struct {
 		H int `json:"h"`
 	} `json:"gridPos"`
 	// Options are the panel plugin's options as saved.
-	Options json.RawMessage `json:"options"`
+	Options map[string]any `json:"options"`
 }
 
 // LoadDashboards reads every dashboard JSON file matching pattern; a time range relative to now ("now-28d/d")

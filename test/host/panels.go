@@ -13,12 +13,12 @@ import (
 // Grafana would: the panel's type and options, the dashboard's absolute time range and variables, and the
 // plugin's answer to the panel's request in the body Grafana's /api/ds/query returns.
 type LivePanel struct {
-	Dashboard      string          `json:"dashboard"`
-	DashboardTitle string          `json:"dashboardTitle"`
-	Index          int             `json:"index"`
-	Title          string          `json:"title"`
-	Type           string          `json:"type"`
-	Options        json.RawMessage `json:"options,omitempty"`
+	Dashboard      string         `json:"dashboard"`
+	DashboardTitle string         `json:"dashboardTitle"`
+	Index          int            `json:"index"`
+	Title          string         `json:"title"`
+	Type           string         `json:"type"`
+	Options        map[string]any `json:"options,omitempty"`
 	// Width and Height are the panel's grid size (24 columns; rows of 30 px).
 	Width     int               `json:"w"`
 	Height    int               `json:"h"`

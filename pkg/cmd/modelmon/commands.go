@@ -48,7 +48,11 @@ func openDatasource(path string) (*plugin.Datasource, error) {
 	return ds, nil
 }
 
+// parseTime reads the RFC 3339 value v of flag --name; an empty value is a missing flag.
 func parseTime(name, v string) (time.Time, error) {
+	if strings.TrimSpace(v) == "" {
+		return time.Time{}, fmt.Errorf("--%s is missing: give it as RFC 3339 (e.g. 2026-10-01T00:00:00Z)", name)
+	}
 	t, err := time.Parse(time.RFC3339, v)
 	if err != nil {
 		return t, fmt.Errorf("--%s must be RFC 3339 (e.g. 2026-10-01T00:00:00Z): %w", name, err)

@@ -19,7 +19,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		usage()
+		usage("")
 	}
 	log.DefaultLogger = log.NewWithLevel(log.Warn) // the SDK's per-query debug lines are for Grafana's log, not stdout
 	var err error
@@ -37,7 +37,7 @@ func main() {
 	case "diagnose":
 		err = runDiagnose(ctx, args, os.Stdout)
 	default:
-		usage()
+		usage(os.Args[1])
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "modelmon:", err)
@@ -45,7 +45,11 @@ func main() {
 	}
 }
 
-func usage() {
+// usage prints the usage, after "unknown command" when a command was given that is not one, and exits 2.
+func usage(command string) {
+	if command != "" {
+		fmt.Fprintf(os.Stderr, "modelmon: unknown command %q\n", command)
+	}
 	fmt.Fprintln(os.Stderr, `usage: modelmon query|health|resource|summary|diagnose [flags]   (modelmon <command> -h for flags)`)
 	os.Exit(2)
 }

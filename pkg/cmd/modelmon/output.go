@@ -19,6 +19,13 @@ import (
 // tableRows bounds the rows printed per frame in the human format; the JSON format prints everything.
 const tableRows = 40
 
+// humanColumns are, per frame name, the columns the human format prints of a frame too wide for a terminal;
+// the JSON format prints every column. The fleet table (31 columns) shows what a reader scans first: the model,
+// how bad, since when, why, and its primary metric estimated and realized.
+var humanColumns = map[string][]string{
+	"fleet": {"model", "tier", "severity", "verdict", "since", "worst_cause", "worst_feature", "primary_metric", "estimated", "realized"},
+}
+
 // humanOutput says whether to print for a person: on a terminal, unless --json asked for the body a script reads.
 // Piped or redirected output is JSON, so scripts keep reading what Grafana's /api/ds/query returns.
 func humanOutput(out io.Writer, forceJSON bool) bool {
@@ -95,16 +102,17 @@ func writeFrame(out io.Writer, f *data.Frame) error {
 		_, err := fmt.Fprint(out, "   (no rows)\n\n")
 		return err
 	}
+	fields := shownFields(f)
 	tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
-	names := make([]string, len(f.Fields))
-	for i, fld := range f.Fields {
+	names := make([]string, len(fields))
+	for i, fld := range fields {
 		names[i] = strings.ToUpper(fld.Name)
 	}
 	fmt.Fprintln(tw, "   "+strings.Join(names, "\t"))
 	rows := min(f.Rows(), tableRows)
 	for r := 0; r < rows; r++ {
-		cells := make([]string, len(f.Fields))
-		for i, fld := range f.Fields {
+		cells := make([]string, len(fields))
+		for i, fld := range fields {
 			cells[i] = cell(fld, r)
 		}
 		fmt.Fprintln(tw, "   "+strings.Join(cells, "\t"))
@@ -112,11 +120,30 @@ func writeFrame(out io.Writer, f *data.Frame) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	if len(fields) < len(f.Fields) {
+		fmt.Fprintf(out, "   (%d of %d columns; --json prints them all)\n", len(fields), len(f.Fields))
+	}
 	if f.Rows() > rows {
 		fmt.Fprintf(out, "   … %d more rows (--json prints them all)\n", f.Rows()-rows)
 	}
 	_, err := fmt.Fprintln(out)
 	return err
+}
+
+// shownFields are the fields of f the human format prints: those humanColumns names for its frame name (in that
+// order, skipping any it lacks), else all.
+func shownFields(f *data.Frame) []*data.Field {
+	names, ok := humanColumns[f.Name]
+	if !ok {
+		return f.Fields
+	}
+	var out []*data.Field
+	for _, n := range names {
+		if fld, i := f.FieldByName(n); i >= 0 {
+			out = append(out, fld)
+		}
+	}
+	return out
 }
 
 // cell formats one value for the human table: times in UTC to the minute, numbers to 6 significant digits,

@@ -76,3 +76,31 @@ query B: error (status 400): bad metric
 		t.Errorf("got\n%s\nwant\n%s", out.String(), want)
 	}
 }
+
+// The fleet table (31 columns in the data) prints on a terminal as the columns a reader scans first, saying how
+// many are left to --json.
+func TestWriteHumanFleetIsCompact(t *testing.T) {
+	since := time.Date(2026, 10, 20, 0, 0, 0, 0, time.UTC)
+	est, realized := 0.81, 0.74
+	f := data.NewFrame("fleet",
+		data.NewField("model", nil, []string{"churn"}), data.NewField("owner", nil, []string{"team-a"}),
+		data.NewField("tier", nil, []string{"critical"}), data.NewField("task", nil, []string{"binary"}),
+		data.NewField("severity", nil, []string{"page"}), data.NewField("severity_level", nil, []int64{3}),
+		data.NewField("verdict", nil, []string{"covariate_shift"}), data.NewField("since", nil, []time.Time{since}),
+		data.NewField("worst_cause", nil, []string{"covariate_shift"}), data.NewField("worst_feature", nil, []string{"monthly_charges"}),
+		data.NewField("primary_metric", nil, []string{"auc"}), data.NewField("estimated", nil, []*float64{&est}),
+		data.NewField("realized", nil, []*float64{&realized}), data.NewField("reason", nil, []string{"a long sentence"}))
+	var out bytes.Buffer
+	if err := writeFrame(&out, f); err != nil {
+		t.Fatal(err)
+	}
+	want := `== fleet
+   MODEL  TIER      SEVERITY  VERDICT          SINCE             WORST_CAUSE      WORST_FEATURE    PRIMARY_METRIC  ESTIMATED  REALIZED
+   churn  critical  page      covariate_shift  2026-10-20 00:00  covariate_shift  monthly_charges  auc             0.81       0.74
+   (10 of 14 columns; --json prints them all)
+
+`
+	if out.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", out.String(), want)
+	}
+}

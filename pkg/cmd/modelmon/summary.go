@@ -34,12 +34,13 @@ func newFleetFlags(fs *flag.FlagSet) fleetFlags {
 // from the flags) through QueryData and returns its frames and how long it took.
 func (f fleetFlags) run(ctx context.Context, query map[string]any) (data.Frames, time.Duration, error) {
 	times := map[string]time.Time{}
-	for name, v := range map[string]string{"from": *f.from, "to": *f.to, "reference-from": *f.refFrom, "reference-to": *f.refTo} {
-		t, err := parseTime(name, v)
+	for _, flag := range []struct{ name, value string }{{"from", *f.from}, {"to", *f.to},
+		{"reference-from", *f.refFrom}, {"reference-to", *f.refTo}} {
+		t, err := parseTime(flag.name, flag.value)
 		if err != nil {
 			return nil, 0, err
 		}
-		times[name] = t
+		times[flag.name] = t
 	}
 	query["refId"], query["model"], query["window"] = "A", "", *f.window
 	query["reference"] = map[string]any{"type": "range", "from": times["reference-from"], "to": times["reference-to"]}
@@ -60,7 +61,8 @@ func (f fleetFlags) run(ctx context.Context, query map[string]any) (data.Frames,
 }
 
 // runSummary runs one drift query over every model and feature (daily windows, auto metric, a fixed reference
-// range) through QueryData and prints, per model, its worst feature and how many windows drifted.
+// range) through QueryData and prints, per model, how many features drifted, its worst feature with the window its
+// drift began, and the window the first of any of its features drifted.
 func runSummary(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("summary", flag.ExitOnError)
 	ff := newFleetFlags(fs)
@@ -74,15 +76,24 @@ func runSummary(ctx context.Context, args []string, out io.Writer) error {
 		len(rows), len(frames), *ff.from, *ff.to, *ff.window, *ff.refFrom, *ff.refTo, took.Round(time.Millisecond))
 	fmt.Fprint(out, summaryCoverage)
 	tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "MODEL\tDRIFTING FEATURES\tWORST FEATURE\tMETRIC\tMAX\tTHRESHOLD\tFIRST DRIFT (UTC)")
+	fmt.Fprintln(tw, "MODEL\tDRIFTING FEATURES\tWORST FEATURE\tMETRIC\tMAX\tTHRESHOLD\tWORST DRIFTS FROM\tANY DRIFTS FROM")
 	for _, row := range rows {
-		first := "-"
-		if !row.firstDrift.IsZero() {
-			first = row.firstDrift.Format("2006-01-02")
-		}
-		fmt.Fprintf(tw, "%s\t%d/%d\t%s\t%s\t%.3f\t%g\t%s\n", row.model, row.drifting, row.features, row.worst, row.metric, row.max, row.threshold, first)
+		fmt.Fprintf(tw, "%s\t%d/%d\t%s\t%s\t%.3f\t%g\t%s\t%s\n", row.model, row.drifting, row.features, row.worst, row.metric,
+			row.max, row.threshold, day(row.worstFirstDrift), day(row.firstDrift))
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err = fmt.Fprint(out, "\nWORST DRIFTS FROM: the window (UTC date) the worst feature first crossed its threshold; ANY DRIFTS FROM: the\nfirst window any feature of the model did.\n")
+	return err
+}
+
+// day formats a window start as its UTC date, "-" for none.
+func day(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format("2006-01-02")
 }
 
 // summaryCoverage says what the drift summary does not see: the auto metric compares the distribution of the values
@@ -93,11 +104,14 @@ categorical features). Nulls, out-of-range values and other logging breaks are d
 
 `
 
+// modelSummary is one model's row of the drift summary: its worst feature (highest score of a metric where
+// higher is worse) with that score, threshold and first drifting window, and the first drifting window of any
+// feature.
 type modelSummary struct {
-	model, worst, metric string
-	features, drifting   int
-	max, threshold       float64
-	firstDrift           time.Time
+	model, worst, metric        string
+	features, drifting          int
+	max, threshold              float64
+	worstFirstDrift, firstDrift time.Time
 }
 
 // summarise reads the drift frames back (as a script reading the CLI's JSON would) and ranks models by how many
@@ -122,7 +136,8 @@ func summarise(frames data.Frames) []modelSummary {
 			order = append(order, model)
 		}
 		s.features++
-		drifted := false
+		drifted, worst := false, false
+		var first time.Time
 		for i := 0; i < f.Fields[1].Len(); i++ {
 			v, ok := f.Fields[1].ConcreteAt(i)
 			if !ok {
@@ -134,15 +149,17 @@ func summarise(frames data.Frames) []modelSummary {
 				hit = x < threshold
 			}
 			if hit && !drifted {
-				drifted = true
-				t := f.Fields[0].At(i).(time.Time)
-				if s.firstDrift.IsZero() || t.Before(s.firstDrift) {
-					s.firstDrift = t
+				drifted, first = true, f.Fields[0].At(i).(time.Time)
+				if s.firstDrift.IsZero() || first.Before(s.firstDrift) {
+					s.firstDrift = first
 				}
 			}
 			if !below && x > s.max {
-				s.max, s.worst, s.metric, s.threshold = x, feature, metric, threshold
+				s.max, s.worst, s.metric, s.threshold, worst = x, feature, metric, threshold, true
 			}
+		}
+		if worst {
+			s.worstFirstDrift = first
 		}
 		if drifted {
 			s.drifting++

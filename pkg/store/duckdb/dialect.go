@@ -15,10 +15,7 @@ import (
 // (measured ~6× faster in DuckDB 1.5.6 with 99 probabilities: it sorts once instead of selecting per probability).
 type Dialect struct{}
 
-var (
-	_ sqlstore.Dialect    = Dialect{}
-	_ sqlstore.MapDialect = Dialect{}
-)
+var _ sqlstore.MapDialect = Dialect{} // and so a sqlstore.Dialect
 
 // Name is "DuckDB".
 func (Dialect) Name() string { return "DuckDB" }
@@ -173,6 +170,11 @@ func (d Dialect) MapValueType(catalogType string) (store.FeatureType, bool) {
 		return "", false
 	}
 	return d.FeatureType(strings.TrimSuffix(strings.TrimPrefix(t, "MAP(VARCHAR, "), ")"))
+}
+
+// MapTypes: `MAP(VARCHAR, a number or text type) (cast a JSON column to a MAP in a view)`.
+func (Dialect) MapTypes() string {
+	return "MAP(VARCHAR, a number or text type) (cast a JSON column to a MAP in a view)"
 }
 
 // MapEntries renders `SELECT m, w, e.key AS k, e.value AS val FROM (SELECT m, w, unnest(map_entries(fm)) AS e

@@ -46,7 +46,7 @@ func TestSSLModes(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			cfg := testSettings(srv, "fragments")
+			cfg := srv.Settings("fragments")
 			cfg.Host, cfg.SSLMode, cfg.TLSCACert = c.host, c.mode, c.ca
 			r, err := NewRunner(cfg)
 			if err != nil {

@@ -15,10 +15,7 @@ import (
 // jsonb_each_text for a JSONB feature column. Each method's comment shows what it renders.
 type Dialect struct{}
 
-var (
-	_ sqlstore.Dialect    = Dialect{}
-	_ sqlstore.MapDialect = Dialect{}
-)
+var _ sqlstore.MapDialect = Dialect{} // and so a sqlstore.Dialect
 
 // Name is "PostgreSQL".
 func (Dialect) Name() string { return "PostgreSQL" }
@@ -211,6 +208,9 @@ func (Dialect) MapValueType(t string) (store.FeatureType, bool) {
 	}
 	return "", false
 }
+
+// MapTypes: `JSONB or JSON (one object per row, a key per feature)`.
+func (Dialect) MapTypes() string { return "JSONB or JSON (one object per row, a key per feature)" }
 
 // MapEntries renders one row per key of a JSON object column, values as text (JSON null → NULL; a row whose
 // column is not an object has no entries). from is a CTE name or an aliased subquery, so its columns are named

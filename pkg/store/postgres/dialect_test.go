@@ -10,6 +10,7 @@ import (
 
 	"github.com/aiops/modelmonitor/pkg/store"
 	"github.com/aiops/modelmonitor/pkg/store/sqlstore"
+	"github.com/aiops/modelmonitor/pkg/store/storetest"
 )
 
 var d Dialect
@@ -148,7 +149,7 @@ func TestDialectOnServer(t *testing.T) {
 	// Bin lookup: how many of the edges 1, 2, 3 are <= v.
 	got := queryFloats(t, r, `SELECT `+d.BinIndex("v", "ARRAY[1, 2, 3]::float8[]", 3)+`::float8 FROM unnest(ARRAY[0.5, 1, 2.5, 3, 10]::float8[]) WITH ORDINALITY AS t(v, i) ORDER BY i`)
 	if want := []*float64{f(0), f(1), f(2), f(3), f(3)}; !same(got, want) {
-		t.Errorf("BinIndex: %v", deref(got))
+		t.Errorf("BinIndex: %v", storetest.Deref(got))
 	}
 
 	// numpy.quantile([1, 2, 3, 4, 10], [0, 0.1, 0.5, 0.9, 1]) = [1, 1.4, 3, 7.6, 10] (h = p·4) interpolates between
@@ -158,27 +159,27 @@ func TestDialectOnServer(t *testing.T) {
 	for next, want := range map[bool][]*float64{false: {f(1), f(1), f(3), f(4), f(10)}, true: {f(2), f(2), f(4), f(10), f(10)}} {
 		got = queryFloats(t, r, `SELECT unnest(`+d.OrderStatistics("s", "$1", next)+`) FROM `+sorted, probs)
 		if !same(got, want) {
-			t.Errorf("OrderStatistics(next %v): %v", next, deref(got))
+			t.Errorf("OrderStatistics(next %v): %v", next, storetest.Deref(got))
 		}
 	}
 	want := []*float64{f(1), f(1.4), f(3), f(7.6), f(10)}
 	got = queryFloats(t, r, `SELECT unnest(`+d.QuantileAgg("v", []float64{0, 0.1, 0.5, 0.9, 1})+`) FROM unnest(ARRAY[10, 3, 1, 4, 2]::float8[]) AS t(v)`)
 	if !close(got, want, 1e-15) {
-		t.Errorf("QuantileAgg: %v", deref(got))
+		t.Errorf("QuantileAgg: %v", storetest.Deref(got))
 	}
 	// No value at all: NULL quantiles.
 	got = queryFloats(t, r, `SELECT `+d.OrderStatistics("s", "$1", false)+`[1] FROM (SELECT `+d.SortedValues("v", "v > 100")+` AS s FROM unnest(ARRAY[1]::float8[]) AS t(v)) x`, []float64{0.5})
 	if !same(got, []*float64{nil}) {
-		t.Errorf("OrderStatistics of nothing: %v", deref(got))
+		t.Errorf("OrderStatistics of nothing: %v", storetest.Deref(got))
 	}
 
 	got = queryFloats(t, r, `SELECT `+d.TryDouble("v")+` FROM unnest(ARRAY['1.5', 'abc', ' -2e3 ', 'NaN', '', NULL, '.5', '1.2.3', '-Infinity']) WITH ORDINALITY AS t(v, i) ORDER BY i`)
 	if want := []*float64{f(1.5), nil, f(-2000), f(nan), nil, nil, f(0.5), nil, f(-inf)}; !same(got, want) {
-		t.Errorf("TryDouble: %v", deref(got))
+		t.Errorf("TryDouble: %v", storetest.Deref(got))
 	}
 	got = queryFloats(t, r, `SELECT CAST(`+d.IsFinite("v")+` AS integer)::float8 FROM unnest(ARRAY[1, 'NaN', 'Infinity', '-Infinity', NULL]::float8[]) WITH ORDINALITY AS t(v, i) ORDER BY i`)
 	if want := []*float64{f(1), f(0), f(0), f(0), nil}; !same(got, want) {
-		t.Errorf("IsFinite: %v", deref(got))
+		t.Errorf("IsFinite: %v", storetest.Deref(got))
 	}
 
 	// Window index of 2026-01-01 00:00, 06:00 and 2025-12-31 23:00 (UTC) with daily windows from 2026-01-01:
@@ -188,18 +189,18 @@ func TestDialectOnServer(t *testing.T) {
 	for _, typ := range []string{"timestamp", "timestamptz"} {
 		got = queryFloats(t, r, `SELECT `+d.WindowIndex("ts", "$1", "$2")+`::float8 FROM unnest(ARRAY['2026-01-01 00:00:00+00', '2026-01-01 06:00:00+00', '2025-12-31 23:00:00+00']::`+typ+`[]) WITH ORDINALITY AS t(ts, i) ORDER BY i`, origin, day)
 		if want := []*float64{f(0), f(0), f(-1)}; !same(got, want) {
-			t.Errorf("WindowIndex on %s: %v", typ, deref(got))
+			t.Errorf("WindowIndex on %s: %v", typ, storetest.Deref(got))
 		}
 	}
 	got = queryFloats(t, r, `SELECT count(*)::float8 FROM unnest(ARRAY['2026-01-01 00:00:00', '2026-01-01 23:59:59.999999', '2026-01-02 00:00:00']::timestamp[]) AS t(ts)
 		WHERE ts >= `+d.TimeBound("$1", false)+` AND ts < `+d.TimeBound("$2", false), "2026-01-01 00:00:00", "2026-01-02 00:00:00")
 	if !same(got, []*float64{f(2)}) {
-		t.Errorf("TimeBound: %v", deref(got))
+		t.Errorf("TimeBound: %v", storetest.Deref(got))
 	}
 	got = queryFloats(t, r, `SELECT count(*)::float8 FROM unnest(ARRAY['2026-01-01 00:00:00+00', '2026-01-02 00:00:00+00']::timestamptz[]) AS t(ts)
 		WHERE ts >= `+d.TimeBound("$1", true)+` AND ts < `+d.TimeBound("$2", true), "2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z")
 	if !same(got, []*float64{f(1)}) {
-		t.Errorf("TimeBound zoned: %v", deref(got))
+		t.Errorf("TimeBound zoned: %v", storetest.Deref(got))
 	}
 }
 
@@ -209,16 +210,6 @@ func fmtRow(m string, x sql.NullFloat64, top bool, e []float64) string {
 		xs = fmt.Sprint(x.Float64)
 	}
 	return fmt.Sprintf("%s %s %v %v", m, xs, top, e)
-}
-
-func deref(v []*float64) []any {
-	out := make([]any, len(v))
-	for i, p := range v {
-		if p != nil {
-			out[i] = *p
-		}
-	}
-	return out
 }
 
 func close(a, b []*float64, tol float64) bool {

@@ -27,9 +27,21 @@ const (
 	codeCannotConnectNow     = "57P03"
 )
 
+// ErrUnreachable marks an error of a connection that could not be made or was lost (server down, restarted,
+// unreachable, TLS refused): errors.Is(err, ErrUnreachable) tells it from an answer of the server, which carries
+// a *pgconn.PgError.
+var ErrUnreachable = errors.New("PostgreSQL unreachable")
+
+// unreachable wraps a connection error so that it is ErrUnreachable, keeping its message and chain.
+type unreachable struct{ error }
+
+func (u unreachable) Is(target error) bool { return target == ErrUnreachable }
+func (u unreachable) Unwrap() error        { return u.error }
+
 // explain turns an error of pgx into one that says what is wrong in the user's terms, keeping the original
-// (errors.Is/As still reach the *pgconn.PgError); an error it cannot name more precisely is returned as it is. ctx is the query's context: a statement stopped because ctx
-// ended is reported as cancelled or timed out, whatever the server answered.
+// (errors.Is/As still reach the *pgconn.PgError); an error it cannot name more precisely is returned as it is. A
+// connection that cannot be made or was lost is also marked ErrUnreachable. ctx is the query's context: a
+// statement stopped because ctx ended is reported as cancelled or timed out, whatever the server answered.
 func (s *Runner) explain(ctx context.Context, err error) error {
 	if err == nil {
 		return nil
@@ -69,9 +81,9 @@ func (s *Runner) explain(ctx context.Context, err error) error {
 	var ce *pgconn.ConnectError
 	switch {
 	case errors.As(err, &ce) || pgconn.SafeToRetry(err):
-		return fmt.Errorf("cannot connect to PostgreSQL at %s: %w", address(s.cfg), err)
+		return fmt.Errorf("cannot connect to PostgreSQL at %s: %w", address(s.cfg), unreachable{err})
 	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.As(err, &ne):
-		return fmt.Errorf("the connection to PostgreSQL at %s was lost (server down or restarted?): %w", address(s.cfg), err)
+		return fmt.Errorf("the connection to PostgreSQL at %s was lost (server down or restarted?): %w", address(s.cfg), unreachable{err})
 	}
 	return err
 }

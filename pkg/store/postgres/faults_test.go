@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -21,7 +22,7 @@ func faultDB(t *testing.T, srv *pgtest.Server, name string, stmts ...string) set
 	if err := srv.Exec(ctx, name, stmts...); err != nil {
 		t.Fatal(err)
 	}
-	cfg := testSettings(srv, name)
+	cfg := srv.Settings(name)
 	cfg.SegmentColumns = []string{"region"}
 	return cfg
 }
@@ -46,7 +47,8 @@ var (
 	twoDay = store.Scope{From: jan1, To: jan1.Add(48 * time.Hour)}
 )
 
-// CheckHealth names what is wrong: authentication, a missing table, missing columns, a role without SELECT.
+// CheckHealth names what is wrong: authentication, a missing table, missing columns, a role without SELECT, a
+// feature map column of a type that is not PostgreSQL's JSON.
 func TestHealthNamesTheFault(t *testing.T) {
 	srv := pgtest.Need(t)
 	base := faultDB(t, srv, "health", faultLog, `CREATE TABLE other (ts timestamp, model_id text)`,
@@ -64,7 +66,9 @@ func TestHealthNamesTheFault(t *testing.T) {
 			`table "other" is missing mapped columns: column "region", prediction column "prediction", prediction id column "prediction_id", score column "score", version column "model_version"`},
 		{"no SELECT permission", func(c *settings.Settings) { c.User, c.Password = "nosel", "nosel" },
 			`no SELECT permission for user "nosel" on table "inference_log"`},
-		{"server down", func(c *settings.Settings) { c.Port = freeClosedPort(t) }, "cannot connect to PostgreSQL at 127.0.0.1:"},
+		{"server down", func(c *settings.Settings) { c.Port = pgtest.ClosedPort(t) }, "cannot connect to PostgreSQL at 127.0.0.1:"},
+		{"feature map column not JSON", func(c *settings.Settings) { c.FeatureMapColumn = "c" },
+			`feature map column "c" has type TEXT, expected JSONB or JSON (one object per row, a key per feature)`},
 	}
 	for _, c := range cases {
 		cfg := base
@@ -193,15 +197,11 @@ func equalCounts(a, b map[[3]int64]int64) bool {
 // A server that goes down mid-query fails that query with a clear error; the store recovers when it is back.
 func TestServerDownMidQuery(t *testing.T) {
 	pgtest.Need(t)
-	srv, err := pgtest.Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Stop()
+	srv := pgtest.StartFor(t)
 	if err := srv.CreateDatabase(ctx, "down"); err != nil {
 		t.Fatal(err)
 	}
-	r, err := NewRunner(testSettings(srv, "down"))
+	r, err := NewRunner(srv.Settings("down"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,7 +229,7 @@ func TestServerDownMidQuery(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("the query did not return after the server went down")
 	}
-	if err := r.Ping(ctx); err == nil || !strings.Contains(err.Error(), "cannot connect to PostgreSQL") {
+	if err := r.Ping(ctx); err == nil || !strings.Contains(err.Error(), "cannot connect to PostgreSQL") || !errors.Is(err, ErrUnreachable) {
 		t.Fatalf("ping while down: %v", err)
 	}
 	if err := srv.Restart(); err != nil {

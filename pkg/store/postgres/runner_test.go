@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"errors"
-	"net"
 	"strings"
 	"testing"
 	"time"
@@ -15,16 +14,6 @@ import (
 )
 
 type settingsT = settings.Settings
-
-// freeClosedPort is a loopback port nothing listens on.
-func freeClosedPort(t *testing.T) int {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
 
 // mustFail runs q and wants an error whose text holds every part of want.
 func mustFail(t *testing.T, r *Runner, ctx context.Context, q string, want ...string) error {
@@ -66,7 +55,7 @@ func TestRunnerReadOnly(t *testing.T) {
 // statement at once.
 func TestRunnerTimeoutAndCancel(t *testing.T) {
 	srv := pgtest.Need(t)
-	cfg := testSettings(srv, "fragments")
+	cfg := srv.Settings("fragments")
 	cfg.QueryTimeoutSecs = 1
 	r, err := NewRunner(cfg)
 	if err != nil {
@@ -134,10 +123,10 @@ func TestRunnerConnectionErrors(t *testing.T) {
 	}{
 		{func(c *settingsT) { c.Password = "wrong" }, []string{`PostgreSQL authentication failed for user "postgres"`, "28P01"}},
 		{func(c *settingsT) { c.Database = "nosuchdb" }, []string{`PostgreSQL database "nosuchdb" does not exist`, "3D000"}},
-		{func(c *settingsT) { c.Port = freeClosedPort(t) }, []string{"cannot connect to PostgreSQL at 127.0.0.1:", "connection refused"}},
+		{func(c *settingsT) { c.Port = pgtest.ClosedPort(t) }, []string{"cannot connect to PostgreSQL at 127.0.0.1:", "connection refused"}},
 	}
 	for _, c := range cases {
-		cfg := testSettings(srv, "fragments")
+		cfg := srv.Settings("fragments")
 		c.change(&cfg)
 		r, err := NewRunner(cfg)
 		if err != nil {
@@ -187,7 +176,7 @@ func TestRunnerColumns(t *testing.T) {
 		t.Fatalf("names are case-sensitive as in PostgreSQL: %v, %v", cols, err)
 	}
 
-	cfg := testSettings(srv, "fragments")
+	cfg := srv.Settings("fragments")
 	cfg.User, cfg.Password = "noselect", "noselect"
 	nr, err := NewRunner(cfg)
 	if err != nil {

@@ -71,7 +71,7 @@ func openFixture(t *testing.T, f storetest.Fixture) store.Store {
 		t.Fatal(err)
 	}
 	cfg := f.Settings
-	base := testSettings(srv, db)
+	base := srv.Settings(db)
 	cfg.Engine, cfg.Path, cfg.Postgres = base.Engine, "", base.Postgres
 	cfg.User, cfg.Password = suiteReader, suiteReaderPassword
 	cfg.SSLMode, cfg.TLSCACert = "verify-full", srv.CACert

@@ -203,6 +203,9 @@ func (d Dialect) MapValueType(catalogType string) (store.FeatureType, bool) {
 	return d.FeatureType(strings.TrimSuffix(strings.TrimPrefix(t, "MAP<STRING,"), ">"))
 }
 
+// MapTypes: `MAP<STRING, a number or text type>`.
+func (Dialect) MapTypes() string { return "MAP<STRING, a number or text type>" }
+
 // MapEntries renders one row per map entry (a NULL or empty map gives none); from is a CTE name or an aliased
 // subquery, so its columns are named unqualified:
 // `SELECT `+"`m`"+`, `+"`w`"+`, `+"`k`"+`, `+"`val`"+` FROM mm_src LATERAL VIEW explode(`+"`fm`"+`) mm_entries AS `+"`k`"+`, `+"`val`"+“.

@@ -55,13 +55,18 @@ func (s *Store) Health(ctx context.Context) error {
 			return err
 		}
 		if _, ok := md.MapValueType(cols[strings.ToLower(c)]); !ok {
-			return fmt.Errorf("feature map column %q has type %s, expected MAP(VARCHAR, …) (cast a JSON column to a MAP in a view)", c, cols[strings.ToLower(c)])
+			return mapTypeError(md, c, cols[strings.ToLower(c)])
 		}
 	}
 	if t := cols[strings.ToLower(s.cfg.TimeColumn)]; !isTime(s.d, t) {
 		return fmt.Errorf("time column %q has type %s, expected TIMESTAMP", s.cfg.TimeColumn, t)
 	}
 	return nil
+}
+
+// mapTypeError says that the feature map column col has a type (catalogType) the dialect cannot read as a map.
+func mapTypeError(md MapDialect, col, catalogType string) error {
+	return fmt.Errorf("feature map column %q has type %s, expected %s", col, catalogType, md.MapTypes())
 }
 
 func isTime(d Dialect, catalogType string) bool {

@@ -107,9 +107,13 @@ type Dialect interface {
 // MapDialect is implemented by dialects that can read features from one MAP (DuckDB) or JSON object
 // (PostgreSQL jsonb) column, one key per feature.
 type MapDialect interface {
+	Dialect
 	// MapValueType says whether a column of this catalogue type is a feature map, and how its values are binned
 	// (a text-valued map gives categorical features unless the registry says numeric).
 	MapValueType(catalogType string) (t store.FeatureType, ok bool)
+	// MapTypes names, for error messages, the catalogue types MapValueType accepts, in the engine's own terms:
+	// `MAP(VARCHAR, a number or text type) (cast a JSON column to a MAP in a view)`.
+	MapTypes() string
 	// MapEntries renders a query with one row per entry of the map column mapCol of each row of from: the
 	// keepCols, then keyCol (the key as text, exactly as stored) and valueCol (the value):
 	// `SELECT m, w, e.key AS k, e.value AS val FROM (SELECT m, w, unnest(map_entries(fm)) AS e FROM src)`.

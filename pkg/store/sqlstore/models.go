@@ -279,7 +279,7 @@ func (s *Store) mapKeys(ctx context.Context, cols map[string]string) (map[string
 	colType := cols[strings.ToLower(s.cfg.FeatureMapColumn)]
 	t, ok := md.MapValueType(colType)
 	if !ok {
-		return nil, nil, fmt.Errorf("feature map column %q has type %s, expected MAP(VARCHAR, a number or text type)", s.cfg.FeatureMapColumn, colType)
+		return nil, nil, mapTypeError(md, s.cfg.FeatureMapColumn, colType)
 	}
 	from := fmt.Sprintf("(SELECT %s AS m, %s AS fm FROM %s) mm_t", s.d.Text(s.quote(s.cfg.ModelColumn)),
 		s.quote(s.cfg.FeatureMapColumn), s.quote(s.cfg.Table))

@@ -92,3 +92,15 @@ func class(s string) string {
 	}
 	return s
 }
+
+// Deref lists nullable float64s by value, nil where a value is null, so that test messages print numbers
+// rather than pointers.
+func Deref(v []*float64) []any {
+	out := make([]any, len(v))
+	for i, p := range v {
+		if p != nil {
+			out[i] = *p
+		}
+	}
+	return out
+}

@@ -22,6 +22,8 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/aiops/modelmonitor/pkg/settings"
 )
 
 // Superuser and SuperPassword are the bootstrap role of the throw-away cluster (password authentication over
@@ -47,20 +49,48 @@ type Server struct {
 
 // Start creates and starts a cluster, waiting until it accepts connections (pg_ctl -w, at most 60 s).
 func Start() (*Server, error) {
+	dir, err := os.MkdirTemp("", "modelmon-pg-")
+	if err != nil {
+		return nil, err
+	}
+	s, err := start(dir, false)
+	if err != nil {
+		_ = os.RemoveAll(dir)
+	}
+	return s, err
+}
+
+// StartIn starts the cluster kept in dir (created there first when dir holds none, then created is true), for
+// data worth keeping between runs, such as a benchmark's loaded store. Stop it with Shutdown, which keeps dir.
+// A kept cluster's CACert is empty: connect without TLS.
+func StartIn(dir string) (s *Server, created bool, err error) {
+	_, err = os.Stat(filepath.Join(dir, "data", "PG_VERSION"))
+	if created = os.IsNotExist(err); created {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, false, err
+		}
+	}
+	s, err = start(dir, !created)
+	return s, created, err
+}
+
+// start initialises a cluster in dir (unless exists) and starts it on a free port.
+func start(dir string, exists bool) (*Server, error) {
 	bin, err := binDir()
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Host: "127.0.0.1", bin: bin, uid: -1, gid: -1}
+	s := &Server{Host: "127.0.0.1", bin: bin, dir: dir, uid: -1, gid: -1}
 	if os.Geteuid() == 0 {
 		s.as = "postgres"
 	}
-	if s.dir, err = os.MkdirTemp("", "modelmon-pg-"); err != nil {
+	if err := s.lookupUser(); err != nil {
 		return nil, err
 	}
-	if err := s.init(); err != nil {
-		_ = os.RemoveAll(s.dir)
-		return nil, err
+	if !exists {
+		if err := s.init(); err != nil {
+			return nil, err
+		}
 	}
 	// A port found free may be taken before the server binds it; try a few.
 	for attempt := 0; ; attempt++ {
@@ -72,24 +102,27 @@ func Start() (*Server, error) {
 		}
 	}
 	if err != nil {
-		_ = os.RemoveAll(s.dir)
 		return nil, err
 	}
 	return s, nil
 }
 
-func (s *Server) init() error {
-	if s.as != "" {
-		u, err := user.Lookup(s.as)
-		if err != nil {
-			return fmt.Errorf("pgtest: running as root needs the %q system user (Debian's postgresql package creates it): %w", s.as, err)
-		}
-		s.uid, _ = strconv.Atoi(u.Uid)
-		s.gid, _ = strconv.Atoi(u.Gid)
-		if err := os.Chown(s.dir, s.uid, s.gid); err != nil {
-			return err
-		}
+// lookupUser sets the uid and gid of the OS user the programs run as (when not the current user) and gives
+// it the cluster's directory.
+func (s *Server) lookupUser() error {
+	if s.as == "" {
+		return nil
 	}
+	u, err := user.Lookup(s.as)
+	if err != nil {
+		return fmt.Errorf("pgtest: running as root needs the %q system user (Debian's postgresql package creates it): %w", s.as, err)
+	}
+	s.uid, _ = strconv.Atoi(u.Uid)
+	s.gid, _ = strconv.Atoi(u.Gid)
+	return os.Chown(s.dir, s.uid, s.gid)
+}
+
+func (s *Server) init() error {
 	pw := filepath.Join(s.dir, "pwfile")
 	if err := os.WriteFile(pw, []byte(SuperPassword+"\n"), 0o644); err != nil {
 		return err
@@ -125,8 +158,12 @@ func (s *Server) startServer() error {
 
 // Stop stops the server (fast shutdown) and removes its directory.
 func (s *Server) Stop() error {
-	err := s.run("pg_ctl", "-D", s.data(), "-m", "fast", "-w", "stop")
-	return errors.Join(err, os.RemoveAll(s.dir))
+	return errors.Join(s.Shutdown(), os.RemoveAll(s.dir))
+}
+
+// Shutdown stops the server (fast shutdown) and keeps its directory (see StartIn).
+func (s *Server) Shutdown() error {
+	return s.run("pg_ctl", "-D", s.data(), "-m", "fast", "-w", "stop")
 }
 
 // Kill stops the server at once (immediate shutdown, as a crash would), leaving the directory for Restart.
@@ -136,6 +173,17 @@ func (s *Server) Kill() error {
 
 // Restart starts a stopped server again on the same port.
 func (s *Server) Restart() error { return s.startServer() }
+
+// Settings are the settings of a PostgreSQL data source on database db of this server, as the superuser, without
+// TLS, with at most 2 connections.
+func (s *Server) Settings(db string) settings.Settings {
+	cfg := settings.Defaults()
+	cfg.Engine, cfg.Path = settings.EnginePostgres, ""
+	cfg.Postgres = settings.Postgres{Host: s.Host, Port: s.Port, Database: db, User: Superuser,
+		SSLMode: settings.SSLDisable, MaxConnections: 2}
+	cfg.Password = SuperPassword
+	return cfg
+}
 
 // URL is a connection URL for a role and database, without TLS.
 func (s *Server) URL(role, password, database string) string {
@@ -204,6 +252,19 @@ func version(binDir string) int {
 	return v
 }
 
+// ClosedPort is a loopback port nothing listens on (when it returns), for a server that is down.
+func ClosedPort(t interface {
+	Helper()
+	Fatalf(string, ...any)
+}) int {
+	t.Helper()
+	port, err := freePort()
+	if err != nil {
+		t.Fatalf("no free port: %v", err)
+	}
+	return port
+}
+
 func freePort() (int, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -261,4 +322,24 @@ func Need(t interface {
 		t.Skipf("PostgreSQL test server not available (set %s=1 to fail instead): %v", RequireEnv, unavailable)
 	}
 	return current
+}
+
+// StartFor starts a server of the test's own (for a test that stops it, or a package without Main), stopped and
+// removed when the test ends. A server that cannot start skips the test, or fails it when RequireEnv is "1".
+func StartFor(t interface {
+	Helper()
+	Skipf(string, ...any)
+	Fatalf(string, ...any)
+	Cleanup(func())
+}) *Server {
+	t.Helper()
+	srv, err := Start()
+	if err != nil {
+		if os.Getenv(RequireEnv) == "1" {
+			t.Fatalf("PostgreSQL test server could not start (%s=1): %v", RequireEnv, err)
+		}
+		t.Skipf("PostgreSQL test server not available (set %s=1 to fail instead): %v", RequireEnv, err)
+	}
+	t.Cleanup(func() { _ = srv.Stop() })
+	return srv
 }
