@@ -23,6 +23,7 @@ import (
 	"github.com/aiops/modelmonitor/pkg/monitor"
 	"github.com/aiops/modelmonitor/pkg/query"
 	"github.com/aiops/modelmonitor/pkg/settings"
+	"github.com/aiops/modelmonitor/pkg/store/cache"
 	storeopen "github.com/aiops/modelmonitor/pkg/store/open"
 )
 
@@ -52,6 +53,9 @@ type Datasource struct {
 	mux        *datasource.QueryTypeMux
 	resources  backend.CallResourceHandler
 
+	// now is the clock that decides which windows are settled (cache.Options.Now).
+	now func() time.Time
+
 	mu  sync.Mutex
 	svc *monitor.Service // set once the store opens, never changed after
 }
@@ -63,9 +67,14 @@ func NewDatasource(_ context.Context, s backend.DataSourceInstanceSettings) (ins
 }
 
 // New builds a data source over the store cfg describes (cfgErr: the settings did not parse). The store is opened
-// now and, if that fails, again on each request until it opens.
-func New(cfg settings.Settings, cfgErr error) *Datasource {
-	d := &Datasource{cfg: cfg, cfgErr: cfgErr, admission: newAdmission(sharedSlots, alertSlots)}
+// now and, if that fails, again on each request until it opens. The aggregates of settled windows are kept across
+// its queries (pkg/store/cache, bounded by cacheMB) until it is disposed: a settings change gives a new instance
+// and so an empty cache.
+func New(cfg settings.Settings, cfgErr error) *Datasource { return newWithClock(cfg, cfgErr, time.Now) }
+
+// newWithClock is New with the clock that decides which windows are settled.
+func newWithClock(cfg settings.Settings, cfgErr error, now func() time.Time) *Datasource {
+	d := &Datasource{cfg: cfg, cfgErr: cfgErr, admission: newAdmission(sharedSlots, alertSlots), now: now}
 	if d.cfgErr == nil {
 		d.defaultRef, d.cfgErr = query.ParseReference(cfg.DefaultReference)
 	}
@@ -97,12 +106,12 @@ func (d *Datasource) open() (*monitor.Service, error) {
 		if err != nil {
 			return nil, errStoreUnavailable{err}
 		}
-		d.svc = monitor.New(st, d.cfg)
+		d.svc = monitor.New(cache.NewShared(st, cache.Options{MaxBytes: d.cfg.CacheBytes(), Settle: d.cfg.Settle(), Now: d.now}), d.cfg)
 	}
 	return d.svc, nil
 }
 
-// Dispose closes the store when Grafana replaces the instance (settings changed).
+// Dispose closes the store and drops the kept aggregates when Grafana replaces the instance (settings changed).
 func (d *Datasource) Dispose() {
 	d.mu.Lock()
 	defer d.mu.Unlock()

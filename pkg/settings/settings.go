@@ -56,6 +56,8 @@ type Settings struct {
 
 	// Postgres is the connection of engine "postgres".
 	Postgres
+	// Cache is the reuse of settled windows across queries.
+	Cache
 }
 
 // Defaults returns the settings used where jsonData is silent: the layout the demo generator writes.
@@ -77,6 +79,7 @@ func Defaults() Settings {
 		QueryTimeoutSecs:   60,
 		MemoryLimitMB:      4096,
 		Postgres:           Postgres{Port: DefaultPostgresPort, SSLMode: SSLRequire, MaxConnections: DefaultMaxConnections},
+		Cache:              Cache{CacheMB: DefaultCacheMB, CacheSettleMinutes: DefaultCacheSettleMinutes},
 	}
 }
 
@@ -97,6 +100,9 @@ func Parse(jsonData []byte, secure map[string]string) (Settings, error) {
 		s.switchOff(jsonData)
 		merge(&s, raw)
 		mergePostgres(&s.Postgres, raw.Postgres)
+		if err := s.mergeCache(jsonData); err != nil {
+			return s, fmt.Errorf("data source settings are not valid JSON: %w", err)
+		}
 		if s.Engine != EngineDuckDB && strings.TrimSpace(raw.Path) == "" {
 			s.Path = "" // the default path is the DuckDB demo's
 		}
@@ -164,6 +170,9 @@ func (s Settings) Validate() error {
 		return fmt.Errorf("engine %q is not available yet in this version; use %q or %q", s.Engine, EngineDuckDB, EnginePostgres)
 	default:
 		return fmt.Errorf("unknown engine %q (expected duckdb, postgres or spark)", s.Engine)
+	}
+	if err := s.validateCache(); err != nil {
+		return err
 	}
 	for _, n := range s.namedIdentifiers() {
 		if n.value != "" && !ValidIdentifier(n.value) {

@@ -1,0 +1,216 @@
+package cache
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/aiops/modelmonitor/pkg/store"
+)
+
+// maxReuseWindows bounds the windows of one call the cache plans for; a call over more (not made by the monitor,
+// whose ranges are clamped) goes to the store whole.
+const maxReuseWindows = 100_000
+
+// signal is what a kept part was computed from: the window's rows and labels in the log row, and, for the
+// label-reading aggregates, the labels table's state. A part is reused only under an equal signal.
+type signal struct {
+	rows, labelled int64
+	labels         store.LabelState
+}
+
+// entry is one window's kept part, and the statements that computed it (shared by the parts of one call).
+type entry[T any] struct {
+	sig  signal
+	part T
+	sql  []string
+}
+
+// call is one aggregate call as the cache plans it: the method and every argument its per-window answer depends
+// on except the time bounds (args), whether it reads labels (and up to which label_ts), and how to ask the store.
+type aggCall[T any] struct {
+	method string
+	args   []any
+	labels bool
+	until  time.Time // label cut-off (labels only)
+	ask    func(store.Scope, store.Windowing) (T, error)
+}
+
+// window is one window of a call: its index in the caller's windowing, its bounds, whether the scope covers it
+// whole and whether it is settled (whole and ended at least the settle time ago).
+type window struct {
+	index      int64
+	start, end time.Time
+	settled    bool
+}
+
+// windowsOf lists the windows a scope spans. Without a width the scope is one window, index 0; with one, the
+// windows floor((From − Origin) / Width) … floor((To − 1µs − Origin) / Width). ok is false when the scope has no
+// time bounds under a width, or spans more than maxReuseWindows.
+func windowsOf(scope store.Scope, w store.Windowing, settleBy time.Time) ([]window, bool) {
+	if w.Width <= 0 {
+		settled := scope.From.IsZero() || !scope.To.After(settleBy)
+		return []window{{index: 0, start: scope.From, end: scope.To, settled: settled}}, true
+	}
+	if scope.From.IsZero() || !scope.To.After(scope.From) {
+		return nil, false
+	}
+	first := floorDiv(scope.From.Sub(w.Origin), w.Width)
+	last := floorDiv(scope.To.Sub(w.Origin)-time.Microsecond, w.Width)
+	if last-first >= maxReuseWindows {
+		return nil, false
+	}
+	out := make([]window, 0, last-first+1)
+	for i := first; i <= last; i++ {
+		start := w.Origin.Add(time.Duration(i) * w.Width)
+		end := start.Add(w.Width)
+		whole := !start.Before(scope.From) && !end.After(scope.To)
+		out = append(out, window{index: i, start: start, end: end, settled: whole && !end.After(settleBy)})
+	}
+	return out, true
+}
+
+func floorDiv(d, w time.Duration) int64 {
+	q := int64(d / w)
+	if d%w != 0 && d < 0 {
+		q--
+	}
+	return q
+}
+
+// reuse answers c over scope and w from kept parts of settled windows and asks the store, in one call over the
+// span from the first to the last window not held, for the rest. It asks the store for the whole scope when the
+// store offers no change signal, when reuse is off, or when the signal cannot be read (the call's own error then
+// surfaces from the store).
+func reuse[T any](ctx context.Context, s *Shared, sh shape[T], c aggCall[T], scope store.Scope, w store.Windowing) (T, error) {
+	if s.sig == nil || s.kept == nil {
+		return c.ask(scope, w)
+	}
+	key, err := callKey(c, scope, w)
+	if err != nil {
+		return c.ask(scope, w)
+	}
+	wins, ok := windowsOf(scope, w, s.now().Add(-s.opts.Settle))
+	if !ok {
+		return c.ask(scope, w)
+	}
+	sigs, ok := signals(ctx, s, c, wins, scope, w)
+	if !ok {
+		return c.ask(scope, w)
+	}
+	held := map[int64]T{}
+	var heldSQL []string
+	var missing []window
+	for _, win := range wins {
+		if v, ok := s.kept.get(partKey(key, win)); ok && win.settled {
+			if e := v.(entry[T]); e.sig == sigs[win.index] {
+				held[win.index], heldSQL = e.part, e.sql
+				continue
+			}
+		}
+		missing = append(missing, win)
+	}
+	s.count(len(wins)-len(missing), len(missing))
+	var asked T
+	parts := make([]placed[T], 0, len(wins))
+	if len(missing) > 0 {
+		lo, hi := missing[0], missing[len(missing)-1]
+		span := scope
+		if w.Width > 0 {
+			span.From, span.To = latest(scope.From, lo.start), earliest(scope.To, hi.end)
+		}
+		if asked, err = c.ask(span, w); err != nil {
+			return asked, err
+		}
+		fresh := sh.split(asked)
+		for _, win := range wins {
+			if win.index < lo.index || win.index > hi.index {
+				continue
+			}
+			part, ok := fresh[win.index]
+			if !ok {
+				part = sh.empty(asked)
+			}
+			delete(held, win.index)
+			parts = append(parts, placed[T]{win.index, part})
+			if win.settled {
+				s.kept.put(partKey(key, win), entry[T]{sigs[win.index], part, *sh.sql(&asked)}, sh.bytes(part))
+			}
+		}
+	}
+	for i, part := range held {
+		parts = append(parts, placed[T]{i, part})
+	}
+	sortPlaced(parts)
+	out := sh.join(parts)
+	// The statements are those that compute the answer: their text binds every value (times included), so the
+	// store's statement over the missing span reads as the statement over the whole range, and an answer made of
+	// kept parts only lists the statements that computed them. A reused answer's frames are a cold answer's.
+	*sh.sql(&out) = *sh.sql(&asked)
+	if len(missing) == 0 {
+		*sh.sql(&out) = heldSQL
+	}
+	return out, nil
+}
+
+// signals reads the change signal of every window of a call: its rows (store.ChangeSignal.WindowRows over the
+// whole scope; a window with no row has the zero signal) and, for label readers, the labels table's state. ok is
+// false when the signal cannot be read, or when the labels table holds a label after the call's cut-off: the
+// answer then depends on the cut-off, which moves from query to query, so it is neither reused nor kept.
+func signals[T any](ctx context.Context, s *Shared, c aggCall[T], wins []window, scope store.Scope, w store.Windowing) (map[int64]signal, bool) {
+	var labels store.LabelState
+	if c.labels {
+		var err error
+		if labels, err = s.sig.LabelState(ctx); err != nil || labels.HasLabelTable && labels.LatestMicros > c.until.UnixMicro() {
+			return nil, false
+		}
+	}
+	rows, err := s.sig.WindowRows(ctx, scope, w)
+	if err != nil {
+		return nil, false
+	}
+	out := make(map[int64]signal, len(wins))
+	for _, win := range wins {
+		out[win.index] = signal{labels: labels}
+	}
+	for _, r := range rows {
+		out[r.Window] = signal{rows: r.Rows, labelled: r.Labelled, labels: labels}
+	}
+	return out, true
+}
+
+func callKey[T any](c aggCall[T], scope store.Scope, w store.Windowing) (string, error) {
+	bounds := []any{}
+	if w.Width <= 0 {
+		bounds = append(bounds, scope.From, scope.To)
+	}
+	raw, err := json.Marshal([]any{c.method, scope.Table, scope.Model, scope.Segment, w.Width, bounds, c.args})
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(raw)
+	return hex.EncodeToString(sum[:]), nil
+}
+
+// partKey names one window's part of a call: the call's key and the window's start (the caller's origin does not
+// matter: windows of one width that start at the same instant hold the same rows).
+func partKey(key string, win window) string {
+	return fmt.Sprintf("%s/%d", key, win.start.UnixMicro())
+}
+
+func latest(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func earliest(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}

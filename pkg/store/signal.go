@@ -1,0 +1,36 @@
+package store
+
+import "context"
+
+// WindowRows is one window's change signal: how many rows of a scope fall in it, and how many of them carry a
+// label in the log row's label column (0 when no label column is mapped).
+type WindowRows struct {
+	Window   int64
+	Rows     int64
+	Labelled int64
+}
+
+// LabelState is the labels table's change signal: its row count and its latest label_ts in microseconds since
+// the Unix epoch (UTC; 0 when the table is empty).
+type LabelState struct {
+	Rows          int64
+	LatestMicros  int64
+	HasLabelTable bool // false: labels come from the log row's label column (or there is no label source)
+}
+
+// ChangeSignal is the optional capability of a store that can tell cheaply whether the rows behind an aggregate
+// changed. pkg/store/cache reuses the aggregates of settled windows only over a store that offers it; an engine
+// without it gets no reuse across queries (every query asks the store), never a stale answer.
+//
+// Contract (checked by pkg/store/storetest where an engine offers it):
+//   - WindowRows selects rows as every aggregate does (Scope, Windowing: see Store) and returns, per window with
+//     at least one row, its row count and the count of non-NULL values of the label column (0 when none is
+//     mapped). One aggregate statement over the time column (and the model, segment and label columns); the
+//     logs are append-only, so a count that did not change means the window's rows did not change.
+//   - LabelState returns the labels table's row count and latest label_ts, with HasLabelTable true, when labels
+//     come from a labels table (no label column mapped); otherwise the zero LabelState. A labels table that is
+//     configured but missing, or lacks a column, is the error Performance would return.
+type ChangeSignal interface {
+	WindowRows(ctx context.Context, scope Scope, w Windowing) ([]WindowRows, error)
+	LabelState(ctx context.Context) (LabelState, error)
+}

@@ -1,0 +1,56 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/aiops/modelmonitor/pkg/store"
+)
+
+var _ store.ChangeSignal = (*Store)(nil)
+
+// WindowRows counts the scoped rows per window and their non-NULL labels (label column), in one GROUP BY that reads
+// only the time, model, segment and label columns (store.ChangeSignal).
+func (s *Store) WindowRows(ctx context.Context, scope store.Scope, w store.Windowing) ([]store.WindowRows, error) {
+	b := s.newBuilder()
+	windowExpr := b.windowExpr(w)
+	table, whereSQL := b.scopeFilter(scope)
+	labelled := "CAST(0 AS BIGINT)"
+	if s.cfg.LabelColumn != "" {
+		labelled = fmt.Sprintf("count(%s)", s.quote(s.cfg.LabelColumn))
+	}
+	q := fmt.Sprintf("SELECT %s AS w, count(*) AS n, %s AS labelled\nFROM %s%s\n%s", windowExpr, labelled, table, whereSQL, s.d.GroupBy(1))
+	var out []store.WindowRows
+	err := s.collect(ctx, q, b.args, func(r Rows) error {
+		var row store.WindowRows
+		if err := r.Scan(&row.Window, &row.Rows, &row.Labelled); err != nil {
+			return err
+		}
+		out = append(out, row)
+		return nil
+	})
+	return out, err
+}
+
+// LabelState reads the labels table's row count and latest label_ts (store.ChangeSignal); the zero state when
+// labels come from the label column.
+func (s *Store) LabelState(ctx context.Context) (store.LabelState, error) {
+	if s.cfg.LabelColumn != "" {
+		return store.LabelState{}, nil
+	}
+	if _, err := s.checkPerformanceColumns(ctx); err != nil {
+		return store.LabelState{}, err
+	}
+	q := fmt.Sprintf("SELECT count(*), max(%s) FROM %s", s.d.EpochMicros("label_ts"), s.quote(s.cfg.LabelsTable))
+	st := store.LabelState{HasLabelTable: true}
+	err := s.collect(ctx, q, nil, func(r Rows) error {
+		var latest sql.NullInt64
+		if err := r.Scan(&st.Rows, &latest); err != nil {
+			return err
+		}
+		st.LatestMicros = latest.Int64
+		return nil
+	})
+	return st, err
+}
