@@ -1,0 +1,34 @@
+package storetest
+
+import (
+	"testing"
+
+	"github.com/aiops/modelmonitor/pkg/query"
+	"github.com/aiops/modelmonitor/pkg/store"
+)
+
+// The change signal (engines that offer store.ChangeSignal). Rows per day: model a has 4 on day 0 and 4 on day 1;
+// region EU over both models: a1, a2, b1, b2 on day 0, a5, a6 (its first row) and b3 on day 1. No label column is
+// mapped, so Labelled is 0; the labels table has 10 rows, the latest label_ts on day 9.
+func checkChangeSignal(t *testing.T, sig store.ChangeSignal) {
+	got, err := sig.WindowRows(ctx, twoDays, daily)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byWindow := func(w store.WindowRows) string { return k(w.Window) }
+	expect(t, "rows of model a", sorted(got, byWindow), []store.WindowRows{{Window: 0, Rows: 4}, {Window: 1, Rows: 4}})
+	eu := store.Scope{From: day(0, 0), To: day(2, 0), Segment: &query.Segment{Column: "region", Value: "EU"}}
+	if got, err = sig.WindowRows(ctx, eu, daily); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, "rows of region EU", sorted(got, byWindow), []store.WindowRows{{Window: 0, Rows: 4}, {Window: 1, Rows: 3}})
+	if got, err = sig.WindowRows(ctx, store.Scope{From: day(1, 0), To: day(1, 2), Model: "a"}, store.Windowing{}); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, "rows of an unwindowed scope", got, []store.WindowRows{{Window: 0, Rows: 2}})
+	labels, err := sig.LabelState(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	expect(t, "labels table", labels, store.LabelState{Rows: 10, LatestMicros: day(9, 0).UnixMicro(), HasLabelTable: true})
+}
