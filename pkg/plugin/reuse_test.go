@@ -114,43 +114,79 @@ func (g *growingLog) write(name, query string) {
 	}
 }
 
-// randomQuery draws a query and its time range over the log's first days: query type, model, window width,
-// reference (a range or trailing windows), segment, decision threshold, a range end inside a window (the open,
-// partial window of an alert rule) or on a window bound.
-func randomQuery(rng *rand.Rand, end time.Time) (string, time.Time, time.Time) {
+// randomQuery is one drawn query: its JSON fields and where its range starts and ends (hours after the log's
+// first day, and minutes before a window bound when the range ends inside a window).
+type randomQuery struct {
+	fields         map[string]any
+	fromH, endBack int
+	insideMin      int
+}
+
+// draw redraws one dimension of a query (all of them for a new query): query type and model, window width,
+// reference (a range or trailing windows), segment, decision threshold, metric, range start, range end (on a window
+// bound or inside the last window: the open, partial window of an alert rule).
+func (r *randomQuery) draw(rng *rand.Rand, dim int) {
 	day := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	q := map[string]any{}
-	types := []string{"drift", "driftHeatmap", "dataQuality", "performance", "estimatedPerformance", "diagnosis", "fleetHealth", "distribution"}
-	q["queryType"] = types[rng.IntN(len(types))]
-	if q["queryType"] != "fleetHealth" {
-		q["model"] = []string{"", "m1", "m2"}[rng.IntN(3)]
+	q := r.fields
+	all := dim < 0
+	if all || dim == 0 {
+		types := []string{"drift", "driftHeatmap", "dataQuality", "performance", "estimatedPerformance", "diagnosis", "fleetHealth", "distribution"}
+		q["queryType"] = types[rng.IntN(len(types))]
+		delete(q, "model")
+		if q["queryType"] != "fleetHealth" {
+			q["model"] = []string{"", "m1", "m2"}[rng.IntN(3)]
+		} else {
+			delete(q, "segment")
+		}
 	}
-	width := []time.Duration{6 * time.Hour, 12 * time.Hour, 24 * time.Hour}[rng.IntN(3)]
-	q["window"] = map[time.Duration]string{6 * time.Hour: "6h", 12 * time.Hour: "12h", 24 * time.Hour: "1d"}[width]
-	if q["queryType"] == "drift" || q["queryType"] == "driftHeatmap" || q["queryType"] == "distribution" {
+	if all || dim == 1 {
+		q["window"] = []string{"6h", "12h", "1d"}[rng.IntN(3)]
+	}
+	if all || dim == 2 {
+		if rng.IntN(2) == 0 {
+			from := day.Add(time.Duration(rng.IntN(3)) * 12 * time.Hour)
+			q["reference"] = map[string]any{"type": "range", "from": from, "to": from.Add(time.Duration(1+rng.IntN(3)) * 12 * time.Hour)}
+		} else {
+			q["reference"] = map[string]any{"type": "trailing", "windows": 1 + rng.IntN(3)}
+		}
+	}
+	if (all || dim == 3) && q["queryType"] != "fleetHealth" {
+		delete(q, "segment")
+		if rng.IntN(3) > 0 {
+			q["segment"] = map[string]any{"column": "region", "value": []string{"EU", "NA"}[rng.IntN(2)]}
+		}
+	}
+	if all || dim == 4 {
+		var others []float64 // a change of threshold changes it
+		for _, v := range []float64{0.3, 0.5, 0.7} {
+			if v != q["decisionThreshold"] {
+				others = append(others, v)
+			}
+		}
+		q["decisionThreshold"] = others[rng.IntN(len(others))]
+	}
+	if all || dim == 5 {
 		q["metric"] = []string{"auto", "psi", "ks", "jensen_shannon"}[rng.IntN(4)]
 	}
-	if rng.IntN(2) == 0 {
-		from := day.Add(time.Duration(rng.IntN(3)) * 12 * time.Hour)
-		q["reference"] = map[string]any{"type": "range", "from": from, "to": from.Add(time.Duration(1+rng.IntN(3)) * 12 * time.Hour)}
-	} else {
-		q["reference"] = map[string]any{"type": "trailing", "windows": 1 + rng.IntN(3)}
+	if all || dim == 6 {
+		r.fromH = 48 + rng.IntN(8)*6
 	}
-	if rng.IntN(3) == 0 && q["queryType"] != "fleetHealth" {
-		q["segment"] = map[string]any{"column": "region", "value": []string{"EU", "NA"}[rng.IntN(2)]}
+	if all || dim == 7 {
+		r.endBack, r.insideMin = rng.IntN(3)*6, 0
+		if rng.IntN(2) == 0 {
+			r.insideMin = 1 + rng.IntN(300)
+		}
 	}
-	if rng.IntN(2) == 0 {
-		q["decisionThreshold"] = []float64{0.3, 0.5, 0.7}[rng.IntN(3)]
-	}
-	from := day.Add(48*time.Hour + time.Duration(rng.IntN(8))*6*time.Hour)
-	to := end.Add(-time.Duration(rng.IntN(4)) * 6 * time.Hour)
-	if rng.IntN(2) == 0 {
-		to = to.Add(-time.Duration(1+rng.IntN(300)) * time.Minute) // inside a window
-	}
+}
+
+// query renders the query and its range over a log that ends at end.
+func (r *randomQuery) query(end time.Time) (string, time.Time, time.Time) {
+	from := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(r.fromH) * time.Hour)
+	to := end.Add(-time.Duration(r.endBack)*time.Hour - time.Duration(r.insideMin)*time.Minute)
 	if !to.After(from.Add(24 * time.Hour)) {
 		to = from.Add(24 * time.Hour)
 	}
-	raw, _ := json.Marshal(q)
+	raw, _ := json.Marshal(r.fields)
 	return string(raw), from, to
 }
 
@@ -267,9 +303,14 @@ func TestReusedAnswersEqualColdAnswers(t *testing.T) {
 	}
 	now := end.Add(30 * time.Minute)
 	clock := func() time.Time { return now }
+	pool := make([]randomQuery, 4)
+	for i := range pool {
+		pool[i] = randomQuery{fields: map[string]any{}}
+		pool[i].draw(rng, -1)
+	}
 	warm := newWithClock(g.settings(), nil, clock)
 	defer warm.Dispose()
-	steps := 8
+	steps := 10
 	if testing.Short() {
 		steps = 4
 	}
@@ -294,8 +335,16 @@ func TestReusedAnswersEqualColdAnswers(t *testing.T) {
 			g.labelLate()
 			change = "late labels"
 		}
-		for i := 0; i < 5; i++ {
-			q, from, to := randomQuery(rng, end)
+		// Each dashboard query comes back as it was, then with one thing changed; now and then a new one arrives.
+		for i := 0; i < 2*len(pool); i++ {
+			r := &pool[i/2]
+			switch {
+			case i%2 == 1 && rng.IntN(5) == 0:
+				r.draw(rng, -1)
+			case i%2 == 1:
+				r.draw(rng, rng.IntN(8))
+			}
+			q, from, to := r.query(end)
 			alert := rng.IntN(3) == 0
 			got := answer(t, warm, q, from, to, alert)
 			fresh := newWithClock(g.settings(), nil, clock)
@@ -312,4 +361,65 @@ func TestReusedAnswersEqualColdAnswers(t *testing.T) {
 		t.Fatalf("the warm data source reused %d windows and asked %d: the comparison proved nothing", st.Reused, st.Asked)
 	}
 	t.Logf("warm data source: %d windows reused, %d asked; %d parts kept (%d bytes)", st.Reused, st.Asked, st.Parts, st.Bytes)
+}
+
+// Reuse is keyed by everything an answer depends on, and invalidated by what changes it: after each change below
+// the warm answer is a fresh data source's, and kept windows were reused where nothing relevant changed.
+func TestReuseKeysAndInvalidation(t *testing.T) {
+	g := newGrowingLog(t, 3)
+	day := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for d := 0; d < 5; d++ {
+		g.add(day.Add(time.Duration(d)*24*time.Hour), day.Add(time.Duration(d+1)*24*time.Hour), 120, 0.6)
+	}
+	warm := New(g.settings(), nil)
+	defer warm.Dispose()
+	from, to := day.Add(48*time.Hour), day.Add(5*24*time.Hour)
+	check := func(what, q string, wantReused bool) {
+		t.Helper()
+		before := sharedOf(t, warm).Stats().Reused
+		got := answer(t, warm, q, from, to, false)
+		fresh := New(g.settings(), nil)
+		defer fresh.Dispose()
+		if diff := answerDiff(got, answer(t, fresh, q, from, to, false)); diff != "" {
+			t.Fatalf("%s: the warm answer differs from a fresh one: %s", what, diff)
+		}
+		if reused := sharedOf(t, warm).Stats().Reused > before; reused != wantReused {
+			t.Errorf("%s: windows reused %v, want %v", what, reused, wantReused)
+		}
+	}
+	perf := func(threshold, segment string) string {
+		return `{"model":"m1","queryType":"performance","reference":{"type":"trailing","windows":1},"window":"1d","decisionThreshold":` +
+			threshold + `,"segment":{"column":"region","value":"` + segment + `"}}`
+	}
+	check("first query", perf("0.3", "EU"), false)
+	check("the same query", perf("0.3", "EU"), true)
+	check("another decision threshold", perf("0.7", "EU"), false)
+	check("another segment", perf("0.7", "NA"), false)
+	g.add(day.Add(50*time.Hour), day.Add(51*time.Hour), 3, 1) // late rows into a settled window of day 2
+	check("late rows into a settled window", perf("0.7", "NA"), true)
+	g.labelLate()
+	check("late labels", perf("0.7", "NA"), true)
+	drift := `{"model":"","queryType":"drift","metric":"psi","reference":{"type":"range","from":"2026-01-01T00:00:00Z","to":"2026-01-02T00:00:00Z"},"window":"12h"}`
+	check("drift", drift, false)
+	check("drift again", drift, true)
+	g.add(day.Add(2*time.Hour), day.Add(3*time.Hour), 5, 0) // late rows into the reference
+	// The reference's profile is read again; its new quantiles are new bins, so every window is counted again.
+	check("late rows into the reference", drift, false)
+
+	// A settings change gives Grafana a new instance: nothing kept carries over; Dispose drops what was kept.
+	cfg := g.settings()
+	cfg.MinSamples = 200
+	changed := New(cfg, nil)
+	defer changed.Dispose()
+	if st := sharedOf(t, changed).Stats(); st.Parts != 0 {
+		t.Fatalf("a new instance starts with %d kept parts", st.Parts)
+	}
+	if a, b := answer(t, changed, drift, from, to, false), answer(t, warm, drift, from, to, false); answerDiff(a, b) == "" {
+		t.Fatal("minSamples 200 answers as minSamples 20")
+	}
+	svc, _ := warm.open()
+	warm.Dispose()
+	if st := svc.Store().(*cache.Shared).Stats(); st.Parts != 0 {
+		t.Fatalf("%d parts kept after Dispose", st.Parts)
+	}
 }
