@@ -1,6 +1,9 @@
 package store
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // WindowRows is one window's change signal: how many rows of a scope fall in it, and how many of them carry a
 // label in the log row's label column (0 when no label column is mapped).
@@ -10,8 +13,8 @@ type WindowRows struct {
 	Labelled int64
 }
 
-// LabelState is the labels table's change signal: its row count and its latest label_ts in microseconds since
-// the Unix epoch (UTC; 0 when the table is empty).
+// LabelState is the labels table's change signal up to a label cut-off: how many of its rows have label_ts at or
+// before the cut-off, and the latest of those label_ts in microseconds since the Unix epoch (UTC; 0 when none).
 type LabelState struct {
 	Rows          int64
 	LatestMicros  int64
@@ -27,10 +30,12 @@ type LabelState struct {
 //     at least one row, its row count and the count of non-NULL values of the label column (0 when none is
 //     mapped). One aggregate statement over the time column (and the model, segment and label columns); the
 //     logs are append-only, so a count that did not change means the window's rows did not change.
-//   - LabelState returns the labels table's row count and latest label_ts, with HasLabelTable true, when labels
-//     come from a labels table (no label column mapped); otherwise the zero LabelState. A labels table that is
-//     configured but missing, or lacks a column, is the error Performance would return.
+//   - LabelState returns, when labels come from a labels table (no label column mapped), the count and the latest
+//     label_ts of its rows with label_ts <= until (the LabelsUntil of a label-reading aggregate), with
+//     HasLabelTable true; otherwise the zero LabelState. A labels table that is configured but missing, or lacks
+//     a column, is the error Performance would return. The labels table is append-only too: under an equal state
+//     for two cut-offs, the labels known by each are the same rows, so every label-reading answer is the same.
 type ChangeSignal interface {
 	WindowRows(ctx context.Context, scope Scope, w Windowing) ([]WindowRows, error)
-	LabelState(ctx context.Context) (LabelState, error)
+	LabelState(ctx context.Context, until time.Time) (LabelState, error)
 }

@@ -157,14 +157,13 @@ func reuse[T any](ctx context.Context, s *Shared, sh shape[T], c aggCall[T], sco
 }
 
 // signals reads the change signal of every window of a call: its rows (store.ChangeSignal.WindowRows over the
-// whole scope; a window with no row has the zero signal) and, for label readers, the labels table's state. ok is
-// false when the signal cannot be read, or when the labels table holds a label after the call's cut-off: the
-// answer then depends on the cut-off, which moves from query to query, so it is neither reused nor kept.
+// whole scope; a window with no row has the zero signal) and, for label readers, the state of the labels known by
+// the call's cut-off (the same state for two cut-offs: the same labels). ok is false when it cannot be read.
 func signals[T any](ctx context.Context, s *Shared, c aggCall[T], wins []window, scope store.Scope, w store.Windowing) (map[int64]signal, bool) {
 	var labels store.LabelState
 	if c.labels {
 		var err error
-		if labels, err = s.sig.LabelState(ctx); err != nil || labels.HasLabelTable && labels.LatestMicros > c.until.UnixMicro() {
+		if labels, err = s.sig.LabelState(ctx, c.until); err != nil {
 			return nil, false
 		}
 	}

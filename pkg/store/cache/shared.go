@@ -115,9 +115,9 @@ func (s *Shared) Quality(ctx context.Context, scope store.Scope, w store.Windowi
 		ask: func(sc store.Scope, w store.Windowing) (store.Quality, error) { return s.next.Quality(ctx, sc, w, features) }}, scope, w)
 }
 
-// Performance is kept per settled window and (scope, width, threshold, class models), under the labels table's
-// state; the label cut-off is not part of the key, since a window is reused only when every label of the table is
-// known by both cut-offs.
+// Performance is kept per settled window and (scope, width, threshold, class models), under the state of the
+// labels known by the label cut-off; the cut-off is not part of the key: under the same state, two cut-offs know
+// the same labels.
 func (s *Shared) Performance(ctx context.Context, scope store.Scope, w store.Windowing, req store.PerformanceRequest) (store.Performance, error) {
 	return reuse(ctx, s, performanceShape, aggCall[store.Performance]{method: "Performance",
 		args: []any{req.Threshold, req.ClassModels}, labels: true, until: req.LabelsUntil,

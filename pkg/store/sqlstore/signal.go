@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"github.com/aiops/modelmonitor/pkg/store"
 )
@@ -33,18 +34,21 @@ func (s *Store) WindowRows(ctx context.Context, scope store.Scope, w store.Windo
 	return out, err
 }
 
-// LabelState reads the labels table's row count and latest label_ts (store.ChangeSignal); the zero state when
-// labels come from the label column.
-func (s *Store) LabelState(ctx context.Context) (store.LabelState, error) {
+// LabelState reads the count and latest label_ts of the labels known by until (store.ChangeSignal); the zero
+// state when labels come from the label column.
+func (s *Store) LabelState(ctx context.Context, until time.Time) (store.LabelState, error) {
 	if s.cfg.LabelColumn != "" {
 		return store.LabelState{}, nil
 	}
-	if _, err := s.checkPerformanceColumns(ctx); err != nil {
+	zoned, err := s.checkPerformanceColumns(ctx)
+	if err != nil {
 		return store.LabelState{}, err
 	}
-	q := fmt.Sprintf("SELECT count(*), max(%s) FROM %s", s.d.EpochMicros("label_ts"), s.quote(s.cfg.LabelsTable))
+	b := s.newBuilder()
+	q := fmt.Sprintf("SELECT count(*), max(%s) FROM %s WHERE label_ts <= %s", s.d.EpochMicros("label_ts"),
+		s.quote(s.cfg.LabelsTable), s.d.TimeBound(b.bind(timeText(until, zoned)), zoned))
 	st := store.LabelState{HasLabelTable: true}
-	err := s.collect(ctx, q, nil, func(r Rows) error {
+	err = s.collect(ctx, q, b.args, func(r Rows) error {
 		var latest sql.NullInt64
 		if err := r.Scan(&st.Rows, &latest); err != nil {
 			return err

@@ -9,7 +9,8 @@ import (
 
 // The change signal (engines that offer store.ChangeSignal). Rows per day: model a has 4 on day 0 and 4 on day 1;
 // region EU over both models: a1, a2, b1, b2 on day 0, a5, a6 (its first row) and b3 on day 1. No label column is
-// mapped, so Labelled is 0; the labels table has 10 rows, the latest label_ts on day 9.
+// mapped, so Labelled is 0; the labels table has 9 rows with label_ts by day 5 (the latest a5's, day 2) and a 10th,
+// a8's correction, on day 9.
 func checkChangeSignal(t *testing.T, sig store.ChangeSignal) {
 	got, err := sig.WindowRows(ctx, twoDays, daily)
 	if err != nil {
@@ -26,9 +27,13 @@ func checkChangeSignal(t *testing.T, sig store.ChangeSignal) {
 		t.Fatal(err)
 	}
 	expect(t, "rows of an unwindowed scope", got, []store.WindowRows{{Window: 0, Rows: 2}})
-	labels, err := sig.LabelState(ctx)
+	labels, err := sig.LabelState(ctx, day(5, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
-	expect(t, "labels table", labels, store.LabelState{Rows: 10, LatestMicros: day(9, 0).UnixMicro(), HasLabelTable: true})
+	expect(t, "labels known by day 5", labels, store.LabelState{Rows: 9, LatestMicros: day(2, 0).UnixMicro(), HasLabelTable: true})
+	if labels, err = sig.LabelState(ctx, day(9, 0)); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, "labels known by day 9", labels, store.LabelState{Rows: 10, LatestMicros: day(9, 0).UnixMicro(), HasLabelTable: true})
 }
