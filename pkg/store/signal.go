@@ -35,7 +35,11 @@ type LabelState struct {
 //     HasLabelTable true; otherwise the zero LabelState. A labels table that is configured but missing, or lacks
 //     a column, is the error Performance would return. The labels table is append-only too: under an equal state
 //     for two cut-offs, the labels known by each are the same rows, so every label-reading answer is the same.
+//   - LabelledWindows lists the windows of a scope (as WindowRows counts them) holding a prediction with a label
+//     in the labels table whose label_ts is after `after` and at or before `until`: the windows whose
+//     label-reading answers differ between the two cut-offs. Errors as LabelState.
 type ChangeSignal interface {
 	WindowRows(ctx context.Context, scope Scope, w Windowing) ([]WindowRows, error)
 	LabelState(ctx context.Context, until time.Time) (LabelState, error)
+	LabelledWindows(ctx context.Context, scope Scope, w Windowing, after, until time.Time) ([]int64, error)
 }

@@ -15,18 +15,20 @@ import (
 // whose ranges are clamped) goes to the store whole.
 const maxReuseWindows = 100_000
 
-// signal is what a kept part was computed from: the window's rows and labels in the log row, and, for the
-// label-reading aggregates, the labels table's state. A part is reused only under an equal signal.
+// signal is what a kept part was computed from: the window's rows and labels in the log row. A part is reused
+// only under an equal signal.
 type signal struct {
 	rows, labelled int64
-	labels         store.LabelState
 }
 
-// entry is one window's kept part, and the statements that computed it (shared by the parts of one call).
+// entry is one window's kept part, the statements that computed it (shared by the parts of one call) and, for the
+// label-reading aggregates, the label cut-off it was computed with and the state of the labels known by then.
 type entry[T any] struct {
-	sig  signal
-	part T
-	sql  []string
+	sig    signal
+	part   T
+	sql    []string
+	until  int64 // µs since the epoch
+	labels store.LabelState
 }
 
 // call is one aggregate call as the cache plans it: the method and every argument its per-window answer depends
@@ -97,17 +99,28 @@ func reuse[T any](ctx context.Context, s *Shared, sh shape[T], c aggCall[T], sco
 	if !ok {
 		return c.ask(scope, w)
 	}
-	sigs, ok := signals(ctx, s, c, wins, scope, w)
+	sigs, ok := signals(ctx, s, wins, scope, w)
 	if !ok {
 		return c.ask(scope, w)
+	}
+	labels := labelView{ctx: ctx, s: s, scope: scope, w: w, cutoffs: map[int64]*labelDelta{}}
+	if c.labels {
+		if labels.known, err = s.sig.LabelState(ctx, c.until); err != nil {
+			return c.ask(scope, w)
+		}
+		labels.until = c.until
 	}
 	held := map[int64]T{}
 	var heldSQL []string
 	var missing []window
 	for _, win := range wins {
 		if v, ok := s.kept.get(partKey(key, win)); ok && win.settled {
-			if e := v.(entry[T]); e.sig == sigs[win.index] {
+			if e := v.(entry[T]); e.sig == sigs[win.index] && labels.answers(e.until, e.labels, win.index) {
 				held[win.index], heldSQL = e.part, e.sql
+				if e.until != labels.until.UnixMicro() { // the same answer under this cut-off: kept under it from now on
+					e.until, e.labels = labels.until.UnixMicro(), labels.known
+					s.kept.put(partKey(key, win), e, sh.bytes(e.part))
+				}
 				continue
 			}
 		}
@@ -137,7 +150,7 @@ func reuse[T any](ctx context.Context, s *Shared, sh shape[T], c aggCall[T], sco
 			delete(held, win.index)
 			parts = append(parts, placed[T]{win.index, part})
 			if win.settled {
-				s.kept.put(partKey(key, win), entry[T]{sigs[win.index], part, *sh.sql(&asked)}, sh.bytes(part))
+				s.kept.put(partKey(key, win), entry[T]{sigs[win.index], part, *sh.sql(&asked), labels.until.UnixMicro(), labels.known}, sh.bytes(part))
 			}
 		}
 	}
@@ -156,29 +169,68 @@ func reuse[T any](ctx context.Context, s *Shared, sh shape[T], c aggCall[T], sco
 	return out, nil
 }
 
-// signals reads the change signal of every window of a call: its rows (store.ChangeSignal.WindowRows over the
-// whole scope; a window with no row has the zero signal) and, for label readers, the state of the labels known by
-// the call's cut-off (the same state for two cut-offs: the same labels). ok is false when it cannot be read.
-func signals[T any](ctx context.Context, s *Shared, c aggCall[T], wins []window, scope store.Scope, w store.Windowing) (map[int64]signal, bool) {
-	var labels store.LabelState
-	if c.labels {
-		var err error
-		if labels, err = s.sig.LabelState(ctx, c.until); err != nil {
-			return nil, false
-		}
-	}
+// signals reads the change signal of every window of a call (store.ChangeSignal.WindowRows over the whole
+// scope; a window with no row has the zero signal). ok is false when it cannot be read.
+func signals(ctx context.Context, s *Shared, wins []window, scope store.Scope, w store.Windowing) (map[int64]signal, bool) {
 	rows, err := s.sig.WindowRows(ctx, scope, w)
 	if err != nil {
 		return nil, false
 	}
 	out := make(map[int64]signal, len(wins))
 	for _, win := range wins {
-		out[win.index] = signal{labels: labels}
+		out[win.index] = signal{}
 	}
 	for _, r := range rows {
-		out[r.Window] = signal{rows: r.Rows, labelled: r.Labelled, labels: labels}
+		out[r.Window] = signal{rows: r.Rows, labelled: r.Labelled}
 	}
 	return out, true
+}
+
+// labelView decides, for one call of a label-reading aggregate over a labels table, whether a part kept under
+// another label cut-off answers for the call's: the labels known by the kept cut-off must still be those it was
+// computed with (the table is append-only: a label added since with an earlier label_ts changes that state), and
+// no label with a label_ts between the two cut-offs may belong to a prediction of the window. Other calls (no
+// labels, or labels in the log row, which the rows signal covers) accept every part.
+type labelView struct {
+	ctx     context.Context
+	s       *Shared
+	scope   store.Scope
+	w       store.Windowing
+	until   time.Time        // the call's cut-off (zero: not a label reader)
+	known   store.LabelState // labels known by until
+	cutoffs map[int64]*labelDelta
+}
+
+// labelDelta is what changed between a kept cut-off and the call's: whether the labels known by the kept one are
+// unchanged, and the windows with a label in between.
+type labelDelta struct {
+	same    bool
+	touched map[int64]bool
+}
+
+func (v *labelView) answers(until int64, known store.LabelState, window int64) bool {
+	if !v.known.HasLabelTable {
+		return true
+	}
+	if until == v.until.UnixMicro() {
+		return known == v.known
+	}
+	d, ok := v.cutoffs[until]
+	if !ok {
+		d = &labelDelta{}
+		v.cutoffs[until] = d
+		kept := time.UnixMicro(until).UTC()
+		if st, err := v.s.sig.LabelState(v.ctx, kept); err == nil && st == known {
+			after, before := earliest(kept, v.until), latest(kept, v.until)
+			if wins, err := v.s.sig.LabelledWindows(v.ctx, v.scope, v.w, after, before); err == nil {
+				d.same, d.touched = true, map[int64]bool{}
+				for _, w := range wins {
+					d.touched[w] = true
+				}
+			}
+		}
+	}
+	return d.same && !d.touched[window]
 }
 
 func callKey[T any](c aggCall[T], scope store.Scope, w store.Windowing) (string, error) {

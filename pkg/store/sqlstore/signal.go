@@ -58,3 +58,34 @@ func (s *Store) LabelState(ctx context.Context, until time.Time) (store.LabelSta
 	})
 	return st, err
 }
+
+// LabelledWindows lists the windows of the scoped rows whose prediction id has a label with label_ts in
+// (after, until] (store.ChangeSignal): a semi-join of the scoped rows with the labels of that span only.
+func (s *Store) LabelledWindows(ctx context.Context, scope store.Scope, w store.Windowing, after, until time.Time) ([]int64, error) {
+	zoned, err := s.checkPerformanceColumns(ctx)
+	if err != nil {
+		return nil, err
+	}
+	b := s.newBuilder()
+	windowExpr := b.windowExpr(w)
+	table, whereSQL := b.scopeFilter(scope)
+	late := fmt.Sprintf("%s IN (SELECT %s FROM %s WHERE label_ts > %s AND label_ts <= %s)", s.d.Text(s.quote(s.cfg.PredictionIDColumn)),
+		s.d.Text("prediction_id"), s.quote(s.cfg.LabelsTable), s.d.TimeBound(b.bind(timeText(after, zoned)), zoned),
+		s.d.TimeBound(b.bind(timeText(until, zoned)), zoned))
+	if whereSQL == "" {
+		whereSQL = "\n  WHERE " + late
+	} else {
+		whereSQL += " AND " + late
+	}
+	q := fmt.Sprintf("SELECT DISTINCT %s AS w\nFROM %s%s", windowExpr, table, whereSQL)
+	var out []int64
+	err = s.collect(ctx, q, b.args, func(r Rows) error {
+		var w int64
+		if err := r.Scan(&w); err != nil {
+			return err
+		}
+		out = append(out, w)
+		return nil
+	})
+	return out, err
+}

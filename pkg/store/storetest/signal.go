@@ -36,4 +36,19 @@ func checkChangeSignal(t *testing.T, sig store.ChangeSignal) {
 		t.Fatal(err)
 	}
 	expect(t, "labels known by day 9", labels, store.LabelState{Rows: 10, LatestMicros: day(9, 0).UnixMicro(), HasLabelTable: true})
+	// Labels after day 0 13:00 and by day 2: a8's first (day 1 05:00, window 1), a5's (day 2 00:00, window 1), b3's
+	// (model b); in model a's two days, window 1 only. Labels by day 9 after day 2: a8's correction (window 1).
+	wins, err := sig.LabelledWindows(ctx, twoDays, daily, day(0, 13), day(2, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	expect(t, "windows labelled in (day 0 13:00, day 2]", wins, []int64{1})
+	if wins, err = sig.LabelledWindows(ctx, twoDays, daily, day(0, 5), day(0, 7)); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, "windows labelled in (day 0 05:00, day 0 07:00]", wins, []int64{0})
+	if wins, err = sig.LabelledWindows(ctx, twoDays, daily, day(2, 0), day(8, 0)); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, "windows labelled in (day 2, day 8]", wins, []int64(nil))
 }
