@@ -1,0 +1,104 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/aiops/modelmonitor/pkg/demo"
+	"github.com/aiops/modelmonitor/pkg/plugin"
+	"github.com/aiops/modelmonitor/pkg/settings"
+)
+
+// Warm fleet queries: a data source has answered the query over the 30 daily windows ending a day earlier, then
+// one new window of rows (and the labels that arrived during it) comes into the range — the refresh of a
+// dashboard or the next evaluation of an alert rule a day later. The store already holds that day; what the
+// data source has not read before is what is new to it. The timer covers the second query only: the change
+// signals, the new window's aggregates and the label changes of kept windows, with every settled window reused.
+func BenchmarkWarmFleet(b *testing.B) {
+	for _, qt := range []string{"drift", "dataQuality", "performance", "estimatedPerformance", "diagnosis"} {
+		b.Run(qt, func(b *testing.B) {
+			path := benchStore(b)
+			rows := logRows(b, curFrom, curTo)
+			q := func() map[string]any { return map[string]any{"queryType": qt, "model": "", "metric": "auto", "window": "1d"} }
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				ds := datasourceOn(path)
+				runQueryOver(b, ds, q(), refFrom, refTo, curFrom.AddDate(0, 0, -1), curTo.AddDate(0, 0, -1))
+				b.StartTimer()
+				if frames := runQueryOver(b, ds, q(), refFrom, refTo, curFrom, curTo); len(frames) == 0 {
+					b.Fatalf("%s: no frames", qt)
+				}
+				b.StopTimer()
+				ds.Dispose()
+			}
+			report(b, rows)
+		})
+	}
+}
+
+// Warm fleet drift over the last 30 days of 35 and of 350 days of history with the same rows per day
+// (MODELMON_BENCH_DAY_ROWS, default 10,000), the reference being the first week: the cost follows what is new,
+// not the length of history. cold is a new data source each time.
+func BenchmarkWarmHistory(b *testing.B) {
+	perDay := 10_000
+	if v := os.Getenv("MODELMON_BENCH_DAY_ROWS"); v != "" {
+		var err error
+		if perDay, err = strconv.Atoi(v); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, n := range []int{35, 350} {
+		path := historyStore(b, n, perDay)
+		start := demo.DefaultStart
+		rf, rt := start, start.AddDate(0, 0, 7)
+		to := start.AddDate(0, 0, n)
+		from := to.AddDate(0, 0, -30)
+		q := func() map[string]any { return map[string]any{"queryType": "drift", "model": "", "metric": "auto", "window": "1d"} }
+		b.Run(fmt.Sprintf("%dd/warm", n), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				ds := datasourceOn(path)
+				runQueryOver(b, ds, q(), rf, rt, from.AddDate(0, 0, -1), to.AddDate(0, 0, -1))
+				b.StartTimer()
+				runQueryOver(b, ds, q(), rf, rt, from, to)
+				b.StopTimer()
+				ds.Dispose()
+			}
+		})
+		b.Run(fmt.Sprintf("%dd/cold", n), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				ds := datasourceOn(path)
+				runQueryOver(b, ds, q(), rf, rt, from, to)
+				b.StopTimer()
+				ds.Dispose()
+				b.StartTimer()
+			}
+		})
+	}
+}
+
+// datasourceOn is a data source over the DuckDB file at path, with the default window cache.
+func datasourceOn(path string) *plugin.Datasource {
+	cfg := settings.Defaults()
+	cfg.Path = path
+	cfg.QueryTimeoutSecs = 3600
+	return plugin.New(cfg, nil)
+}
+
+// historyStore generates (once, cached in the temp dir) a demo store of days days with perDay predictions a day.
+func historyStore(b *testing.B, days, perDay int) string {
+	b.Helper()
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("modelmon-history-%dd-%d.duckdb", days, perDay))
+	if _, err := os.Stat(path); err == nil {
+		return path
+	}
+	if _, err := demo.Generate(context.Background(), path, demo.Options{Predictions: days * perDay, Days: days}); err != nil {
+		b.Fatal(err)
+	}
+	return path
+}
+
