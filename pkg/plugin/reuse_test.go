@@ -66,7 +66,7 @@ func (g *growingLog) add(from, to time.Time, n int, labelShare float64) {
 				shift = float64(ts.Sub(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)).Hours()) / 48
 			}
 			x := g.rng.NormFloat64() + shift
-			c := []string{"a", "b", "c", "d"}[g.rng.IntN(3+int(shift) % 2)]
+			c := []string{"a", "b", "c", "d"}[g.rng.IntN(3+int(shift)%2)]
 			region := []string{"EU", "NA"}[g.rng.IntN(2)]
 			score := g.rng.Float64()
 			label := "NULL"

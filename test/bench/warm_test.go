@@ -23,7 +23,9 @@ func BenchmarkWarmFleet(b *testing.B) {
 		b.Run(qt, func(b *testing.B) {
 			path := benchStore(b)
 			rows := logRows(b, curFrom, curTo)
-			q := func() map[string]any { return map[string]any{"queryType": qt, "model": "", "metric": "auto", "window": "1d"} }
+			q := func() map[string]any {
+				return map[string]any{"queryType": qt, "model": "", "metric": "auto", "window": "1d"}
+			}
 			for i := 0; i < b.N; i++ {
 				b.StopTimer()
 				ds := datasourceOn(path)
@@ -57,7 +59,9 @@ func BenchmarkWarmHistory(b *testing.B) {
 		rf, rt := start, start.AddDate(0, 0, 7)
 		to := start.AddDate(0, 0, n)
 		from := to.AddDate(0, 0, -30)
-		q := func() map[string]any { return map[string]any{"queryType": "drift", "model": "", "metric": "auto", "window": "1d"} }
+		q := func() map[string]any {
+			return map[string]any{"queryType": "drift", "model": "", "metric": "auto", "window": "1d"}
+		}
 		b.Run(fmt.Sprintf("%dd/warm", n), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				b.StopTimer()
@@ -101,4 +105,3 @@ func historyStore(b *testing.B, days, perDay int) string {
 	}
 	return path
 }
-

@@ -106,13 +106,17 @@ func (s *Shared) Profile(ctx context.Context, scope store.Scope, features []stor
 // Counts is kept per settled window and (scope, width, numeric bins, categorical bins).
 func (s *Shared) Counts(ctx context.Context, scope store.Scope, w store.Windowing, num []store.NumericBins, cat []store.CategoricalBins) (store.Counts, error) {
 	return reuse(ctx, s, countsShape, aggCall[store.Counts]{method: "Counts", args: []any{num, cat},
-		ask: func(sc store.Scope, w store.Windowing) (store.Counts, error) { return s.next.Counts(ctx, sc, w, num, cat) }}, scope, w)
+		ask: func(sc store.Scope, w store.Windowing) (store.Counts, error) {
+			return s.next.Counts(ctx, sc, w, num, cat)
+		}}, scope, w)
 }
 
 // Quality is kept per settled window and (scope, width, features).
 func (s *Shared) Quality(ctx context.Context, scope store.Scope, w store.Windowing, features []store.QualityFeature) (store.Quality, error) {
 	return reuse(ctx, s, qualityShape, aggCall[store.Quality]{method: "Quality", args: []any{features},
-		ask: func(sc store.Scope, w store.Windowing) (store.Quality, error) { return s.next.Quality(ctx, sc, w, features) }}, scope, w)
+		ask: func(sc store.Scope, w store.Windowing) (store.Quality, error) {
+			return s.next.Quality(ctx, sc, w, features)
+		}}, scope, w)
 }
 
 // Performance is kept per settled window and (scope, width, threshold, class models), under the state of the
@@ -121,7 +125,9 @@ func (s *Shared) Quality(ctx context.Context, scope store.Scope, w store.Windowi
 func (s *Shared) Performance(ctx context.Context, scope store.Scope, w store.Windowing, req store.PerformanceRequest) (store.Performance, error) {
 	return reuse(ctx, s, performanceShape, aggCall[store.Performance]{method: "Performance",
 		args: []any{req.Threshold, req.ClassModels}, labels: true, until: req.LabelsUntil,
-		ask: func(sc store.Scope, w store.Windowing) (store.Performance, error) { return s.next.Performance(ctx, sc, w, req) }}, scope, w)
+		ask: func(sc store.Scope, w store.Windowing) (store.Performance, error) {
+			return s.next.Performance(ctx, sc, w, req)
+		}}, scope, w)
 }
 
 // ScoreHistogram is kept per settled window and (scope, width, threshold).
