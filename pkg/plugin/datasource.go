@@ -107,6 +107,7 @@ func (d *Datasource) open() (*monitor.Service, error) {
 			return nil, errStoreUnavailable{err}
 		}
 		d.svc = monitor.New(cache.NewShared(st, cache.Options{MaxBytes: d.cfg.CacheBytes(), Settle: d.cfg.Settle(), Now: d.now}), d.cfg)
+		addCacheMemory(d.cfg.CacheMB)
 	}
 	return d.svc, nil
 }
@@ -117,6 +118,7 @@ func (d *Datasource) Dispose() {
 	defer d.mu.Unlock()
 	if d.svc != nil {
 		_ = d.svc.Store().Close()
+		addCacheMemory(-d.cfg.CacheMB)
 	}
 }
 
@@ -236,7 +238,8 @@ func framesOf[R any](res R, err error, build func(R) []*dataFrame) ([]*dataFrame
 }
 
 // CheckHealth reports whether the store answers, the mapped columns exist and every feature the model registry
-// names is in the log, naming what is missing.
+// names is in the log, naming what is missing. Its details carry what the window cache did and keeps
+// (windowCache: cache.Stats).
 func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequest) (*backend.CheckHealthResult, error) {
 	if _, err := d.open(); err != nil {
 		return &backend.CheckHealthResult{Status: backend.HealthStatusError, Message: err.Error()}, nil
@@ -253,7 +256,8 @@ func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequ
 	if err != nil {
 		return &backend.CheckHealthResult{Status: backend.HealthStatusError, Message: err.Error()}, nil
 	}
-	details, _ := json.Marshal(map[string]any{"models": len(models), "engine": d.cfg.Engine, "table": d.cfg.Table})
+	details, _ := json.Marshal(map[string]any{"models": len(models), "engine": d.cfg.Engine, "table": d.cfg.Table,
+		"windowCache": d.svc.Store().(*cache.Shared).Stats()})
 	return &backend.CheckHealthResult{Status: backend.HealthStatusOk,
 		Message: fmt.Sprintf("OK: %s table %q with %d models", d.cfg.Engine, d.cfg.Table, len(models)), JSONDetails: details}, nil
 }

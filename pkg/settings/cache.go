@@ -17,11 +17,11 @@ type Cache struct {
 	CacheSettleMinutes int `json:"cacheSettleMinutes"`
 }
 
-// Defaults of the cache settings: 512 MiB holds the settled windows of a 50-model fleet's drift, quality and
-// performance over 30 daily windows several times over (measured: docs/cache.md); one hour covers the flush
-// interval of common log shippers.
+// Defaults of the cache settings: 1024 MiB holds the settled windows of the fleet dashboard (drift, quality,
+// performance, CBPE, diagnosis) of 52 models over 30 daily windows (docs/cache.md gives the sizes); one hour covers
+// the flush interval of common log shippers.
 const (
-	DefaultCacheMB            = 512
+	DefaultCacheMB            = 1024
 	DefaultCacheSettleMinutes = 60
 )
 

@@ -2,11 +2,14 @@ package bench
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
 	"github.com/aiops/modelmonitor/pkg/demo"
 	"github.com/aiops/modelmonitor/pkg/plugin"
@@ -35,6 +38,7 @@ func BenchmarkWarmFleet(b *testing.B) {
 					b.Fatalf("%s: no frames", qt)
 				}
 				b.StopTimer()
+				reportCache(b, ds)
 				ds.Dispose()
 			}
 			report(b, rows)
@@ -70,6 +74,7 @@ func BenchmarkWarmHistory(b *testing.B) {
 				b.StartTimer()
 				runQueryOver(b, ds, q(), rf, rt, from, to)
 				b.StopTimer()
+				reportCache(b, ds)
 				ds.Dispose()
 			}
 		})
@@ -82,6 +87,30 @@ func BenchmarkWarmHistory(b *testing.B) {
 				b.StartTimer()
 			}
 		})
+	}
+}
+
+// reportCache reports what the data source's window cache holds after both queries (the health check's details):
+// its estimated size, and the share of windows it answered without the store.
+func reportCache(b *testing.B, ds *plugin.Datasource) {
+	res, err := ds.CheckHealth(context.Background(), &backend.CheckHealthRequest{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var details struct {
+		Cache struct {
+			Reused float64 `json:"reusedWindows"`
+			Asked  float64 `json:"askedWindows"`
+			Bytes  float64 `json:"keptBytes"`
+		} `json:"windowCache"`
+	}
+	if err := json.Unmarshal(res.JSONDetails, &details); err != nil {
+		b.Fatal(err)
+	}
+	c := details.Cache // cumulative over both queries: the share of the second alone is higher
+	b.ReportMetric(c.Bytes/(1<<20), "cache-MB")
+	if c.Reused+c.Asked > 0 {
+		b.ReportMetric(c.Reused/(c.Reused+c.Asked), "reused-share")
 	}
 }
 

@@ -34,9 +34,10 @@ type Shared struct {
 // Stats is what a Shared cache did so far: windows answered from kept parts and windows asked from the store
 // (calls that reuse nothing, with reuse off or no change signal, are not counted), and what it keeps.
 type Stats struct {
-	Reused, Asked int64
-	Parts         int
-	Bytes         int64
+	Reused int64 `json:"reusedWindows"`
+	Asked  int64 `json:"askedWindows"`
+	Parts  int   `json:"keptParts"`
+	Bytes  int64 `json:"keptBytes"` // estimated
 }
 
 // Stats returns the cache's counters and size.
