@@ -25,14 +25,21 @@ type placed[T any] struct {
 	part   T
 }
 
-// byWindow groups rows by their window.
-func byWindow[E any](rows []E, win func(*E) *int64) map[int64][]E {
-	out := map[int64][]E{}
+// into groups rows by their window and sets each group on that window's part (set), creating parts from base.
+func into[T, E any](parts map[int64]T, base T, rows []E, win func(*E) *int64, set func(*T, []E)) {
+	groups := map[int64][]E{}
 	for i := range rows {
 		w := *win(&rows[i])
-		out[w] = append(out[w], rows[i])
+		groups[w] = append(groups[w], rows[i])
 	}
-	return out
+	for w, g := range groups {
+		p, ok := parts[w]
+		if !ok {
+			p = base
+		}
+		set(&p, g)
+		parts[w] = p
+	}
 }
 
 // appendAt appends copies of rows with their window set to w.
@@ -73,16 +80,8 @@ func pbWin(r *store.PredictedBucket) *int64      { return &r.Window }
 var countsShape = shape[store.Counts]{
 	split: func(c store.Counts) map[int64]store.Counts {
 		out := map[int64]store.Counts{}
-		for w, rows := range byWindow(c.Numeric, numWin) {
-			p := out[w]
-			p.Numeric = rows
-			out[w] = p
-		}
-		for w, rows := range byWindow(c.Categorical, catWin) {
-			p := out[w]
-			p.Categorical = rows
-			out[w] = p
-		}
+		into(out, store.Counts{}, c.Numeric, numWin, func(p *store.Counts, r []store.NumericCount) { p.Numeric = r })
+		into(out, store.Counts{}, c.Categorical, catWin, func(p *store.Counts, r []store.CategoryWindowCount) { p.Categorical = r })
 		return out
 	},
 	empty: func(store.Counts) store.Counts { return store.Counts{} },
@@ -103,17 +102,9 @@ var countsShape = shape[store.Counts]{
 
 var qualityShape = shape[store.Quality]{
 	split: func(q store.Quality) map[int64]store.Quality {
-		out := map[int64]store.Quality{}
-		for w, rows := range byWindow(q.Windows, wqWin) {
-			p := out[w]
-			p.TypeChecked, p.Windows = q.TypeChecked, rows
-			out[w] = p
-		}
-		for w, rows := range byWindow(q.Features, fqWin) {
-			p := out[w]
-			p.TypeChecked, p.Features = q.TypeChecked, rows
-			out[w] = p
-		}
+		out, base := map[int64]store.Quality{}, store.Quality{TypeChecked: q.TypeChecked}
+		into(out, base, q.Windows, wqWin, func(p *store.Quality, r []store.WindowQuality) { p.Windows = r })
+		into(out, base, q.Features, fqWin, func(p *store.Quality, r []store.FeatureQuality) { p.Features = r })
 		return out
 	},
 	empty: func(q store.Quality) store.Quality { return store.Quality{TypeChecked: q.TypeChecked} },
@@ -136,21 +127,9 @@ var qualityShape = shape[store.Quality]{
 var performanceShape = shape[store.Performance]{
 	split: func(a store.Performance) map[int64]store.Performance {
 		out := map[int64]store.Performance{}
-		for w, rows := range byWindow(a.Windows, wpWin) {
-			p := out[w]
-			p.Windows = rows
-			out[w] = p
-		}
-		for w, rows := range byWindow(a.Buckets, sbWin) {
-			p := out[w]
-			p.Buckets = rows
-			out[w] = p
-		}
-		for w, rows := range byWindow(a.Classes, ccWin) {
-			p := out[w]
-			p.Classes = rows
-			out[w] = p
-		}
+		into(out, store.Performance{}, a.Windows, wpWin, func(p *store.Performance, r []store.WindowPerformance) { p.Windows = r })
+		into(out, store.Performance{}, a.Buckets, sbWin, func(p *store.Performance, r []store.ScoreBucket) { p.Buckets = r })
+		into(out, store.Performance{}, a.Classes, ccWin, func(p *store.Performance, r []store.ClassCount) { p.Classes = r })
 		return out
 	},
 	empty: func(store.Performance) store.Performance { return store.Performance{} },
@@ -174,9 +153,7 @@ var performanceShape = shape[store.Performance]{
 var scoreHistogramShape = shape[store.ScoreHistogram]{
 	split: func(h store.ScoreHistogram) map[int64]store.ScoreHistogram {
 		out := map[int64]store.ScoreHistogram{}
-		for w, rows := range byWindow(h.Buckets, pbWin) {
-			out[w] = store.ScoreHistogram{Buckets: rows}
-		}
+		into(out, store.ScoreHistogram{}, h.Buckets, pbWin, func(p *store.ScoreHistogram, r []store.PredictedBucket) { p.Buckets = r })
 		return out
 	},
 	empty: func(store.ScoreHistogram) store.ScoreHistogram { return store.ScoreHistogram{} },
