@@ -55,7 +55,7 @@ func BenchmarkWarmHistory(b *testing.B) {
 	}
 	for _, n := range []int{35, 350} {
 		path := historyStore(b, n, perDay)
-		start := demo.DefaultStart
+		start := historyStart(n)
 		rf, rt := start, start.AddDate(0, 0, 7)
 		to := start.AddDate(0, 0, n)
 		from := to.AddDate(0, 0, -30)
@@ -129,14 +129,18 @@ func datasourceOn(path string) *plugin.Datasource {
 	return plugin.New(cfg, nil)
 }
 
+// historyStart is the first day of a history of days days: every history ends when the 35-day demo does, in the
+// past, so that its windows are settled (a history running past today would never be kept).
+func historyStart(days int) time.Time { return demo.DefaultStart.AddDate(0, 0, 35-days) }
+
 // historyStore generates (once, cached in the temp dir) a demo store of days days with perDay predictions a day.
 func historyStore(b *testing.B, days, perDay int) string {
 	b.Helper()
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("modelmon-history-%dd-%d.duckdb", days, perDay))
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("modelmon-history-%dd-%d-to-%s.duckdb", days, perDay, historyStart(days).AddDate(0, 0, days).Format("20060102")))
 	if _, err := os.Stat(path); err == nil {
 		return path
 	}
-	if _, err := demo.Generate(context.Background(), path, demo.Options{Predictions: days * perDay, Days: days}); err != nil {
+	if _, err := demo.Generate(context.Background(), path, demo.Options{Predictions: days * perDay, Days: days, Start: historyStart(days)}); err != nil {
 		b.Fatal(err)
 	}
 	return path
