@@ -9,7 +9,7 @@ export MODELMON_BENCH_ROWS="$ROWS"
 STORE="${TMPDIR:-/tmp}/modelmon-bench-$ROWS.duckdb"
 
 stage "go test -bench (store: $STORE)"
-for b in 'BenchmarkFloorSQL' 'BenchmarkHeatmapChurn' 'BenchmarkFleetDrift' 'BenchmarkFloorLabelsSQL' 'BenchmarkFleetPerformance' 'BenchmarkFleetEstimatedPerformance' 'BenchmarkFleetDiagnosis' 'BenchmarkFleetHealth' 'BenchmarkFleetDataQuality'; do
+for b in 'BenchmarkFloorSQL' 'BenchmarkHeatmapChurn' 'BenchmarkFleetDrift' 'BenchmarkFloorLabelsSQL' 'BenchmarkFleetPerformance' 'BenchmarkFleetEstimatedPerformance' 'BenchmarkFleetDiagnosis' 'BenchmarkFleetHealth' 'BenchmarkFleetDataQuality' 'BenchmarkWarmFleet' 'BenchmarkWarmHistory'; do
   go test -run '^$' -bench "^$b\$" -benchtime "${BENCHTIME:-3x}" -timeout 60m ./test/bench | grep -E '^(Benchmark|--- FAIL|FAIL|\s+\w+_test\.go:)'
 done
 

@@ -62,7 +62,7 @@ func (s *Service) Drift(ctx context.Context, req Request) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	ref, _, err := s.loadReference(ctx, p.refScope, p.features, req.Query.Bins, p.trailing == 0)
+	ref, err := s.loadReference(ctx, p.refScope, p.features, req.Query.Bins, p.trailing == 0)
 	if err != nil {
 		return Result{}, err
 	}
@@ -111,7 +111,7 @@ func (s *Service) Distribution(ctx context.Context, req Request) (Result, error)
 		p.refScope.From = query.AlignWindow(req.From, p.window).Add(-time.Duration(p.trailing) * p.window)
 		p.refScope.To = req.From
 	}
-	ref, _, err := s.loadReference(ctx, p.refScope, p.features, req.Query.Bins, true)
+	ref, err := s.loadReference(ctx, p.refScope, p.features, req.Query.Bins, true)
 	if err != nil {
 		return Result{}, err
 	}

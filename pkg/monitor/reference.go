@@ -2,7 +2,6 @@ package monitor
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"math"
 
@@ -31,23 +30,13 @@ type reference struct {
 // fail with it; a caller that filtered to a segment value with no rows answers with a notice instead).
 var ErrNoReference = errors.New("the reference has no data for the selected models and features")
 
-// loadReference returns the reference summary for scope, from the cache when the same settings, scope,
-// features and bins were summarised before. withCounts=false (trailing references) skips the count query.
-func (s *Service) loadReference(ctx context.Context, scope store.Scope, features []store.Feature, bins int, withCounts bool) (*reference, bool, error) {
-	k, _ := json.Marshal(struct {
-		Settings string
-		Scope    store.Scope
-		Features []store.Feature
-		Bins     int
-		Counts   bool
-	}{s.cfg.Key(), scope, features, bins, withCounts})
-	if r, ok := s.refs.Get(string(k)); ok {
-		return r, true, nil
-	}
+// loadReference returns the reference summary for scope (its profile, and its counts unless withCounts is false:
+// trailing references, whose counts come with the windows).
+func (s *Service) loadReference(ctx context.Context, scope store.Scope, features []store.Feature, bins int, withCounts bool) (*reference, error) {
 	probs := binning.Probs(bins)
 	p, err := s.store.Profile(ctx, scope, features, probs, binning.CategoryCap)
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	r := &reference{num: map[key]binning.Numeric{}, cat: map[key]binning.Categorical{}, std: map[key]float64{},
 		rows: map[key]int64{}, sql: p.SQL}
@@ -68,19 +57,18 @@ func (s *Service) loadReference(ctx context.Context, scope store.Scope, features
 		}
 	}
 	if len(r.numBins)+len(r.catBins) == 0 {
-		return nil, false, ErrNoReference
+		return nil, ErrNoReference
 	}
 	if withCounts {
 		c, err := s.store.Counts(ctx, scope, store.Windowing{}, r.numBins, r.catBins)
 		if err != nil {
-			return nil, false, err
+			return nil, err
 		}
 		r.sql = append(r.sql, c.SQL...)
 		num, cat := r.histograms(c)
 		r.refNum, r.refCat = num[0], cat[0]
 	}
-	s.refs.Add(string(k), r)
-	return r, false, nil
+	return r, nil
 }
 
 // histograms folds store counts into per-window histograms on this reference's bins.

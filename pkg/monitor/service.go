@@ -1,5 +1,5 @@
 // Package monitor answers a drift query: it resolves features, windows and the reference, asks the store for
-// aggregates (reference profile and bin counts, cached per reference), and hands the counts to the engine. It
+// aggregates (reference profile and bin counts), and hands the counts to the engine. It
 // holds no SQL and no statistics of its own.
 package monitor
 
@@ -10,28 +10,22 @@ import (
 	"strings"
 	"time"
 
-	lru "github.com/hashicorp/golang-lru/v2"
-
 	"github.com/aiops/modelmonitor/pkg/engine/drift"
 	"github.com/aiops/modelmonitor/pkg/query"
 	"github.com/aiops/modelmonitor/pkg/settings"
 	"github.com/aiops/modelmonitor/pkg/store"
 )
 
-// referenceCacheSize bounds the cached reference summaries (each is O(models × features × bins)).
-const referenceCacheSize = 128
-
 // Service runs drift analyses against one store.
 type Service struct {
 	store store.Store
 	cfg   settings.Settings
-	refs  *lru.Cache[string, *reference]
 }
 
-// New returns a service over st configured by cfg.
+// New returns a service over st configured by cfg. What is kept across queries (reference profiles, settled
+// windows' aggregates) is st's concern: the data source passes a pkg/store/cache wrapper.
 func New(st store.Store, cfg settings.Settings) *Service {
-	c, _ := lru.New[string, *reference](referenceCacheSize)
-	return &Service{store: st, cfg: cfg, refs: c}
+	return &Service{store: st, cfg: cfg}
 }
 
 // Store exposes the store for catalogue resources.

@@ -23,6 +23,7 @@ import (
 	"github.com/aiops/modelmonitor/pkg/monitor"
 	"github.com/aiops/modelmonitor/pkg/query"
 	"github.com/aiops/modelmonitor/pkg/settings"
+	"github.com/aiops/modelmonitor/pkg/store/cache"
 	storeopen "github.com/aiops/modelmonitor/pkg/store/open"
 )
 
@@ -52,6 +53,9 @@ type Datasource struct {
 	mux        *datasource.QueryTypeMux
 	resources  backend.CallResourceHandler
 
+	// now is the clock that decides which windows are settled (cache.Options.Now).
+	now func() time.Time
+
 	mu  sync.Mutex
 	svc *monitor.Service // set once the store opens, never changed after
 }
@@ -63,9 +67,14 @@ func NewDatasource(_ context.Context, s backend.DataSourceInstanceSettings) (ins
 }
 
 // New builds a data source over the store cfg describes (cfgErr: the settings did not parse). The store is opened
-// now and, if that fails, again on each request until it opens.
-func New(cfg settings.Settings, cfgErr error) *Datasource {
-	d := &Datasource{cfg: cfg, cfgErr: cfgErr, admission: newAdmission(sharedSlots, alertSlots)}
+// now and, if that fails, again on each request until it opens. The aggregates of settled windows are kept across
+// its queries (pkg/store/cache, bounded by cacheMB) until it is disposed: a settings change gives a new instance
+// and so an empty cache.
+func New(cfg settings.Settings, cfgErr error) *Datasource { return newWithClock(cfg, cfgErr, time.Now) }
+
+// newWithClock is New with the clock that decides which windows are settled.
+func newWithClock(cfg settings.Settings, cfgErr error, now func() time.Time) *Datasource {
+	d := &Datasource{cfg: cfg, cfgErr: cfgErr, admission: newAdmission(sharedSlots, alertSlots), now: now}
 	if d.cfgErr == nil {
 		d.defaultRef, d.cfgErr = query.ParseReference(cfg.DefaultReference)
 	}
@@ -97,17 +106,19 @@ func (d *Datasource) open() (*monitor.Service, error) {
 		if err != nil {
 			return nil, errStoreUnavailable{err}
 		}
-		d.svc = monitor.New(st, d.cfg)
+		d.svc = monitor.New(cache.NewShared(st, cache.Options{MaxBytes: d.cfg.CacheBytes(), Settle: d.cfg.Settle(), Now: d.now}), d.cfg)
+		addCacheMemory(d.cfg.CacheMB)
 	}
 	return d.svc, nil
 }
 
-// Dispose closes the store when Grafana replaces the instance (settings changed).
+// Dispose closes the store and drops the kept aggregates when Grafana replaces the instance (settings changed).
 func (d *Datasource) Dispose() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.svc != nil {
 		_ = d.svc.Store().Close()
+		addCacheMemory(-d.cfg.CacheMB)
 	}
 }
 
@@ -227,7 +238,8 @@ func framesOf[R any](res R, err error, build func(R) []*dataFrame) ([]*dataFrame
 }
 
 // CheckHealth reports whether the store answers, the mapped columns exist and every feature the model registry
-// names is in the log, naming what is missing.
+// names is in the log, naming what is missing. Its details carry what the window cache did and keeps
+// (windowCache: cache.Stats).
 func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequest) (*backend.CheckHealthResult, error) {
 	if _, err := d.open(); err != nil {
 		return &backend.CheckHealthResult{Status: backend.HealthStatusError, Message: err.Error()}, nil
@@ -244,7 +256,8 @@ func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequ
 	if err != nil {
 		return &backend.CheckHealthResult{Status: backend.HealthStatusError, Message: err.Error()}, nil
 	}
-	details, _ := json.Marshal(map[string]any{"models": len(models), "engine": d.cfg.Engine, "table": d.cfg.Table})
+	details, _ := json.Marshal(map[string]any{"models": len(models), "engine": d.cfg.Engine, "table": d.cfg.Table,
+		"windowCache": d.svc.Store().(*cache.Shared).Stats()})
 	return &backend.CheckHealthResult{Status: backend.HealthStatusOk,
 		Message: fmt.Sprintf("OK: %s table %q with %d models", d.cfg.Engine, d.cfg.Table, len(models)), JSONDetails: details}, nil
 }

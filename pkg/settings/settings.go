@@ -61,6 +61,8 @@ type Settings struct {
 	Postgres
 	// Spark is the connection of engine "spark".
 	Spark
+	// Cache is the reuse of settled windows across queries.
+	Cache
 }
 
 // Defaults returns the settings used where jsonData is silent: the layout the demo generator writes.
@@ -83,6 +85,7 @@ func Defaults() Settings {
 		MemoryLimitMB:      4096,
 		Postgres:           Postgres{Port: DefaultPostgresPort, SSLMode: SSLRequire, MaxConnections: DefaultMaxConnections},
 		Spark:              Spark{MaxConcurrentQueries: DefaultMaxConcurrentQueries},
+		Cache:              Cache{CacheMB: DefaultCacheMB, CacheSettleMinutes: DefaultCacheSettleMinutes},
 	}
 }
 
@@ -108,6 +111,9 @@ func Parse(jsonData []byte, secure map[string]string) (Settings, error) {
 		s.setNumbers(jsonData)
 		mergePostgres(&s.Postgres, raw.Postgres)
 		mergeSpark(&s.Spark, raw.Spark)
+		if err := s.mergeCache(jsonData); err != nil {
+			return s, fmt.Errorf("data source settings are not valid JSON: %w", err)
+		}
 		if s.Engine != EngineDuckDB && strings.TrimSpace(raw.Path) == "" {
 			s.Path = "" // the default path is the DuckDB demo's
 		}
@@ -198,6 +204,9 @@ func (s Settings) Validate() error {
 		return fmt.Errorf("queryTimeoutSeconds must be at least 1, got %d (leave it out for the default 60)", s.QueryTimeoutSecs)
 	case s.MemoryLimitMB < MinMemoryLimitMB:
 		return fmt.Errorf("memoryLimitMB must be at least %d, got %d (leave it out for the default 4096)", MinMemoryLimitMB, s.MemoryLimitMB)
+	}
+	if err := s.validateCache(); err != nil {
+		return err
 	}
 	for _, n := range s.namedIdentifiers() {
 		if n.value != "" && !ValidIdentifier(n.value) {

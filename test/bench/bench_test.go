@@ -24,7 +24,6 @@ import (
 
 	"github.com/aiops/modelmonitor/pkg/demo"
 	"github.com/aiops/modelmonitor/pkg/plugin"
-	"github.com/aiops/modelmonitor/pkg/settings"
 )
 
 var (
@@ -57,19 +56,19 @@ func benchStore(b *testing.B) string {
 	return store
 }
 
-func newDatasource(b *testing.B) *plugin.Datasource {
-	cfg := settings.Defaults()
-	cfg.Path = benchStore(b)
-	cfg.QueryTimeoutSecs = 3600
-	return plugin.New(cfg, nil)
-}
+func newDatasource(b *testing.B) *plugin.Datasource { return datasourceOn(benchStore(b)) }
 
 // runQuery sends one query over the current range (reference: the first week) and returns its frames.
 func runQuery(b *testing.B, ds *plugin.Datasource, q map[string]any) data.Frames {
-	q["reference"] = map[string]any{"type": "range", "from": refFrom, "to": refTo}
+	return runQueryOver(b, ds, q, refFrom, refTo, curFrom, curTo)
+}
+
+// runQueryOver sends one query over [from, to) with the range reference [rf, rt) and returns its frames.
+func runQueryOver(b *testing.B, ds *plugin.Datasource, q map[string]any, rf, rt, from, to time.Time) data.Frames {
+	q["reference"] = map[string]any{"type": "range", "from": rf, "to": rt}
 	raw, _ := json.Marshal(q)
 	resp, err := ds.QueryData(context.Background(), &backend.QueryDataRequest{Queries: []backend.DataQuery{{
-		RefID: "A", QueryType: q["queryType"].(string), JSON: raw, TimeRange: backend.TimeRange{From: curFrom, To: curTo},
+		RefID: "A", QueryType: q["queryType"].(string), JSON: raw, TimeRange: backend.TimeRange{From: from, To: to},
 		Interval: time.Minute, MaxDataPoints: 1000}}})
 	if err != nil {
 		b.Fatal(err)

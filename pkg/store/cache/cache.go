@@ -1,12 +1,16 @@
 // Package cache wraps a store.Store and decides, method by method, which answers it keeps and for how long.
+// There are two lifetimes:
 //
-// Today there is one lifetime: Request, which keeps answers for one request only (a diagnosis composes analyses
-// that each ask for what they need, and several need the same aggregate: the reference's performance counts, the
-// windows' score histograms, the reference profile and quality). A request-scoped wrapper never serves stale data,
-// since it is dropped with its request. An answer is kept under its method and all of its arguments (JSON-encoded:
-// scope, windowing, features, bins, thresholds, label cut-off), so two calls that differ in any argument are never
-// confused; arguments that cannot be encoded (NaN) are not kept. Errors are never kept: the next call asks the
-// store again.
+//   - Shared (shared.go, reuse.go) keeps the aggregates of settled windows for every query of one data source
+//     instance, checked against the store's change signal, bounded by bytes (docs/cache.md).
+//   - Request keeps answers for one request only (below).
+//
+// Request: a diagnosis composes analyses that each ask for what they need, and several need the same aggregate
+// (the reference's performance counts, the windows' score histograms, the reference profile and quality). A
+// request-scoped wrapper never serves stale data, since it is dropped with its request. An answer is kept under
+// its method and all of its arguments (JSON-encoded: scope, windowing, features, bins, thresholds, label cut-off),
+// so two calls that differ in any argument are never confused; arguments that cannot be encoded (NaN) are not
+// kept. Errors are never kept: the next call asks the store again.
 //
 // What each method does:
 //   - Health: passed through, never kept (a health check must reach the store).
@@ -27,7 +31,8 @@ import (
 	"github.com/aiops/modelmonitor/pkg/store"
 )
 
-// Store is a store.Store that keeps answers of the store it wraps (see the package comment, method by method).
+// Store is a store.Store that keeps answers of the store it wraps for one request (see the package comment, method
+// by method).
 // It is safe for concurrent use; two concurrent first calls with the same arguments may both reach the store.
 type Store struct {
 	next store.Store

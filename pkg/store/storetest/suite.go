@@ -37,6 +37,9 @@ func Run(t *testing.T, e Engine) {
 			t.Run("ScoreHistogram", func(t *testing.T) { checkScoreHistogram(t, st) })
 			t.Run("MulticlassHistograms", func(t *testing.T) { checkMulticlass(t, st) })
 			t.Run("Cancelled", func(t *testing.T) { checkCancelled(t, st) })
+			if sig, ok := st.(store.ChangeSignal); ok {
+				t.Run("ChangeSignal", func(t *testing.T) { checkChangeSignal(t, sig) })
+			}
 		})
 	}
 }

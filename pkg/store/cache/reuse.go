@@ -1,0 +1,267 @@
+package cache
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/aiops/modelmonitor/pkg/store"
+)
+
+// maxReuseWindows bounds the windows of one call the cache plans for; a call over more (not made by the monitor,
+// whose ranges are clamped) goes to the store whole.
+const maxReuseWindows = 100_000
+
+// signal is what a kept part was computed from: the window's rows and labels in the log row. A part is reused
+// only under an equal signal.
+type signal struct {
+	rows, labelled int64
+}
+
+// entry is one window's kept part, the statements that computed it (shared by the parts of one call) and, for the
+// label-reading aggregates, the label cut-off it was computed with and the state of the labels known by then.
+type entry[T any] struct {
+	sig    signal
+	part   T
+	sql    []string
+	until  int64 // µs since the epoch
+	labels store.LabelState
+}
+
+// call is one aggregate call as the cache plans it: the method and every argument its per-window answer depends
+// on except the time bounds (args), whether it reads labels (and up to which label_ts), and how to ask the store.
+type aggCall[T any] struct {
+	method string
+	args   []any
+	labels bool
+	until  time.Time // label cut-off (labels only)
+	ask    func(store.Scope, store.Windowing) (T, error)
+}
+
+// window is one window of a call: its index in the caller's windowing, its bounds, whether the scope covers it
+// whole and whether it is settled (whole and ended at least the settle time ago).
+type window struct {
+	index      int64
+	start, end time.Time
+	settled    bool
+}
+
+// windowsOf lists the windows a scope spans. Without a width the scope is one window, index 0; with one, the
+// windows floor((From − Origin) / Width) … floor((To − 1µs − Origin) / Width). ok is false when the scope has no
+// time bounds under a width, or spans more than maxReuseWindows.
+func windowsOf(scope store.Scope, w store.Windowing, settleBy time.Time) ([]window, bool) {
+	if w.Width <= 0 {
+		settled := scope.From.IsZero() || !scope.To.After(settleBy)
+		return []window{{index: 0, start: scope.From, end: scope.To, settled: settled}}, true
+	}
+	if scope.From.IsZero() || !scope.To.After(scope.From) {
+		return nil, false
+	}
+	first := floorDiv(scope.From.Sub(w.Origin), w.Width)
+	last := floorDiv(scope.To.Sub(w.Origin)-time.Microsecond, w.Width)
+	if last-first >= maxReuseWindows {
+		return nil, false
+	}
+	out := make([]window, 0, last-first+1)
+	for i := first; i <= last; i++ {
+		start := w.Origin.Add(time.Duration(i) * w.Width)
+		end := start.Add(w.Width)
+		whole := !start.Before(scope.From) && !end.After(scope.To)
+		out = append(out, window{index: i, start: start, end: end, settled: whole && !end.After(settleBy)})
+	}
+	return out, true
+}
+
+func floorDiv(d, w time.Duration) int64 {
+	q := int64(d / w)
+	if d%w != 0 && d < 0 {
+		q--
+	}
+	return q
+}
+
+// reuse answers c over scope and w from kept parts of settled windows and asks the store, in one call over the
+// span from the first to the last window not held, for the rest. It asks the store for the whole scope when the
+// store offers no change signal, when reuse is off, or when the signal cannot be read (the call's own error then
+// surfaces from the store).
+func reuse[T any](ctx context.Context, s *Shared, sh shape[T], c aggCall[T], scope store.Scope, w store.Windowing) (T, error) {
+	if s.sig == nil || s.kept == nil {
+		return c.ask(scope, w)
+	}
+	key, err := callKey(c, scope, w)
+	if err != nil {
+		return c.ask(scope, w)
+	}
+	wins, ok := windowsOf(scope, w, s.now().Add(-s.opts.Settle))
+	if !ok {
+		return c.ask(scope, w)
+	}
+	sigs, ok := signals(ctx, s, wins, scope, w)
+	if !ok {
+		return c.ask(scope, w)
+	}
+	labels := labelView{ctx: ctx, s: s, scope: scope, w: w, cutoffs: map[int64]*labelDelta{}}
+	if c.labels {
+		if labels.known, err = s.sig.LabelState(ctx, c.until); err != nil {
+			return c.ask(scope, w)
+		}
+		labels.until = c.until
+	}
+	held := map[int64]T{}
+	var heldSQL []string
+	var missing []window
+	for _, win := range wins {
+		if v, ok := s.kept.get(partKey(key, win)); ok && win.settled {
+			if e := v.(entry[T]); e.sig == sigs[win.index] && labels.answers(e.until, e.labels, win.index) {
+				held[win.index], heldSQL = e.part, e.sql
+				if e.until != labels.until.UnixMicro() { // the same answer under this cut-off: kept under it from now on
+					e.until, e.labels = labels.until.UnixMicro(), labels.known
+					s.kept.put(partKey(key, win), e, sh.bytes(e.part))
+				}
+				continue
+			}
+		}
+		missing = append(missing, win)
+	}
+	s.count(len(wins)-len(missing), len(missing))
+	var asked T
+	parts := make([]placed[T], 0, len(wins))
+	if len(missing) > 0 {
+		lo, hi := missing[0], missing[len(missing)-1]
+		span := scope
+		if w.Width > 0 {
+			span.From, span.To = latest(scope.From, lo.start), earliest(scope.To, hi.end)
+		}
+		if asked, err = c.ask(span, w); err != nil {
+			return asked, err
+		}
+		fresh := sh.split(asked)
+		for _, win := range wins {
+			if win.index < lo.index || win.index > hi.index {
+				continue
+			}
+			part, ok := fresh[win.index]
+			if !ok {
+				part = sh.empty(asked)
+			}
+			delete(held, win.index)
+			parts = append(parts, placed[T]{win.index, part})
+			if win.settled {
+				s.kept.put(partKey(key, win), entry[T]{sigs[win.index], part, *sh.sql(&asked), labels.until.UnixMicro(), labels.known}, sh.bytes(part))
+			}
+		}
+	}
+	for i, part := range held {
+		parts = append(parts, placed[T]{i, part})
+	}
+	sortPlaced(parts)
+	out := sh.join(parts)
+	// The statements are those that compute the answer: their text binds every value (times included), so the
+	// store's statement over the missing span reads as the statement over the whole range, and an answer made of
+	// kept parts only lists the statements that computed them. A reused answer's frames are a cold answer's.
+	*sh.sql(&out) = *sh.sql(&asked)
+	if len(missing) == 0 {
+		*sh.sql(&out) = heldSQL
+	}
+	return out, nil
+}
+
+// signals reads the change signal of every window of a call (store.ChangeSignal.WindowRows over the whole
+// scope; a window with no row has the zero signal). ok is false when it cannot be read.
+func signals(ctx context.Context, s *Shared, wins []window, scope store.Scope, w store.Windowing) (map[int64]signal, bool) {
+	rows, err := s.sig.WindowRows(ctx, scope, w)
+	if err != nil {
+		return nil, false
+	}
+	out := make(map[int64]signal, len(wins))
+	for _, win := range wins {
+		out[win.index] = signal{}
+	}
+	for _, r := range rows {
+		out[r.Window] = signal{rows: r.Rows, labelled: r.Labelled}
+	}
+	return out, true
+}
+
+// labelView decides, for one call of a label-reading aggregate over a labels table, whether a part kept under
+// another label cut-off answers for the call's: the labels known by the kept cut-off must still be those it was
+// computed with (the table is append-only: a label added since with an earlier label_ts changes that state), and
+// no label with a label_ts between the two cut-offs may belong to a prediction of the window. Other calls (no
+// labels, or labels in the log row, which the rows signal covers) accept every part.
+type labelView struct {
+	ctx     context.Context
+	s       *Shared
+	scope   store.Scope
+	w       store.Windowing
+	until   time.Time        // the call's cut-off (zero: not a label reader)
+	known   store.LabelState // labels known by until
+	cutoffs map[int64]*labelDelta
+}
+
+// labelDelta is what changed between a kept cut-off and the call's: whether the labels known by the kept one are
+// unchanged, and the windows with a label in between.
+type labelDelta struct {
+	same    bool
+	touched map[int64]bool
+}
+
+func (v *labelView) answers(until int64, known store.LabelState, window int64) bool {
+	if !v.known.HasLabelTable {
+		return true
+	}
+	if until == v.until.UnixMicro() {
+		return known == v.known
+	}
+	d, ok := v.cutoffs[until]
+	if !ok {
+		d = &labelDelta{}
+		v.cutoffs[until] = d
+		kept := time.UnixMicro(until).UTC()
+		if st, err := v.s.sig.LabelState(v.ctx, kept); err == nil && st == known {
+			after, before := earliest(kept, v.until), latest(kept, v.until)
+			if wins, err := v.s.sig.LabelledWindows(v.ctx, v.scope, v.w, after, before); err == nil {
+				d.same, d.touched = true, map[int64]bool{}
+				for _, w := range wins {
+					d.touched[w] = true
+				}
+			}
+		}
+	}
+	return d.same && !d.touched[window]
+}
+
+func callKey[T any](c aggCall[T], scope store.Scope, w store.Windowing) (string, error) {
+	bounds := []any{}
+	if w.Width <= 0 {
+		bounds = append(bounds, scope.From, scope.To)
+	}
+	raw, err := json.Marshal([]any{c.method, scope.Table, scope.Model, scope.Segment, w.Width, bounds, c.args})
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(raw)
+	return hex.EncodeToString(sum[:]), nil
+}
+
+// partKey names one window's part of a call: the call's key and the window's start (the caller's origin does not
+// matter: windows of one width that start at the same instant hold the same rows).
+func partKey(key string, win window) string {
+	return fmt.Sprintf("%s/%d", key, win.start.UnixMicro())
+}
+
+func latest(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func earliest(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}

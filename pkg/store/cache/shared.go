@@ -1,0 +1,153 @@
+package cache
+
+import (
+	"context"
+	"sync/atomic"
+	"time"
+
+	"github.com/aiops/modelmonitor/pkg/store"
+)
+
+// Options configure a Shared cache.
+type Options struct {
+	// MaxBytes bounds the estimated bytes of the kept parts; 0 or less keeps nothing (every query asks the store).
+	MaxBytes int64
+	// Settle is how long after its end a window's rows may still arrive: a window is kept only once it ended at
+	// least Settle ago (earlier, it is asked again on every query).
+	Settle time.Duration
+	// Now is the clock that decides what is settled (nil: time.Now).
+	Now func() time.Time
+}
+
+// Shared is a store.Store that keeps the aggregates of settled windows across queries, for every query of one data
+// source instance (see the package comment). It is safe for concurrent use. It owns the store it wraps: Close
+// closes it.
+type Shared struct {
+	next store.Store
+	sig  store.ChangeSignal // nil: the store offers no change signal, nothing is reused
+	opts Options
+	kept *lru // nil: reuse is off
+
+	reused, asked atomic.Int64 // windows answered from kept parts, windows asked from the store (reuse on)
+}
+
+// Stats is what a Shared cache did so far: windows answered from kept parts and windows asked from the store
+// (calls that reuse nothing, with reuse off or no change signal, are not counted), and what it keeps.
+type Stats struct {
+	Reused int64 `json:"reusedWindows"`
+	Asked  int64 `json:"askedWindows"`
+	Parts  int   `json:"keptParts"`
+	Bytes  int64 `json:"keptBytes"` // estimated
+}
+
+// Stats returns the cache's counters and size.
+func (s *Shared) Stats() Stats {
+	st := Stats{Reused: s.reused.Load(), Asked: s.asked.Load()}
+	if s.kept != nil {
+		st.Parts, st.Bytes = s.kept.size()
+	}
+	return st
+}
+
+func (s *Shared) count(reused, asked int) {
+	s.reused.Add(int64(reused))
+	s.asked.Add(int64(asked))
+}
+
+var _ store.Store = (*Shared)(nil)
+
+// NewShared wraps next. Reuse needs next to offer store.ChangeSignal and opts.MaxBytes > 0; otherwise every
+// call goes to next.
+func NewShared(next store.Store, opts Options) *Shared {
+	s := &Shared{next: next, opts: opts}
+	s.sig, _ = next.(store.ChangeSignal)
+	if opts.MaxBytes > 0 && s.sig != nil {
+		s.kept = newLRU(opts.MaxBytes)
+	}
+	return s
+}
+
+func (s *Shared) now() time.Time {
+	if s.opts.Now != nil {
+		return s.opts.Now()
+	}
+	return time.Now()
+}
+
+// Health is passed through.
+func (s *Shared) Health(ctx context.Context) error { return s.next.Health(ctx) }
+
+// Models is passed through: a new model may appear at any time.
+func (s *Shared) Models(ctx context.Context) ([]store.Model, error) { return s.next.Models(ctx) }
+
+// Features is passed through.
+func (s *Shared) Features(ctx context.Context, model string) ([]store.Feature, error) {
+	return s.next.Features(ctx, model)
+}
+
+// SegmentValues is passed through.
+func (s *Shared) SegmentValues(ctx context.Context, scope store.Scope, column string, limit int) ([]store.SegmentCount, error) {
+	return s.next.SegmentValues(ctx, scope, column, limit)
+}
+
+// ValidateTable is passed through.
+func (s *Shared) ValidateTable(ctx context.Context, table string, features []store.Feature) error {
+	return s.next.ValidateTable(ctx, table, features)
+}
+
+// Profile is kept whole per (scope, features, probabilities, category cap) once its range is settled (a reference
+// table: always), under the scope's row count.
+func (s *Shared) Profile(ctx context.Context, scope store.Scope, features []store.Feature, probs []float64, categoryCap int) (store.Profile, error) {
+	return reuse(ctx, s, profileShape, aggCall[store.Profile]{method: "Profile", args: []any{features, probs, categoryCap},
+		ask: func(sc store.Scope, _ store.Windowing) (store.Profile, error) {
+			return s.next.Profile(ctx, sc, features, probs, categoryCap)
+		}}, scope, store.Windowing{})
+}
+
+// Counts is kept per settled window and (scope, width, numeric bins, categorical bins).
+func (s *Shared) Counts(ctx context.Context, scope store.Scope, w store.Windowing, num []store.NumericBins, cat []store.CategoricalBins) (store.Counts, error) {
+	return reuse(ctx, s, countsShape, aggCall[store.Counts]{method: "Counts", args: []any{num, cat},
+		ask: func(sc store.Scope, w store.Windowing) (store.Counts, error) {
+			return s.next.Counts(ctx, sc, w, num, cat)
+		}}, scope, w)
+}
+
+// Quality is kept per settled window and (scope, width, features).
+func (s *Shared) Quality(ctx context.Context, scope store.Scope, w store.Windowing, features []store.QualityFeature) (store.Quality, error) {
+	return reuse(ctx, s, qualityShape, aggCall[store.Quality]{method: "Quality", args: []any{features},
+		ask: func(sc store.Scope, w store.Windowing) (store.Quality, error) {
+			return s.next.Quality(ctx, sc, w, features)
+		}}, scope, w)
+}
+
+// Performance is kept per settled window and (scope, width, threshold, class models), under the state of the
+// labels known by the label cut-off; the cut-off is not part of the key: under the same state, two cut-offs know
+// the same labels.
+func (s *Shared) Performance(ctx context.Context, scope store.Scope, w store.Windowing, req store.PerformanceRequest) (store.Performance, error) {
+	return reuse(ctx, s, performanceShape, aggCall[store.Performance]{method: "Performance",
+		args: []any{req.Threshold, req.ClassModels}, labels: true, until: req.LabelsUntil,
+		ask: func(sc store.Scope, w store.Windowing) (store.Performance, error) {
+			return s.next.Performance(ctx, sc, w, req)
+		}}, scope, w)
+}
+
+// ScoreHistogram is kept per settled window and (scope, width, threshold).
+func (s *Shared) ScoreHistogram(ctx context.Context, scope store.Scope, w store.Windowing, threshold float64) (store.ScoreHistogram, error) {
+	return reuse(ctx, s, scoreHistogramShape, aggCall[store.ScoreHistogram]{method: "ScoreHistogram", args: []any{threshold},
+		ask: func(sc store.Scope, w store.Windowing) (store.ScoreHistogram, error) {
+			return s.next.ScoreHistogram(ctx, sc, w, threshold)
+		}}, scope, w)
+}
+
+// MulticlassHistograms is passed through (its reference and current scopes are asked together).
+func (s *Shared) MulticlassHistograms(ctx context.Context, req store.MulticlassRequest) (store.MulticlassHistograms, error) {
+	return s.next.MulticlassHistograms(ctx, req)
+}
+
+// Close drops what is kept and closes the wrapped store.
+func (s *Shared) Close() error {
+	if s.kept != nil {
+		s.kept.clear()
+	}
+	return s.next.Close()
+}
