@@ -118,6 +118,42 @@ func TestVerdictFramesPendingLabels(t *testing.T) {
 	}
 }
 
+// The same on a real store: model P's labels move from 20 % positive (day 1, the reference) to 80 % (day 2) with
+// the scores still separating the classes (prior shift |0.8 − 0.2| / max(4·sqrt(0.16·(1/200 + 1/200)), 0.5·0.2)
+// = 0.6 / 0.16 = 3.75; realized and estimated ROC AUC both 1: no concept drift), and day 3, logged like day 2, has
+// no label yet. Day 2 decides (prior_shift 1, concept_drift 0); day 3 cannot decide either (null); the label-free
+// causes are decided (0) on both days.
+func TestVerdictsOfAWindowWithoutLabels(t *testing.T) {
+	cfg := logStore(t, `CREATE TABLE inference_log AS SELECT TIMESTAMP '2026-01-01' + INTERVAL (d - 1) DAY + INTERVAL (7 * i) MINUTE AS ts,
+		'P' AS model_id, 'P-' || d || '-' || i AS prediction_id, CAST(pos AS INTEGER) AS prediction,
+		CASE WHEN pos THEN 0.6 ELSE 0.1 END + (i % 40) / 100 AS score, CASE WHEN d < 3 THEN CAST(pos AS INTEGER) END AS y,
+		i % 7 AS k FROM (SELECT d, i, i <= CASE WHEN d = 1 THEN 40 ELSE 160 END AS pos FROM range(1, 4) a(d), range(1, 201) b(i))`)
+	cfg.PredictionColumn, cfg.ScoreColumn, cfg.LabelColumn = "prediction", "score", "y"
+	ds := New(cfg, nil)
+	defer ds.Dispose()
+	frames := mustOK(t, run(t, ds, `{"queryType":"diagnosis","diagnosisOutput":"verdicts","model":"P","window":"1d",`+refDay1+`}`, day2, day4))
+	null := -1.0
+	want := map[string][]float64{"pipeline_break": {0, 0}, "concept_drift": {0, null}, "covariate_shift": {0, 0}, "prior_shift": {1, null}}
+	seen := 0
+	for _, f := range frames {
+		cause, ok := want[f.Fields[1].Labels["cause"]]
+		if !ok || len(f.Fields) != 2 {
+			continue
+		}
+		seen++
+		got := values(f.Fields[1])
+		for i, w := range cause {
+			if len(got) != len(cause) || (w == null) != (got[i] == nil) || got[i] != nil && *got[i] != w {
+				t.Errorf("%s: %v, want %v (-1: null)", f.Name, fmtValues(got), cause)
+				break
+			}
+		}
+	}
+	if seen != len(want) {
+		t.Fatalf("%d verdict series, want %d", seen, len(want))
+	}
+}
+
 func fmtValues(xs []*float64) []string {
 	out := make([]string, len(xs))
 	for i, x := range xs {
