@@ -37,6 +37,10 @@ type DiagnosisWindow struct {
 	LabelRate, ReferenceLabelRate *float64
 	// Verdict is diagnosis.Verdict of the evidence.
 	Verdict string
+	// Pending marks the label-based evidence missing because the window has fewer labelled rows than the minimum
+	// of samples while the model has labels (for prior shift: and a reference label rate), i.e. the labels have
+	// not arrived yet (diagnosis.Undecided).
+	Pending diagnosis.Pending
 }
 
 // DiagnosisModel is one model's windows.
@@ -177,6 +181,7 @@ func (s *Service) diagnosis(ctx context.Context, req Request) (DiagnosisResult, 
 				if l.rate[i] != nil && l.ref != nil {
 					w.PriorShift = diagnosis.PriorShiftEvidence(*l.rate[i], l.n[i], *l.ref, l.refN)
 				}
+				w.Pending = diagnosis.Pending{ConceptDrift: l.rate[i] == nil, PriorShift: l.rate[i] == nil && l.ref != nil}
 			}
 			w.Verdict = diagnosis.Verdict(w.Evidence)
 			dm.Windows = append(dm.Windows, w)

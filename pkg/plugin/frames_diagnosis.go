@@ -73,9 +73,12 @@ func diagnosisFrames(res monitor.DiagnosisResult) []*data.Frame {
 var verdictCauses = diagnosis.Precedence[: len(diagnosis.Precedence)-1 : len(diagnosis.Precedence)-1]
 
 // verdictFrames returns, per model, one timeseries-multi frame per verdict cause labelled model/cause: 1 where the
-// window's verdict is that cause, else 0 (diagnosisOutput "verdicts"). Unlike the evidence series, at most one is
-// 1 per model and window — a logging break that also moves a feature fires pipeline_break, not covariate_shift —
-// so an alert rule over them raises one alert per model, for the cause that explains the others.
+// window's verdict is that cause, null where the window cannot decide it (diagnosis.Undecided: a label-based cause
+// whose labels have not arrived, e.g. in the last, partial window), else 0 (diagnosisOutput "verdicts"). Unlike
+// the evidence series, at most one is 1 per model and window — a logging break that also moves a feature fires
+// pipeline_break, not covariate_shift — so an alert rule over them raises one alert per model, for the cause that
+// explains the others; with reduce last in dropNN mode it reads the latest window that decided the cause, and the
+// threshold breach signal (band.Breaches) holds its state over the nulls.
 func verdictFrames(res monitor.DiagnosisResult) []*data.Frame {
 	var frames []*data.Frame
 	for _, m := range res.Models {
@@ -86,6 +89,9 @@ func verdictFrames(res monitor.DiagnosisResult) []*data.Frame {
 		for _, c := range verdictCauses {
 			values := make([]*float64, len(m.Windows))
 			for j, w := range m.Windows {
+				if diagnosis.Undecided(w.Evidence, w.Pending, c) {
+					continue // null: labels still to come may make c the verdict
+				}
 				x := 0.0
 				if w.Verdict == c {
 					x = 1

@@ -32,6 +32,35 @@ func TestVerdictPrecedence(t *testing.T) {
 	}
 }
 
+// Undecided: a label-based cause whose evidence is missing because the labels are pending is undecided unless a
+// cause before it is present; label-free causes, evidence that is there and evidence that is missing for good
+// (not pending) are decided.
+func TestUndecided(t *testing.T) {
+	both := Pending{ConceptDrift: true, PriorShift: true}
+	for _, c := range []struct {
+		name           string
+		w              Evidence
+		p              Pending
+		concept, prior bool
+	}{
+		{"no labels yet, nothing else present", Evidence{PipelineBreak: f(0.2), CovariateShift: f(0.5)}, both, true, true},
+		{"labels missing for good: absent", Evidence{PipelineBreak: f(0.2), CovariateShift: f(0.5)}, Pending{}, false, false},
+		{"pipeline break decides", Evidence{PipelineBreak: f(1.5)}, both, false, false},
+		{"covariate shift: concept drift could come first, prior shift could not", Evidence{CovariateShift: f(2)}, both, true, false},
+		{"prior shift measured, concept pending", Evidence{PriorShift: f(3)}, Pending{ConceptDrift: true}, true, false},
+		{"concept drift present decides prior shift", Evidence{ConceptDrift: f(1.1)}, both, false, false},
+		{"evidence below one is measured", Evidence{ConceptDrift: f(0.4), PriorShift: f(0.3)}, both, false, false},
+		{"only prior shift pending", Evidence{ConceptDrift: f(0.4)}, Pending{PriorShift: true}, false, true},
+	} {
+		for cause, want := range map[string]bool{CauseConceptDrift: c.concept, CausePriorShift: c.prior,
+			CauseCovariateShift: false, CausePipelineBreak: false, VerdictOK: false} {
+			if got := Undecided(c.w, c.p, cause); got != want {
+				t.Errorf("%s: Undecided(%s) = %v, want %v", c.name, cause, got, want)
+			}
+		}
+	}
+}
+
 func near(t *testing.T, name string, got *float64, want float64) {
 	t.Helper()
 	if got == nil || math.Abs(*got-want) > 1e-12 {

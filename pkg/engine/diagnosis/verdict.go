@@ -3,6 +3,8 @@
 // cause from them. Pure: plain numbers in, no I/O, no store types.
 package diagnosis
 
+import "slices"
+
 // Causes of a diagnosis, each its own evidence series; a verdict is one of them (never CausePredictionDrift) or
 // VerdictOK. Prior shift is the field's term (Moreno-Torres et al., "A unifying view on dataset shift", 2012;
 // also "label shift" or "label drift"): P(y) moves while P(x | y) stays.
@@ -62,6 +64,33 @@ func Verdict(w Evidence) string {
 		return CausePriorShift
 	}
 	return VerdictOK
+}
+
+// Pending marks the label-based evidence of a window that is missing because the window's labels have not
+// arrived yet (fewer labelled rows than the minimum of samples): a window that is still being labelled, such as
+// the last, partial window of a query that ends now. Evidence that cannot exist for the model at all (not a
+// binary classifier, no labels, no time-based reference for prior shift) is not pending: it counts as absent.
+type Pending struct {
+	ConceptDrift, PriorShift bool
+}
+
+// Undecided says whether a window's evidence can neither confirm nor rule out verdict c: c is a label-based
+// cause (concept drift, prior shift) whose evidence is nil and pending, and no cause before it in Precedence is
+// present (Verdict(w) is a later cause or ok). The label-free causes are always decided — a window without labels
+// still has its logging checks and feature drift — and so is a label-based cause after a present one (a pipeline
+// break decides the verdict whatever the labels will say). Verdict, which counts missing evidence as absent,
+// names the cause the evidence at hand supports; Undecided marks the causes that labels still to come could
+// put before it.
+func Undecided(w Evidence, pending Pending, c string) bool {
+	var e *float64
+	var p bool
+	switch c {
+	case CauseConceptDrift:
+		e, p = w.ConceptDrift, pending.ConceptDrift
+	case CausePriorShift:
+		e, p = w.PriorShift, pending.PriorShift
+	}
+	return p && e == nil && slices.Index(Precedence, Verdict(w)) > slices.Index(Precedence, c)
 }
 
 func v(x float64) *float64 { return &x }
