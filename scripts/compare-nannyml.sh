@@ -30,9 +30,10 @@ printf '[{"refId":"W","queryType":"driftHeatmap","model":"churn","metric":"wasse
   "$ref" "$ref" > "$WORK/query.json"
 
 stage "cold runs"
+export NML_DISABLE_USAGE_LOGGING=1 # NannyML would otherwise try to send usage statistics
 : > "$WORK/times.tsv"
 /usr/bin/time -f 'modelmon %e %U %S %M' -a -o "$WORK/times.tsv" "$WORK/modelmon" query --json --settings "$WORK/settings.json" \
-  --query "$WORK/query.json" --from 2026-10-08T00:00:00Z --to 2026-11-05T00:00:00Z > "$WORK/ours.json" || true
+  --query "$WORK/query.json" --from 2026-10-08T00:00:00Z --to 2026-11-05T00:00:00Z > "$WORK/ours.json"
 /usr/bin/time -f 'nannyml %e %U %S %M' -a -o "$WORK/times.tsv" "$VENV/bin/python" scripts/compare_nannyml.py nannyml "$PARQUET" "$WORK/nannyml.json"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$VENV/bin/python" scripts/compare_nannyml.py report "$PARQUET" "$WORK/ours.json" "$WORK/nannyml.json" "$WORK/times.tsv"

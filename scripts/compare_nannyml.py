@@ -97,7 +97,8 @@ def report(parquet, ours_path, nml_path, times_path):
     print(f"{'NannyML ÷ modelmon':18}: wall {wn / wo:.1f}×, CPU {cn / co:.1f}×, peak RSS {rn / ro:.1f}×")
     # Where both compute the same quantity: Jensen-Shannon distance (base 2) on the categorical features (the same
     # category frequencies; NannyML bins continuous features its own way, so their JS is not compared), and the
-    # Wasserstein distance, ours normalised by the reference's population standard deviation (scaled back here).
+    # Wasserstein distance, ours normalised by the reference's population standard deviation (scaled back here;
+    # both sides approximate it from bins, so the difference is reported in reference standard deviations too).
     for label, metric, kinds in (("JS, categorical", "js", ("categorical",)), ("Wasserstein", "wasserstein", ("numeric",))):
         diffs = []
         for key, v in nml["values"].items():
@@ -107,15 +108,19 @@ def report(parquet, ours_path, nml_path, times_path):
             o = mine.get((f, metric, day))
             if o is None or v != v:
                 continue
+            scale = 1.0
             if metric == "wasserstein":
-                o *= nml["refStd"][f]
-            diffs.append((abs(o - v), abs(o - v) / max(abs(v), 1e-12), f, day, o, v))
+                scale = nml["refStd"][f]
+                o *= scale
+            # (|difference| in the metric's unit-free scale, relative difference, where, ours, NannyML's)
+            diffs.append((abs(o - v) / scale, abs(o - v) / max(abs(v), 1e-12), f, day, o, v))
         if not diffs:
             print(f"{label}: nothing to compare")
             continue
         worst = max(diffs)
         worst_rel = max(diffs, key=lambda d: d[1])
-        print(f"{label}: {len(diffs)} (feature, day) values; max |ours − NannyML| {worst[0]:.3g} ({worst[2]} {worst[3]}: "
+        unit = " / reference std" if metric == "wasserstein" else ""
+        print(f"{label}: {len(diffs)} (feature, day) values; max |ours − NannyML|{unit} {worst[0]:.3g} ({worst[2]} {worst[3]}: "
               f"{worst[4]:.6g} vs {worst[5]:.6g}); max relative {worst_rel[1]:.3g} ({worst_rel[2]} {worst_rel[3]})")
 
 
