@@ -11,9 +11,9 @@ import (
 
 // Dialect renders DuckDB's SQL for the statements of sqlstore. Its performance choices: edges are lists
 // (DOUBLE[]) searched by a balanced CASE tree — not fixed-size arrays DOUBLE[n], whose every `e[i]` DuckDB 1.5.6
-// evaluates as array_extract(CAST(e AS DOUBLE[]), i), copying all n edges at each level of the tree (with lists
-// and sqlstore's grouped look-up of small samples, the fleet's numeric count statement on the 10 M-row benchmark
-// store went from 100 s to 42 s of CPU time, the same rows) — and quantiles come from one sorted list per group (list_sort) rather than quantile_cont
+// evaluates as array_extract(CAST(e AS DOUBLE[]), i), copying all n edges at each level of the tree (on the 10 M-row
+// benchmark store, churn's numeric count statement took 20 s of CPU time with arrays; lists together with a
+// grouped look-up of small samples, since reverted because PostgreSQL ran it far slower, took 9 s) — and quantiles come from one sorted list per group (list_sort) rather than quantile_cont
 // (measured ~6× faster in DuckDB 1.5.6 with 99 probabilities: it sorts once instead of selecting per probability).
 type Dialect struct{}
 

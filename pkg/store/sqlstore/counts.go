@@ -44,13 +44,6 @@ func valueCounts(d Dialect) string {
 	return "mm_vals AS (SELECT m, w, feature, v, count(*) AS c FROM mm_long " + d.GroupBy(4) + ")"
 }
 
-// numericCounts renders one statement of three parts over mm_vals: the binned counts, sums, minima and maxima per
-// (model, window, feature, bin) with the non-finite values in their own bin; the NULL counts; and the distinct
-// finite values of every (model, window, feature) with at most store.ValuesMaxRows finite rows. The last part
-// finds those samples with a GROUP BY … HAVING joined back to mm_vals rather than with a window sum partitioned
-// over every distinct value (DuckDB 1.5.6's profile: the window was 8 % of the statement's operator time on the
-// 10 M-row benchmark store's churn model, 35 % on the 1.2 M-row demo store; the join's build side is empty when
-// every window is large).
 func (s *Store) numericCounts(ctx context.Context, scope store.Scope, w store.Windowing, bins []store.NumericBins) ([]store.NumericCount, string, error) {
 	d := s.d
 	maxEdges := 0
@@ -98,12 +91,11 @@ FROM mm_nulls z JOIN mm_feats f ON z.m = f.m AND z.feature = f.f
 WHERE z.c > 0
 UNION ALL
 SELECT l.m, l.w, l.feature, %d AS bin, l.c AS n, l.v AS s, NULL AS lo, NULL AS hi
-FROM mm_vals l
-JOIN (SELECT m, w, feature FROM mm_vals WHERE %s %s HAVING sum(c) <= %d) k ON l.m = k.m AND l.w = k.w AND l.feature = k.feature
+FROM (SELECT m, w, feature, v, c, sum(c) OVER (PARTITION BY m, w, feature) AS finite_n FROM mm_vals WHERE %s) l
 JOIN mm_feats f ON l.m = f.m AND l.feature = f.f
-WHERE %s`, featsSQL, src, valueCounts(d), b.nullCounts(names), finite, store.BinNonFinite, search,
+WHERE l.finite_n <= %d`, featsSQL, src, valueCounts(d), b.nullCounts(names), finite, store.BinNonFinite, search,
 		d.Filtered("sum(l.v * l.c)", finite), d.Filtered("min(l.v)", finite), d.Filtered("max(l.v)", finite),
-		d.GroupBy(4), store.BinNull, store.BinValue, d.IsFinite("v"), d.GroupBy(3), store.ValuesMaxRows, finite)
+		d.GroupBy(4), store.BinNull, store.BinValue, d.IsFinite("v"), store.ValuesMaxRows)
 	var out []store.NumericCount
 	err = s.collect(ctx, q, b.args, func(r Rows) error {
 		var c store.NumericCount
