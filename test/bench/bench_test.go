@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -95,9 +96,17 @@ func rowsRead(b *testing.B, model string) float64 {
 	return n
 }
 
-// report adds rows/s and the process's peak resident memory (VmHWM: Go heap and DuckDB's C allocations).
+// report adds rows/s, CPU seconds per operation since resetTimer (user + system, every core: the figure that
+// stays meaningful when other processes share the machine; left out for a benchmark that did not call
+// resetTimer) and the process's peak resident memory (VmHWM: Go heap and DuckDB's C allocations).
 func report(b *testing.B, rows float64) {
 	b.ReportMetric(rows*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+	cpuMu.Lock()
+	start, ok := cpuStart[b]
+	cpuMu.Unlock()
+	if ok {
+		b.ReportMetric((processCPU()-start)/float64(b.N), "cpu-s/op")
+	}
 	status, _ := os.ReadFile("/proc/self/status")
 	for _, line := range strings.Split(string(status), "\n") {
 		if strings.HasPrefix(line, "VmHWM:") {
@@ -105,6 +114,28 @@ func report(b *testing.B, rows float64) {
 			b.ReportMetric(kb/1024, "peakRSS-MB")
 		}
 	}
+}
+
+var (
+	cpuMu    sync.Mutex
+	cpuStart = map[*testing.B]float64{}
+)
+
+// resetTimer is b.ResetTimer that also marks the process's CPU time, from which report counts.
+func resetTimer(b *testing.B) {
+	cpuMu.Lock()
+	cpuStart[b] = processCPU()
+	cpuMu.Unlock()
+	b.ResetTimer()
+}
+
+// processCPU is the CPU time (user + system) the process has used so far, in seconds.
+func processCPU() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 }
 
 // Drift heatmap of one model: 20 features × 30 daily windows. cold = a new data source each time (reference
@@ -119,7 +150,7 @@ func BenchmarkHeatmapChurn(b *testing.B) {
 		ds := newDatasource(b)
 		defer ds.Dispose()
 		runQuery(b, ds, q())
-		b.ResetTimer()
+		resetTimer(b)
 		for i := 0; i < b.N; i++ {
 			runQuery(b, ds, q())
 		}
@@ -141,6 +172,7 @@ func fleetDrift(b *testing.B, newDS func(*testing.B) *plugin.Datasource) {
 // rows read of model ("" = the fleet). A fleet query must return at least 500 series.
 func coldQueries(b *testing.B, model string, newDS func(*testing.B) *plugin.Datasource, q func() map[string]any) {
 	rows := rowsRead(b, model)
+	resetTimer(b)
 	for i := 0; i < b.N; i++ {
 		ds := newDS(b)
 		if n := runQuery(b, ds, q()); model == "" && len(n) < 500 {
@@ -162,6 +194,7 @@ func BenchmarkFloorSQL(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer db.Close()
+			resetTimer(b)
 			for i := 0; i < b.N; i++ {
 				var groups int
 				if err := db.QueryRow(floorSQL, refFrom, curTo, c.model, c.model).Scan(&groups); err != nil {

@@ -12,7 +12,7 @@ import (
 func BenchmarkFleetHealth(b *testing.B) {
 	rows := rowsRead(b, "")
 	models := len(demo.Models())
-	b.ResetTimer()
+	resetTimer(b)
 	for i := 0; i < b.N; i++ {
 		frames := queryFrames(b, map[string]any{"queryType": "fleetHealth", "model": "", "window": "1d"})
 		if len(frames) != 1 || frames[0].Name != "fleet" || frames[0].Rows() != models {

@@ -91,7 +91,7 @@ func BenchmarkFleetPerformance(b *testing.B) {
 	rows := logRows(b, curFrom, curTo)
 	bin, mc, reg := fleetTasks()
 	want := bin*len(monitor.PerformanceMetrics) + mc*len(monitor.MulticlassMetrics) + reg*len(monitor.RegressionMetrics)
-	b.ResetTimer()
+	resetTimer(b)
 	for i := 0; i < b.N; i++ {
 		frames := queryFrames(b, map[string]any{"queryType": "performance", "model": "", "window": "1d"})
 		if len(frames) < want {
@@ -115,7 +115,7 @@ func BenchmarkFleetEstimatedPerformance(b *testing.B) {
 	rows := rowsRead(b, "")
 	bin, _, _ := fleetTasks()
 	want := bin * len(monitor.EstimatedMetrics) * 3 // estimate, upper and lower band
-	b.ResetTimer()
+	resetTimer(b)
 	for i := 0; i < b.N; i++ {
 		frames := queryFrames(b, map[string]any{"queryType": "estimatedPerformance", "model": "", "window": "1d"})
 		if len(frames) < want {
@@ -136,7 +136,7 @@ func BenchmarkFleetDiagnosis(b *testing.B) {
 	rows := rowsRead(b, "")
 	models := len(demo.Models())
 	want := models*len(diagnosis.Causes) + 1
-	b.ResetTimer()
+	resetTimer(b)
 	for i := 0; i < b.N; i++ {
 		frames := queryFrames(b, map[string]any{"queryType": "diagnosis", "model": "", "window": "1d"})
 		if len(frames) < want {
@@ -163,7 +163,7 @@ func BenchmarkFleetDataQuality(b *testing.B) {
 		features += len(m.Features)
 	}
 	want := models*4 + features // at least the 4 model checks and a null_share per used feature
-	b.ResetTimer()
+	resetTimer(b)
 	for i := 0; i < b.N; i++ {
 		frames := queryFrames(b, map[string]any{"queryType": "dataQuality", "model": "", "window": "1d"})
 		if len(frames) < want {
@@ -192,7 +192,7 @@ func BenchmarkFloorLabelsSQL(b *testing.B) {
 	}
 	defer db.Close()
 	models := len(demo.Models())
-	b.ResetTimer()
+	resetTimer(b)
 	for i := 0; i < b.N; i++ {
 		var windows, buckets, labelled int64
 		if err := db.QueryRow(floorLabelsSQL, curTo, curFrom, curTo).Scan(&windows, &buckets, &labelled); err != nil {

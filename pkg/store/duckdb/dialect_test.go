@@ -21,7 +21,7 @@ func TestDialectRendersDuckDBSQL(t *testing.T) {
 		{"GroupBy", d.GroupBy(3), `GROUP BY ALL`},
 		{"Relation", d.Relation("?", []sqlstore.Column{{Name: "m", Type: sqlstore.TextColumn}, {Name: "lo", Type: sqlstore.DoubleColumn},
 			{Name: "top", Type: sqlstore.BoolColumn}, {Name: "e", Type: sqlstore.EdgesColumn, Slots: 7}}),
-			`SELECT unnest(from_json(?::JSON, '[{"m":"VARCHAR","lo":"DOUBLE","top":"BOOLEAN","e":"DOUBLE[7]"}]'), recursive := true)`},
+			`SELECT unnest(from_json(?::JSON, '[{"m":"VARCHAR","lo":"DOUBLE","top":"BOOLEAN","e":"DOUBLE[]"}]'), recursive := true)`},
 		{"WindowIndex", d.WindowIndex(`"ts"`, "?", "?"), `CAST(floor((epoch_us("ts") - ?) / ?) AS BIGINT)`},
 		{"EpochMicros", d.EpochMicros(`max(label_ts)`), `epoch_us(max(label_ts))`},
 		{"TimeBound", d.TimeBound("?", false), `CAST(? AS TIMESTAMP)`},

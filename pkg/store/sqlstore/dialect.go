@@ -135,7 +135,7 @@ const (
 	TextColumn   ColumnType = iota // string
 	DoubleColumn                   // 64-bit float (JSON number or null)
 	BoolColumn                     // boolean
-	EdgesColumn                    // array of Slots 64-bit floats (DuckDB: a fixed-size DOUBLE[Slots])
+	EdgesColumn                    // array of Slots 64-bit floats (DuckDB: a DOUBLE[] list)
 )
 
 // UnpivotColumn is one column of an Unpivot: the column of the input (Col, an unquoted alias the builder
