@@ -128,7 +128,7 @@ func BenchmarkPostgresFloorSQL(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer pg.Close(ctx)
-			b.ResetTimer()
+			resetTimer(b)
 			for i := 0; i < b.N; i++ {
 				if err := pgFloor(ctx, pg, c.model); err != nil {
 					b.Fatal(err)
@@ -182,7 +182,7 @@ func pgUnpivot(numeric bool, typ string) string {
 // BenchmarkPostgresHeatmapChurn is BenchmarkHeatmapChurn's cold query on PostgreSQL.
 func BenchmarkPostgresHeatmapChurn(b *testing.B) {
 	benchPostgres(b) // loaded outside the timing
-	b.ResetTimer()
+	resetTimer(b)
 	coldQueries(b, "churn", newPostgresDatasource, func() map[string]any {
 		return map[string]any{"queryType": "driftHeatmap", "model": "churn", "metric": "auto", "window": "1d"}
 	})
@@ -191,6 +191,6 @@ func BenchmarkPostgresHeatmapChurn(b *testing.B) {
 // BenchmarkPostgresFleetDrift is BenchmarkFleetDrift on PostgreSQL.
 func BenchmarkPostgresFleetDrift(b *testing.B) {
 	benchPostgres(b)
-	b.ResetTimer()
+	resetTimer(b)
 	fleetDrift(b, newPostgresDatasource)
 }
