@@ -25,6 +25,14 @@ const (
 	DefaultCacheSettleMinutes = 60
 )
 
+// Upper bounds of the cache settings: 1 TiB of kept aggregates and one year of settle time are far beyond any
+// useful value, and keep the byte count and the duration from overflowing (a negative bound would switch reuse
+// off silently; an overflowed settle time would keep unsettled windows).
+const (
+	MaxCacheMB            = 1 << 20
+	MaxCacheSettleMinutes = 366 * 24 * 60
+)
+
 // CacheBytes is CacheMB in bytes.
 func (c Cache) CacheBytes() int64 { return int64(c.CacheMB) << 20 }
 
@@ -50,13 +58,13 @@ func (c *Cache) mergeCache(jsonData []byte) error {
 	return nil
 }
 
-// validateCache rejects negative sizes and settle times.
+// validateCache rejects negative sizes and settle times, and those above MaxCacheMB / MaxCacheSettleMinutes.
 func (c Cache) validateCache() error {
-	if c.CacheMB < 0 {
-		return fmt.Errorf("cacheMB must be 0 (no reuse) or more, not %d", c.CacheMB)
+	if c.CacheMB < 0 || c.CacheMB > MaxCacheMB {
+		return fmt.Errorf("cacheMB must be between 0 (no reuse) and %d, not %d", MaxCacheMB, c.CacheMB)
 	}
-	if c.CacheSettleMinutes < 0 {
-		return fmt.Errorf("cacheSettleMinutes must be 0 or more, not %d", c.CacheSettleMinutes)
+	if c.CacheSettleMinutes < 0 || c.CacheSettleMinutes > MaxCacheSettleMinutes {
+		return fmt.Errorf("cacheSettleMinutes must be between 0 and %d (a year), not %d", MaxCacheSettleMinutes, c.CacheSettleMinutes)
 	}
 	return nil
 }

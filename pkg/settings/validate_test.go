@@ -9,11 +9,14 @@ import (
 // keep the defaults.
 func TestNumbersOutOfRangeAreErrors(t *testing.T) {
 	for raw, want := range map[string]string{
-		`{"minSamples":0}`:           "minSamples must be at least 1, got 0 (leave it out for the default 100)",
-		`{"minSamples":-5}`:          "minSamples must be at least 1, got -5",
-		`{"queryTimeoutSeconds":0}`:  "queryTimeoutSeconds must be at least 1, got 0 (leave it out for the default 60)",
-		`{"queryTimeoutSeconds":-1}`: "queryTimeoutSeconds must be at least 1, got -1",
-		`{"memoryLimitMB":32}`:       "memoryLimitMB must be at least 64, got 32 (leave it out for the default 4096)",
+		`{"minSamples":0}`:              "minSamples must be at least 1, got 0 (leave it out for the default 100)",
+		`{"minSamples":-5}`:             "minSamples must be at least 1, got -5",
+		`{"queryTimeoutSeconds":0}`:     "queryTimeoutSeconds must be at least 1, got 0 (leave it out for the default 60)",
+		`{"queryTimeoutSeconds":-1}`:    "queryTimeoutSeconds must be at least 1, got -1",
+		`{"memoryLimitMB":32}`:          "memoryLimitMB must be at least 64, got 32 (leave it out for the default 4096)",
+		`{"cacheMB":-1}`:                "cacheMB must be between 0 (no reuse) and 1048576, not -1",
+		`{"cacheMB":8800000000000}`:     "cacheMB must be between 0 (no reuse) and 1048576, not 8800000000000",
+		`{"cacheSettleMinutes":527041}`: "cacheSettleMinutes must be between 0 and 527040 (a year), not 527041",
 	} {
 		if _, err := Parse([]byte(raw), nil); err == nil || err.Error() != want && !strings.HasPrefix(err.Error(), want) {
 			t.Errorf("%s: error %v, want %q", raw, err, want)

@@ -36,6 +36,9 @@ func main() {
 		err = runSummary(ctx, args, os.Stdout)
 	case "diagnose":
 		err = runDiagnose(ctx, args, os.Stdout)
+	case "help", "-h", "-help", "--help":
+		fmt.Println(usageLine)
+		return
 	default:
 		usage(os.Args[1])
 	}
@@ -50,6 +53,9 @@ func usage(command string) {
 	if command != "" {
 		fmt.Fprintf(os.Stderr, "modelmon: unknown command %q\n", command)
 	}
-	fmt.Fprintln(os.Stderr, `usage: modelmon query|health|resource|summary|diagnose [flags]   (modelmon <command> -h for flags)`)
+	fmt.Fprintln(os.Stderr, usageLine)
 	os.Exit(2)
 }
+
+// usageLine is the one-line usage; `modelmon help` (or -h, --help) prints it on stdout and exits 0.
+const usageLine = `usage: modelmon query|health|resource|summary|diagnose [flags]   (modelmon <command> -h for flags)`
