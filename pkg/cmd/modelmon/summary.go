@@ -78,8 +78,7 @@ func runSummary(ctx context.Context, args []string, out io.Writer) error {
 	tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "MODEL\tDRIFTING FEATURES\tWORST FEATURE\tMETRIC\tMAX\tTHRESHOLD\tWORST DRIFTS FROM\tANY DRIFTS FROM")
 	for _, row := range rows {
-		fmt.Fprintf(tw, "%s\t%d/%d\t%s\t%s\t%.3f\t%g\t%s\t%s\n", row.model, row.drifting, row.features, row.worst, row.metric,
-			row.max, row.threshold, day(row.worstFirstDrift), day(row.firstDrift))
+		fmt.Fprintln(tw, row.line())
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -176,6 +175,17 @@ func summarise(frames data.Frames) []modelSummary {
 		return out[i].max/nonZero(out[i].threshold) > out[j].max/nonZero(out[j].threshold)
 	})
 	return out
+}
+
+// line is the row's tab-separated table line; a model without a value above its threshold's baseline (no rows in
+// the range, or only p-value series) prints "-" for the worst feature, metric, maximum and threshold.
+func (row modelSummary) line() string {
+	if row.worst == "" {
+		return fmt.Sprintf("%s\t%d/%d\t-\t-\t-\t-\t%s\t%s", row.model, row.drifting, row.features, day(row.worstFirstDrift),
+			day(row.firstDrift))
+	}
+	return fmt.Sprintf("%s\t%d/%d\t%s\t%s\t%.3f\t%g\t%s\t%s", row.model, row.drifting, row.features, row.worst, row.metric,
+		row.max, row.threshold, day(row.worstFirstDrift), day(row.firstDrift))
 }
 
 func nonZero(x float64) float64 {

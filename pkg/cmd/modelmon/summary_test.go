@@ -41,3 +41,18 @@ func TestSummaryFirstDriftPerFeature(t *testing.T) {
 		t.Errorf("quiet: %+v", q)
 	}
 }
+
+// A model without values in the range prints "-" where the worst feature, metric, maximum and threshold go, not
+// the placeholder maximum -1 and threshold 0.
+func TestSummaryOfAModelWithoutValues(t *testing.T) {
+	rows := summarise(data.Frames{driftFrame("churn", "tenure", 0.2), driftFrame("churn", "age", 0.2)})
+	if len(rows) != 1 {
+		t.Fatalf("%d rows", len(rows))
+	}
+	if got, want := rows[0].line(), "churn\t0/2\t-\t-\t-\t-\t-\t-"; got != want {
+		t.Errorf("line %q, want %q", got, want)
+	}
+	if got, want := summarise(data.Frames{driftFrame("quiet", "x", 0.2, 0.05)})[0].line(), "quiet\t0/1\tx\tpsi\t0.050\t0.2\t-\t-"; got != want {
+		t.Errorf("line %q, want %q", got, want)
+	}
+}
