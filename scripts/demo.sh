@@ -16,12 +16,8 @@ stage "health of the demo data source"
 go run ./pkg/cmd/modelmon health
 
 # The demo store's 35 days end today: the first week is the validation week (the reference), the other 28 the
-# monitored period.
-# (GNU date reads 'today 00:00 -35 days' under -u as a time in zone −35 and refuses it: count from the date alone.)
-TODAY=$(date -u +%F)
-END=$(date -u -d "$TODAY" +%Y-%m-%dT%H:%M:%SZ)
-REF_FROM=$(date -u -d "$TODAY -35 days" +%Y-%m-%dT%H:%M:%SZ)
-REF_TO=$(date -u -d "$TODAY -28 days" +%Y-%m-%dT%H:%M:%SZ)
+# monitored period (demo_dates, lib.sh).
+demo_dates
 FLEET=(--from "$REF_TO" --to "$END" --reference-from "$REF_FROM" --reference-to "$REF_TO")
 # docker compose reads .env: the provisioned data source's default reference is this validation week.
 printf 'MODELMON_REFERENCE_FROM=%s\nMODELMON_REFERENCE_TO=%s\n' "$REF_FROM" "$REF_TO" > .env

@@ -66,3 +66,14 @@ ensure_demo_store() {
   stage "demo store"
   go run ./pkg/cmd/gendemo --out demo/modelmon.duckdb --end today
 }
+
+# demo_dates sets the demo's periods from today's date (UTC): END (today 00:00), REF_FROM and REF_TO (the
+# validation week, 35 to 28 days before), as RFC 3339 times. GNU date reads 'today 00:00 -35 days' under -u as a
+# time in zone −35 and refuses it, so the arithmetic counts from the date alone. scripts/test.sh checks it.
+demo_dates() {
+  local today
+  today=$(date -u +%F)
+  END=$(date -u -d "$today" +%Y-%m-%dT%H:%M:%SZ)
+  REF_FROM=$(date -u -d "$today -35 days" +%Y-%m-%dT%H:%M:%SZ)
+  REF_TO=$(date -u -d "$today -28 days" +%Y-%m-%dT%H:%M:%SZ)
+}

@@ -12,6 +12,16 @@ apt_install chromium
 ensure_postgres
 ensure_pyspark
 
+stage "npm run demo's date arithmetic (demo_dates)"
+demo_dates
+want_end="$(date -u +%F)T00:00:00Z"
+days() { echo $(( ($(date -u -d "$2" +%s) - $(date -u -d "$1" +%s)) / 86400 )); }
+if [ "$END" != "$want_end" ] || [ "$(days "$REF_FROM" "$END")" != 35 ] || [ "$(days "$REF_TO" "$END")" != 28 ]; then
+  echo "demo_dates: END=$END REF_FROM=$REF_FROM REF_TO=$REF_TO (want $want_end, 35 and 28 days before)" >&2
+  exit 1
+fi
+echo "END=$END REF_FROM=$REF_FROM REF_TO=$REF_TO"
+
 stage "go vet"
 go vet ./pkg/... ./test/...
 
