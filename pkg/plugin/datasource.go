@@ -185,9 +185,29 @@ func (d *Datasource) query(ctx context.Context, q concurrent.Query) (res backend
 		frames, err = withResult(nil, nil, []string{fmt.Sprintf("segment %s = %q has no rows in the reference: nothing to compare", sg.Column, sg.Value)}, req.Query.QueryType), nil
 	}
 	if err != nil {
-		return errorResponse(ctx, err, d.cfg.MemoryLimitMB)
+		return d.settingsMismatch(errorResponse(ctx, err, d.cfg.MemoryLimitMB))
 	}
 	return backend.DataResponse{Frames: prependNotices(frames, notices)}
+}
+
+// healthCheckTimeout bounds the store check settingsMismatch runs after a failed query.
+const healthCheckTimeout = 10 * time.Second
+
+// settingsMismatch re-reads a query failure the classification blamed on the plugin's SQL: when the store's
+// health check fails too (a mapped column the table lacks, a table that is gone: the settings no longer match the
+// store, which the SQL could not know), the query's error is that check's message, downstream 400 — the user's
+// settings or store to fix, not a plugin bug. Any other response is returned unchanged.
+func (d *Datasource) settingsMismatch(res backend.DataResponse) backend.DataResponse {
+	if res.ErrorSource != backend.ErrorSourcePlugin || d.svc == nil {
+		return res
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), healthCheckTimeout)
+	defer cancel()
+	if err := d.svc.Store().Health(ctx); err != nil {
+		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream,
+			"the data source's settings do not match the store: "+err.Error())
+	}
+	return res
 }
 
 // run answers one request with its query type's frames.

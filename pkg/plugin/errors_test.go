@@ -147,3 +147,28 @@ func callResource(t *testing.T, ds *Datasource, path string) (int, string) {
 	}
 	return status, string(body)
 }
+
+// A query whose SQL names a mapped column the table lacks (the settings no longer match the store) is the user's
+// to fix: downstream 400 with the health check's message, not a plugin bug; with matching settings, the same query
+// answers.
+func TestQueryNamesColumnsTheTableLacks(t *testing.T) {
+	cfg := fixtureStore(t)
+	for _, c := range []struct{ query, col, want string }{
+		{`{"queryType":"dataQuality","model":"m1","window":"1d"}`, "score", `score column "probability"`},
+		{`{"queryType":"drift","window":"1d"}`, "time", `time column "served_at"`},
+	} {
+		bad := cfg
+		if c.col == "score" {
+			bad.ScoreColumn = "probability"
+		} else {
+			bad.TimeColumn = "served_at"
+		}
+		ds := New(bad, nil)
+		r := run(t, ds, c.query, day1, day4)
+		ds.Dispose()
+		want := `the data source's settings do not match the store: table "inference_log" is missing mapped columns: ` + c.want
+		if r.Error == nil || r.Error.Error() != want || r.Status != backend.StatusBadRequest || r.ErrorSource != backend.ErrorSourceDownstream {
+			t.Errorf("%s: %v %v %v, want 400 downstream %q", c.col, r.Status, r.ErrorSource, r.Error, want)
+		}
+	}
+}
