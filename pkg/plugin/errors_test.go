@@ -112,8 +112,18 @@ func TestResources(t *testing.T) {
 			t.Errorf("%s: %d %s\nwant %s", path, status, body, want)
 		}
 	}
-	if status, body := callResource(t, ds, "segments?column=prediction_id"); status != http.StatusBadRequest || !strings.Contains(body, "not a configured segment column") {
-		t.Errorf("unconfigured segment column: %d %s", status, body)
+	want := `{"error":"\"prediction_id\" is not a configured segment column (configured: region, channel)"}`
+	if status, body := callResource(t, ds, "segments?column=prediction_id"); status != http.StatusNotFound || strings.TrimSpace(body) != want {
+		t.Errorf("unconfigured segment column: %d %s\nwant 404 %s", status, body, want)
+	}
+	// A configured segment column the table lacks fails the store's statement: the settings' mismatch, 400.
+	cfg := fixtureStore(t)
+	cfg.SegmentColumns = []string{"region", "country"}
+	mismatched := New(cfg, nil)
+	defer mismatched.Dispose()
+	want = `{"error":"the data source's settings do not match the store: table \"inference_log\" is missing mapped columns: column \"country\""}`
+	if status, body := callResource(t, mismatched, "segments?column=country"); status != http.StatusBadRequest || strings.TrimSpace(body) != want {
+		t.Errorf("segment column the table lacks: %d %s\nwant 400 %s", status, body, want)
 	}
 	// An unknown model is 404, naming it, for the features and for the segment values of that model.
 	for _, path := range []string{"features?model=ghost", "segments?model=ghost", "segments?column=region&model=ghost"} {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -39,6 +40,10 @@ func (d *Datasource) resourceRoutes() http.Handler {
 			}
 			if col == "" {
 				return append([]string{}, d.cfg.SegmentColumns...), nil
+			}
+			if !slices.ContainsFunc(d.cfg.SegmentColumns, func(c string) bool { return strings.EqualFold(c, col) }) {
+				return nil, errNotFound{fmt.Sprintf("%q is not a configured segment column (configured: %s)",
+					col, strings.Join(d.cfg.SegmentColumns, ", "))}
 			}
 			counts, err := d.svc.Store().SegmentValues(ctx, store.Scope{Model: model}, col, segmentValueLimit)
 			values := make([]string, len(counts))
@@ -90,7 +95,9 @@ var resourcePaths = []string{
 }
 
 // guard runs a resource handler with the store's time-out and answers errors as JSON {"error": "..."}: 404 for
-// errNotFound, 502 for a store that cannot be opened, 400 otherwise.
+// errNotFound, 502 for a store that cannot be opened, 400 for settings that do not parse, and a store's failure
+// with the status a query's would have (errorResponse and settingsMismatch: 504 time-out, 502 store unreachable,
+// 400 bad input or settings that name columns the table lacks, …).
 func (d *Datasource) guard(fn func(ctx context.Context, r *http.Request) (any, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if _, err := d.open(); err != nil {
@@ -104,12 +111,13 @@ func (d *Datasource) guard(fn func(ctx context.Context, r *http.Request) (any, e
 		ctx, cancel := context.WithTimeout(r.Context(), time.Duration(d.cfg.QueryTimeoutSecs)*time.Second)
 		defer cancel()
 		v, err := fn(ctx, r)
+		if errors.As(err, new(errNotFound)) {
+			writeJSON(w, http.StatusNotFound, map[string]string{"error": err.Error()})
+			return
+		}
 		if err != nil {
-			status := http.StatusBadRequest
-			if errors.As(err, new(errNotFound)) {
-				status = http.StatusNotFound
-			}
-			writeJSON(w, status, map[string]string{"error": err.Error()})
+			res := d.settingsMismatch(errorResponse(ctx, err, d.cfg.MemoryLimitMB))
+			writeJSON(w, int(res.Status), map[string]string{"error": res.Error.Error()})
 			return
 		}
 		writeJSON(w, http.StatusOK, v)
