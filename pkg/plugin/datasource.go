@@ -278,8 +278,11 @@ func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequ
 	}
 	details, _ := json.Marshal(map[string]any{"models": len(models), "engine": d.cfg.Engine, "table": d.cfg.Table,
 		"windowCache": d.svc.Store().(*cache.Shared).Stats()})
-	return &backend.CheckHealthResult{Status: backend.HealthStatusOk,
-		Message: fmt.Sprintf("OK: %s table %q with %d models", d.cfg.Engine, d.cfg.Table, len(models)), JSONDetails: details}, nil
+	msg := fmt.Sprintf("OK: %s table %q with %d models", d.cfg.Engine, d.cfg.Table, len(models))
+	if len(d.cfg.Ignored) > 0 {
+		msg += "; settings this data source does not know were ignored: " + strings.Join(d.cfg.Ignored, ", ")
+	}
+	return &backend.CheckHealthResult{Status: backend.HealthStatusOk, Message: msg, JSONDetails: details}, nil
 }
 
 // CallResource serves the catalogue (models, features, segments) to editors and template variables.

@@ -2,6 +2,7 @@ package plugin
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -66,6 +67,16 @@ func TestHealthNamesMissingColumns(t *testing.T) {
 	res, _ = bad.CheckHealth(context.Background(), &backend.CheckHealthRequest{})
 	want := `table "inference_log" is missing mapped columns: column "country", score column "probability"`
 	if res.Status != backend.HealthStatusError || res.Message != want {
+		t.Fatalf("health %v %q, want %q", res.Status, res.Message, want)
+	}
+	// A key no setting reads (a misspelt one) is named by a healthy check, not silently ignored.
+	raw := fmt.Sprintf(`{"path":%q,"queryTimeoutSecond":5,"cacheMB":8}`, fixtureStore(t).Path)
+	inst, _ := NewDatasource(context.Background(), backend.DataSourceInstanceSettings{JSONData: []byte(raw)})
+	typo := inst.(*Datasource)
+	defer typo.Dispose()
+	res, _ = typo.CheckHealth(context.Background(), &backend.CheckHealthRequest{})
+	want = `OK: duckdb table "inference_log" with 3 models; settings this data source does not know were ignored: queryTimeoutSecond`
+	if res.Status != backend.HealthStatusOk || res.Message != want {
 		t.Fatalf("health %v %q, want %q", res.Status, res.Message, want)
 	}
 	cfg.Path = "/nonexistent/store.duckdb"

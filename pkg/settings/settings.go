@@ -54,6 +54,9 @@ type Settings struct {
 	// checked by the query package when the data source is built.
 	DefaultReference json.RawMessage `json:"defaultReference,omitempty"`
 
+	// Ignored lists the jsonData keys no setting reads (sorted), which CheckHealth names.
+	Ignored []string `json:"-"`
+
 	// Password comes from secureJsonData (server engines); never serialised back.
 	Password string `json:"-"`
 
@@ -104,15 +107,16 @@ func Parse(jsonData []byte, secure map[string]string) (Settings, error) {
 	if len(strings.TrimSpace(string(jsonData))) > 0 {
 		var raw Settings
 		if err := json.Unmarshal(jsonData, &raw); err != nil {
-			return s, fmt.Errorf("data source settings are not valid JSON: %w", err)
+			return s, jsonError(err)
 		}
+		s.Ignored = unknownKeys(jsonData)
 		s.switchOff(jsonData)
 		merge(&s, raw)
 		s.setNumbers(jsonData)
 		mergePostgres(&s.Postgres, raw.Postgres)
 		mergeSpark(&s.Spark, raw.Spark)
 		if err := s.mergeCache(jsonData); err != nil {
-			return s, fmt.Errorf("data source settings are not valid JSON: %w", err)
+			return s, jsonError(err)
 		}
 		if s.Engine != EngineDuckDB && strings.TrimSpace(raw.Path) == "" {
 			s.Path = "" // the default path is the DuckDB demo's
