@@ -18,6 +18,7 @@ import {
   maxFraction,
   niceMax,
   selectFrameIndex,
+  tickDecimals,
 } from './transform';
 import { DEFAULT_DISTRIBUTION_OPTIONS, DistributionOptions } from './types';
 
@@ -270,7 +271,7 @@ function Chart({ dist, width, height, showContribution, showSpecialBins, decimal
               fill={theme.colors.text.secondary}
               fontSize={theme.typography.bodySmall.fontSize}
             >
-              {formatPercent(t, t === 0 ? 0 : yMax < 0.1 ? 1 : 0)}
+              {formatPercent(t, t === 0 ? 0 : tickDecimals(ticks))}
             </text>
           </g>
         ))}

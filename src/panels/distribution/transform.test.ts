@@ -10,6 +10,7 @@ import {
   frameToDistribution,
   niceMax,
   selectFrameIndex,
+  tickDecimals,
   WRONG_SHAPE_MESSAGE,
 } from './transform';
 
@@ -126,6 +127,15 @@ describe('scales', () => {
     expect(niceMax(0.0095)).toBe(0.01);
     expect(niceMax(0.97)).toBe(1);
     expect(niceMax(1)).toBe(1);
+  });
+
+  it('prints every y tick exactly: 12.5 % with one decimal, 10 % with none, 0.25 % with two', () => {
+    // ticks are [0, max / 2, max] of niceMax's steps
+    expect(tickDecimals([0, 0.125, 0.25])).toBe(1);
+    expect(tickDecimals([0, 0.075, 0.15])).toBe(1);
+    expect(tickDecimals([0, 0.1, 0.2])).toBe(0);
+    expect(tickDecimals([0, 0.005, 0.01])).toBe(1);
+    expect(tickDecimals([0, 0.0025, 0.005])).toBe(2);
   });
 
   it('scales the contribution strip to at least the threshold of an additive metric', () => {

@@ -210,6 +210,12 @@ export function niceMax(v: number): number {
   return steps.find((s) => s >= v * 1.05) ?? Math.max(1, v);
 }
 
+/** Decimals (0–2) that print every y tick (fractions) as a percentage exactly: 12.5 % is not "13%". */
+export function tickDecimals(ticks: number[]): number {
+  const exact = (d: number) => ticks.every((t) => Math.abs(t * 100 * 10 ** d - Math.round(t * 100 * 10 ** d)) < 1e-6);
+  return [0, 1].find(exact) ?? 2;
+}
+
 /**
  * Full height of the contribution strip. For additive metrics (PSI, KL: the contributions sum to the score) it is at
  * least the threshold, so small contributions of a quiet feature look small; otherwise the largest contribution.
