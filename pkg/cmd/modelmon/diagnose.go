@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"sort"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -14,9 +15,10 @@ import (
 )
 
 // runDiagnose runs one diagnosis query over every model (a fixed reference range) through QueryData and prints,
-// per model, each run of consecutive windows with the same verdict other than ok, and each run of windows whose
-// labels are pending (verdict "pending": labels still to come could show concept drift or prior shift there, so
-// they are not known to be ok); then how many models were ok throughout.
+// per model, each run of consecutive windows with the same verdict other than ok; then the runs of windows whose
+// labels are pending ("pending": labels still to come could show concept drift or prior shift there, so those
+// windows are not known to be ok), grouped by their first window and length; then how many models were ok
+// throughout.
 func runDiagnose(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("diagnose", flag.ExitOnError)
 	ff := newFleetFlags(fs)
@@ -35,20 +37,31 @@ func runDiagnose(ctx context.Context, args []string, out io.Writer) error {
 	tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "MODEL\tVERDICT\tFROM (UTC)\tTO (UTC)\tWINDOWS")
 	flagged, pending := map[string]bool{}, map[string]bool{}
+	var groups []string              // "from (n windows)", in order of first appearance after sorting
+	members := map[string][]string{} // group → models
 	for _, r := range runs {
 		if r.verdict == verdictPending {
 			pending[r.model] = true
-		} else {
-			flagged[r.model] = true
+			g := fmt.Sprintf("%s (%d %s)", r.from.Format("2006-01-02 15:04"), r.windows, plural(r.windows, "window"))
+			if members[g] == nil {
+				groups = append(groups, g)
+			}
+			members[g] = append(members[g], r.model)
+			continue
 		}
+		flagged[r.model] = true
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\n", r.model, r.verdict, r.from.Format("2006-01-02 15:04"), r.to.Format("2006-01-02 15:04"), r.windows)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	if len(pending) > 0 {
-		fmt.Fprintln(out, "\npending: the windows' labels have not arrived (fewer labelled rows than minSamples), so concept drift"+
-			" or prior shift is undecided there; a verdict listed over the same windows is provisional")
+	if len(groups) > 0 {
+		fmt.Fprintln(out, "\npending: labels not arrived (fewer labelled rows than minSamples), concept drift and prior shift"+
+			" undecided; a verdict above over the same windows is provisional. From (UTC):")
+		sort.Strings(groups)
+		for _, g := range groups {
+			fmt.Fprintf(out, "  %s: %s\n", g, strings.Join(members[g], ", "))
+		}
 	}
 	ok, okSoFar := 0, 0
 	for m := range models {
@@ -62,6 +75,14 @@ func runDiagnose(ctx context.Context, args []string, out io.Writer) error {
 	}
 	_, err = fmt.Fprintf(out, "\n%d models ok in every window, %d more ok in every window whose labels have arrived\n", ok, okSoFar)
 	return err
+}
+
+// plural is noun, with an s unless n is 1.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return noun
+	}
+	return noun + "s"
 }
 
 // verdictPending is the verdict column of a run of windows whose labels are pending.
