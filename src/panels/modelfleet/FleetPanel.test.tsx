@@ -34,7 +34,7 @@ describe.each(['light', 'dark'] as const)('FleetPanel (%s theme)', (mode) => {
     expect(page.style.borderLeftColor.toLowerCase()).toBe(
       theme.visualization.getColorByName(SEVERITY_COLOR.page).toLowerCase()
     );
-    expect(page).toHaveTextContent('concept drift');
+    expect(page).toHaveTextContent('concept drift · labels pending (1 window)');
     expect(screen.getByTestId(S.summary)).toHaveTextContent('1 page1 ticket1 report1 ok');
   });
 
