@@ -22,6 +22,7 @@ import (
 // rule every binary model is pending over at least its last ⌊minimum label delay / 1 day⌋ days (fraud: 1;
 // retention and churn: 7), and the multiclass and regression models, whose evidence needs no labels, never are.
 func TestDiagnoseCommandPrintsEachIncident(t *testing.T) {
+	slowQueries(t) // the whole fleet's diagnosis, like the fleet's
 	out, err := exec.Command(cli, "diagnose", "--settings", settings,
 		"--from", curFrom.Format(time.RFC3339), "--to", curTo.Format(time.RFC3339),
 		"--reference-from", refFrom.Format(time.RFC3339), "--reference-to", refTo.Format(time.RFC3339)).CombinedOutput()

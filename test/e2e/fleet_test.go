@@ -100,8 +100,8 @@ func TestFleetHealthOnTheDemo(t *testing.T) {
 		}
 	}
 	day := func(d int) string { return time.Date(2026, 10, d, 0, 0, 0, 0, time.UTC).Format(time.RFC3339) }
-	utc := func(x any) string { // a time column's value as RFC 3339 in UTC; "" for null
-		if t, ok := x.(time.Time); ok {
+	utc := func(x any) string { // a time column's value as RFC 3339 in UTC; "" for null (decoded as nil or zero)
+		if t, ok := x.(time.Time); ok && !t.IsZero() {
 			return t.UTC().Format(time.RFC3339)
 		}
 		return ""

@@ -73,6 +73,18 @@ describe.each(['light', 'dark'] as const)('FleetPanel (%s theme)', (mode) => {
     expect(screen.getByTestId(S.grid).style.gridTemplateColumns).toBe('repeat(auto-fill, minmax(220px, 1fr))');
   });
 
+  it('shows the tiles that arrived and says which query failed (partial)', () => {
+    const props = panelProps([fleetFrame(FLEET)], DEFAULT_FLEET_OPTIONS, { width: 1000, height: 600 });
+    const data = { ...props.data, errors: [{ refId: 'B', message: 'query timed out' }] };
+    render(
+      <ThemeContext.Provider value={theme}>
+        <FleetPanel {...props} data={data} />
+      </ThemeContext.Provider>
+    );
+    expect(screen.getAllByRole('link')).toHaveLength(4);
+    expect(screen.getByTestId(S.notice)).toHaveTextContent('Query B failed: query timed out');
+  });
+
   it('says so when there is nothing to show', () => {
     renderPanel(theme, []);
     expect(screen.getByTestId(S.message)).toHaveTextContent('No models in this time range.');

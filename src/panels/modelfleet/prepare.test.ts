@@ -69,6 +69,22 @@ describe('prepareFleetData', () => {
     expect(prepareFleetData([trend]).warning).toMatch(/not a fleetHealth table/);
     expect(prepareFleetData([]).warning).toBe('No models in this time range.');
   });
+
+  it('keeps the query’s notices, once each, and says them when the fleet is empty', () => {
+    const noted = (text: string) => ({
+      ...toDataFrame({ fields: [] }),
+      meta: { notices: [{ severity: 'info' as const, text }] },
+    });
+    const empty = noted('the reference has no rows of any model: nothing to compare the fleet with');
+    expect(prepareFleetData([empty]).warning).toBe(
+      'No models in this time range: the reference has no rows of any model: nothing to compare the fleet with'
+    );
+    const table = {
+      ...fleetFrame(FLEET),
+      meta: { notices: [{ severity: 'info' as const, text: 'm4: no registry row' }] },
+    };
+    expect(prepareFleetData([table, noted('m4: no registry row')]).notices).toEqual(['m4: no registry row']);
+  });
 });
 
 describe('drilldownUrl', () => {

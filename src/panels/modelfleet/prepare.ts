@@ -5,7 +5,7 @@
  */
 import { DataFrame, Field } from '@grafana/data';
 
-import { fieldByName, numberOrNull, stringOrEmpty, valueAt } from '../../shared/frames';
+import { fieldByName, noticesOf, numberOrNull, stringOrEmpty, valueAt } from '../../shared/frames';
 import { applyLinkTemplate } from '../driftheatmap/drilldown';
 
 /** The columns of the backend's fleet table that the panel reads. */
@@ -86,6 +86,8 @@ export interface FleetData {
   verdicts: string[];
   /** tiles per severity */
   counts: Record<Severity, number>;
+  /** the frames' notices (registry defaults, the reference used, …), each once */
+  notices: string[];
   /** why nothing can be shown, if so */
   warning?: string;
 }
@@ -130,17 +132,30 @@ export function describeSignal(t: FleetTile): string {
   return (feature ? `${cause}: ${feature}` : cause) + pending;
 }
 
-/** Reads the fleet table and the optional trend table; a warning instead of tiles when the shape is wrong. */
+/**
+ * Reads the fleet table and the optional trend table; a warning instead of tiles when the shape is wrong, or when
+ * there is no model (the query's notices say why, e.g. an empty reference).
+ */
 export function prepareFleetData(frames: DataFrame[]): FleetData {
   const counts: Record<Severity, number> = { ok: 0, report: 0, ticket: 0, page: 0 };
-  const empty = (warning: string): FleetData => ({ tiles: [], owners: [], tiers: [], verdicts: [], counts, warning });
+  const notices = noticesOf(frames).map((n) => n.text);
+  const empty = (warning: string): FleetData => ({
+    tiles: [],
+    owners: [],
+    tiers: [],
+    verdicts: [],
+    counts,
+    notices,
+    warning,
+  });
   const table =
     frames.find((f) => f.name === 'fleet') ?? frames.find((f) => fieldByName(f, 'severity') && fieldByName(f, 'model'));
   if (!table) {
+    if (frames.some((f) => f.length > 0)) {
+      return empty('These frames are not a fleetHealth table (query type fleetHealth, output table).');
+    }
     return empty(
-      frames.some((f) => f.length > 0)
-        ? 'These frames are not a fleetHealth table (query type fleetHealth, output table).'
-        : 'No models in this time range.'
+      notices.length ? `No models in this time range: ${notices.join(' ')}` : 'No models in this time range.'
     );
   }
   const trendFrame = frames.find((f) => f.name === 'fleet trend');
@@ -205,6 +220,7 @@ export function prepareFleetData(frames: DataFrame[]): FleetData {
     tiers: distinct((t) => t.tier),
     verdicts: distinct((t) => t.verdict),
     counts,
+    notices,
   };
 }
 
