@@ -2,6 +2,7 @@ package monitor
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -139,16 +140,27 @@ func (s *Service) fleetHealth(ctx context.Context, req Request) (FleetResult, er
 	if err != nil {
 		return res, err
 	}
+	// A store without any labels has no estimate (CBPE calibrates on labels) and no realized performance: the
+	// fleet goes on without them, as the diagnosis does (its notice says so).
 	er, err := s.EstimatedPerformance(ctx, req)
+	if noLabels(err) {
+		er, err = EstimatedResult{}, nil
+	}
 	if err != nil {
 		return res, err
 	}
 	pr, err := s.Performance(ctx, req)
+	if noLabels(err) {
+		pr, err = PerformanceResult{}, nil
+	}
 	if err != nil {
 		return res, err
 	}
 	res.SQL = append(res.SQL, pr.SQL...) // the others' SQL is the diagnosis'
 	refLevel, err := s.referenceAUC(ctx, dreq)
+	if noLabels(err) {
+		refLevel, err = nil, nil
+	}
 	if err != nil {
 		return res, err
 	}
@@ -176,6 +188,11 @@ func (s *Service) fleetHealth(ctx context.Context, req Request) (FleetResult, er
 	}
 	sortFleet(res.Rows)
 	return res, nil
+}
+
+// noLabels says whether err is the store's "no labels at all" (store.NoLabelsError).
+func noLabels(err error) bool {
+	return errors.As(err, &store.NoLabelsError{})
 }
 
 // emptyReference says whether the reference holds no row of any model (then no analysis can run), from the row

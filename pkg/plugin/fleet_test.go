@@ -306,3 +306,44 @@ func TestFleetHealthReadsWhatTheDiagnosisReads(t *testing.T) {
 		t.Errorf("aggregate statements: fleetHealth %v, diagnosis %v", fleet, diag)
 	}
 }
+
+// A fleet of 1000 models without a registry and without any labels is one row per model, never an error: model
+// m0000 … m0999, 100 rows a day each on days 1 and 2 (day 2 a copy of day 1: nothing moves), every model ok,
+// standard, unassigned; the defaults said in two notices that name 10 models and count the rest, and the missing
+// labels in the diagnosis' notice (no estimate, no realized performance: the rest of the fleet still stands).
+func TestFleetHealthThousandModels(t *testing.T) {
+	cfg := logStore(t, `CREATE TABLE inference_log AS SELECT TIMESTAMP '2026-01-01' + INTERVAL (d - 1) DAY + INTERVAL (10 * i) MINUTE AS ts,
+		'm' || lpad(CAST(m AS VARCHAR), 4, '0') AS model_id, m || '-' || d || '-' || i AS prediction_id,
+		CAST(i % 2 AS INTEGER) AS prediction, (i % 10) / 10 + 0.05 AS score, CAST(i % 13 AS DOUBLE) AS x
+		FROM range(0, 1000) a(m), range(1, 3) b(d), range(0, 100) c(i)`)
+	cfg.PredictionColumn, cfg.ScoreColumn = "prediction", "score"
+	ds := New(cfg, nil)
+	defer ds.Dispose()
+	r := run(t, ds, `{"queryType":"fleetHealth","window":"1d",`+refDay1+`}`, day1, day1.AddDate(0, 0, 2))
+	frames := mustOK(t, r)
+	table := frameByName(t, frames, "fleet")
+	if table.Rows() != 1000 {
+		t.Fatalf("%d rows, want 1000", table.Rows())
+	}
+	sev, _ := table.FieldByName("severity")
+	owner, _ := table.FieldByName("owner")
+	for i := 0; i < table.Rows(); i++ {
+		if sev.At(i) != "ok" || owner.At(i) != "unassigned" {
+			t.Fatalf("row %d: %v, %v", i, sev.At(i), owner.At(i))
+		}
+	}
+	var notices []string
+	for _, n := range frames[0].Meta.Notices {
+		notices = append(notices, n.Text)
+	}
+	ten := "m0000, m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009 and 990 more"
+	for _, w := range []string{"1000 models have no registry tier, taken as standard: " + ten,
+		"1000 models have no registry owner, shown as unassigned: " + ten} {
+		if !slices.Contains(notices, w) {
+			t.Errorf("no notice %q in %q", w, notices)
+		}
+	}
+	if !strings.Contains(strings.Join(notices, "\n"), "no labels (performance needs labels") {
+		t.Errorf("no notice of the missing labels in %q", notices)
+	}
+}
