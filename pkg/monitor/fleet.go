@@ -2,6 +2,7 @@ package monitor
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -19,11 +20,13 @@ import (
 // DefaultOwner is the owner of a model the registry gives none: its tickets go to the default team route.
 const DefaultOwner = "unassigned"
 
-// FleetWindow is one model window's state: its diagnosis verdict, its severity before the cool-down, and the
-// primary metric estimated (CBPE) and realized there.
+// FleetWindow is one model window's state: its standing verdict (diagnosis.Standings: a window whose labels are
+// pending keeps the label-based verdict of the latest window that decided it), whether its labels are pending,
+// its severity before the cool-down, and the primary metric estimated (CBPE) and realized there.
 type FleetWindow struct {
 	Start               time.Time
 	Verdict             string
+	LabelsPending       bool
 	Level               severity.Level
 	Estimated, Realized *float64
 }
@@ -31,11 +34,20 @@ type FleetWindow struct {
 // FleetRow is one model's health over a fleet query's range; "current" values are those of its last window.
 type FleetRow struct {
 	Model, Owner, Tier, Task string
-	// Verdict: the last window's diagnosis verdict; Since: the start of the run of windows with that verdict.
-	Verdict string
-	Since   time.Time
+	// Verdict: the last window's standing verdict (diagnosis.Standings) — its own verdict, except that while its
+	// labels are pending a concept drift or prior shift of the latest window that decided them stands, as the
+	// alert rule over the verdicts output reads it; VerdictAt: the start of the window whose evidence gave it.
+	// Since: the start of the run of windows standing at that verdict.
+	Verdict          string
+	VerdictAt, Since time.Time
+	// LabelsPending: the number of windows at the range's end whose labels have not arrived (concept drift or
+	// prior shift undecided: diagnosis.Reading.LabelsPending), 0 when the last window is decided; PendingSince:
+	// the start of the first of them (zero when none).
+	LabelsPending int
+	PendingSince  time.Time
 	// WorstCause: the verdict's cause, or for an ok verdict the cause with the largest evidence ("" without any);
-	// WorstEvidence: that cause's normalised evidence (>= 1: present). WorstFeature: the feature behind it —
+	// WorstEvidence: that cause's normalised evidence (>= 1: present) in the window that gave the verdict
+	// (VerdictAt), the last window for an ok verdict. WorstFeature: the feature behind it —
 	// the feature with the largest score/threshold for covariate shift and ok, the check's feature for a pipeline
 	// break — with its auto metric, score, threshold and registry importance (nil: none).
 	WorstCause, WorstFeature, FeatureMetric string
@@ -128,16 +140,27 @@ func (s *Service) fleetHealth(ctx context.Context, req Request) (FleetResult, er
 	if err != nil {
 		return res, err
 	}
+	// A store without any labels has no estimate (CBPE calibrates on labels) and no realized performance: the
+	// fleet goes on without them, as the diagnosis does (its notice says so).
 	er, err := s.EstimatedPerformance(ctx, req)
+	if noLabels(err) {
+		er, err = EstimatedResult{}, nil
+	}
 	if err != nil {
 		return res, err
 	}
 	pr, err := s.Performance(ctx, req)
+	if noLabels(err) {
+		pr, err = PerformanceResult{}, nil
+	}
 	if err != nil {
 		return res, err
 	}
 	res.SQL = append(res.SQL, pr.SQL...) // the others' SQL is the diagnosis'
 	refLevel, err := s.referenceAUC(ctx, dreq)
+	if noLabels(err) {
+		refLevel, err = nil, nil
+	}
 	if err != nil {
 		return res, err
 	}
@@ -165,6 +188,11 @@ func (s *Service) fleetHealth(ctx context.Context, req Request) (FleetResult, er
 	}
 	sortFleet(res.Rows)
 	return res, nil
+}
+
+// noLabels says whether err is the store's "no labels at all" (store.NoLabelsError).
+func noLabels(err error) bool {
+	return errors.As(err, &store.NoLabelsError{})
 }
 
 // emptyReference says whether the reference holds no row of any model (then no analysis can run), from the row
@@ -286,24 +314,32 @@ func primaryMetric(task string) string {
 	return PerfROCAUC
 }
 
-// row rolls one model up.
+// row rolls one model up. Every window's severity is computed from its standing verdict (diagnosis.Standings),
+// so the row's verdict, its severity, the trend and the alert output agree with the alert rule over the
+// diagnosis' verdicts output while the newest windows' labels are pending.
 func (in fleetInputs) row(m store.Model, hold int) FleetRow {
 	r := FleetRow{Model: m.ID, Owner: m.Owner, Tier: m.Tier, Task: m.Task, PrimaryMetric: primaryMetric(m.Task)}
 	dm := in.diag[m.ID]
 	est, perf := in.est[m.ID+"/"+r.PrimaryMetric], in.perf[m.ID+"/"+r.PrimaryMetric]
 	ref, hasRef := in.refLevel[m.ID]
+	readings := make([]diagnosis.Reading, len(dm.Windows))
+	for i, w := range dm.Windows {
+		readings[i] = diagnosis.Reading{Evidence: w.Evidence, Pending: w.Pending}
+	}
+	standings := diagnosis.Standings(readings)
 	levels := make([]severity.Level, len(dm.Windows))
 	verdicts := make([]string, len(dm.Windows))
 	var last severity.Signals
 	for i, w := range dm.Windows {
-		sig := severity.Signals{Verdict: w.Verdict, WeightedDrift: w.CovariateShift,
+		st := standings[i]
+		sig := severity.Signals{Verdict: st.Verdict, WeightedDrift: w.CovariateShift,
 			PredictionDrift: w.PredictionDrift != nil && *w.PredictionDrift >= 1}
 		for _, sr := range in.drift[m.ID] {
 			if x := ratio(sr, i); x != nil && *x >= 1 {
 				sig.AnyFeatureDrift = true
 			}
 		}
-		fw := FleetWindow{Start: w.Start, Verdict: w.Verdict}
+		fw := FleetWindow{Start: w.Start, Verdict: st.Verdict, LabelsPending: st.LabelsPending}
 		if i < len(est.Points) {
 			p := est.Points[i]
 			fw.Estimated = p.Value
@@ -315,7 +351,7 @@ func (in fleetInputs) row(m store.Model, hold int) FleetRow {
 			fw.Realized = perf.Points[i].Value
 		}
 		fw.Level = severity.Of(m.Tier, sig.Urgency())
-		levels[i], verdicts[i] = fw.Level, w.Verdict
+		levels[i], verdicts[i] = fw.Level, st.Verdict
 		r.Windows = append(r.Windows, fw)
 		last = sig
 	}
@@ -325,8 +361,12 @@ func (in fleetInputs) row(m store.Model, hold int) FleetRow {
 		return r
 	}
 	i := n - 1
-	w := dm.Windows[i]
-	r.Verdict, r.Since = w.Verdict, dm.Windows[severity.Since(verdicts)].Start
+	w, st := dm.Windows[i], standings[i]
+	decided := dm.Windows[st.DecidedIn]
+	r.Verdict, r.VerdictAt, r.Since = st.Verdict, decided.Start, dm.Windows[severity.Since(verdicts)].Start
+	for j := i; j >= 0 && standings[j].LabelsPending; j-- {
+		r.LabelsPending, r.PendingSince = r.LabelsPending+1, dm.Windows[j].Start
+	}
 	r.Severity = severity.Hold(levels, hold)[i]
 	r.WeightedDrift, r.Impact, r.DriftMatters = w.CovariateShift, last.Impact, last.Matters()
 	r.QualityCheck, r.QualityEvidence = w.PipelineCheck, w.PipelineBreak
@@ -349,9 +389,9 @@ func (in fleetInputs) row(m store.Model, hold int) FleetRow {
 	if vol := in.volume[m.ID]; i < len(vol.Points) {
 		r.VolumeRatio = vol.Points[i].Value
 	}
-	r.WorstCause, r.WorstEvidence = worstCause(w)
+	r.WorstCause, r.WorstEvidence = worstCause(decided, st.Verdict)
 	in.worstFeature(&r, w, i)
-	r.Reason = reason(r, hold)
+	r.Reason = reason(r, decided, hold)
 	return r
 }
 
@@ -368,13 +408,13 @@ func ratio(sr Series, i int) *float64 {
 	return v(x / sr.Threshold)
 }
 
-// worstCause is the cause of a window's verdict and its evidence, or for an ok verdict the cause with the largest
-// evidence (ties: the diagnosis' order of causes).
-func worstCause(w DiagnosisWindow) (string, *float64) {
+// worstCause is the cause of verdict, read in the window w that gave it, and its evidence there, or for an ok
+// verdict the cause with the largest evidence in w (ties: the diagnosis' order of causes).
+func worstCause(w DiagnosisWindow, verdict string) (string, *float64) {
 	evidence := map[string]*float64{diagnosis.CausePipelineBreak: w.PipelineBreak, diagnosis.CauseCovariateShift: w.CovariateShift,
 		diagnosis.CausePredictionDrift: w.PredictionDrift, diagnosis.CauseConceptDrift: w.ConceptDrift, diagnosis.CausePriorShift: w.PriorShift}
-	if w.Verdict != diagnosis.VerdictOK {
-		return w.Verdict, evidence[w.Verdict]
+	if verdict != diagnosis.VerdictOK {
+		return verdict, evidence[verdict]
 	}
 	var cause string
 	var best *float64
@@ -413,8 +453,9 @@ func (in fleetInputs) worstFeature(r *FleetRow, w DiagnosisWindow, i int) {
 	}
 }
 
-// reason says in words why a row has its severity.
-func reason(r FleetRow, hold int) string {
+// reason says in words why a row has its severity; decided is the window whose evidence gave the verdict (its
+// realized and estimated ROC AUC are a concept drift's numbers).
+func reason(r FleetRow, decided DiagnosisWindow, hold int) string {
 	var parts []string
 	num := func(x *float64) string {
 		if x == nil {
@@ -426,13 +467,16 @@ func reason(r FleetRow, hold int) string {
 	case diagnosis.CausePipelineBreak:
 		parts = append(parts, fmt.Sprintf("pipeline break: %s at %s× its limit", r.QualityCheck, num(r.QualityEvidence)))
 	case diagnosis.CauseConceptDrift:
-		parts = append(parts, fmt.Sprintf("concept drift: realized %s %s below the estimate %s", r.PrimaryMetric, num(r.Realized), num(r.Estimated)))
+		parts = append(parts, fmt.Sprintf("concept drift: realized %s %s below the estimate %s", PerfROCAUC, num(decided.RealizedAUC), num(decided.EstimatedAUC)))
 	case diagnosis.CauseCovariateShift:
 		parts = append(parts, fmt.Sprintf("covariate shift: importance-weighted drift %s", num(r.WeightedDrift)))
 	case diagnosis.CausePriorShift:
 		parts = append(parts, fmt.Sprintf("prior shift: label rate moved (%s× its limit)", num(r.WorstEvidence)))
 	default:
 		parts = append(parts, "verdict ok")
+	}
+	if r.LabelsPending > 0 {
+		parts = append(parts, pendingWords(r))
 	}
 	if r.WorstFeature != "" && r.FeatureScore != nil {
 		parts = append(parts, fmt.Sprintf("%s %s %s vs %s (importance %s)", r.WorstFeature, r.FeatureMetric, num(r.FeatureScore), num(r.FeatureThreshold), num(r.FeatureImportance)))
@@ -456,6 +500,22 @@ func reason(r FleetRow, hold int) string {
 		s += fmt.Sprintf("; held for %d windows", hold)
 	}
 	return s
+}
+
+// pendingWords says which windows' labels are pending and what the verdict rests on meanwhile.
+func pendingWords(r FleetRow) string {
+	windows := "window"
+	if r.LabelsPending > 1 {
+		windows = "windows"
+	}
+	s := fmt.Sprintf("labels pending since %s (%d %s): ", r.PendingSince.UTC().Format("2006-01-02 15:04"), r.LabelsPending, windows)
+	switch r.Verdict {
+	case diagnosis.CauseConceptDrift, diagnosis.CausePriorShift:
+		return s + "the verdict of " + r.VerdictAt.UTC().Format("2006-01-02 15:04") + " stands"
+	case diagnosis.CauseCovariateShift:
+		return s + "provisional, concept drift undecided"
+	}
+	return s + "concept drift and prior shift undecided"
 }
 
 // sortFleet orders rows by severity (page first), then by worst evidence (largest first, none last), then model.

@@ -153,6 +153,55 @@ func TestFleetHealthFixture(t *testing.T) {
 	}
 }
 
+// A model whose newest labels are pending stands at the label-based verdict of the latest window that decided it,
+// with its severity from that verdict: the store of TestVerdictsOfAWindowWithoutLabels (model P's labels move from
+// 20 % to 80 % positive on day 2, prior shift |0.8 − 0.2| / max(4·sqrt(0.16·(1/200 + 1/200)), 0.5·0.2) = 3.75; day
+// 3 has no label yet) with a registry row making P critical. Day 3 reads prior_shift decided on day 2, since day 2,
+// labels pending since day 3 (1 window); prior shift is Medium, critical → ticket on both days. Read as its own
+// verdict (ok: missing evidence absent) day 3 would be a report (its score distribution moved: Low).
+func TestFleetHealthPendingLabels(t *testing.T) {
+	cfg := pendingLabelsStore(t, `CREATE TABLE model_registry AS SELECT 'P' AS model_id, 'binary' AS task, 'k' AS feature,
+		'numeric' AS feature_type, 1.0 AS importance, 'risk-ml' AS owner, 'critical' AS tier`)
+	cfg.RegistryTable = "model_registry"
+	ds := New(cfg, nil)
+	defer ds.Dispose()
+	day3 := day2.AddDate(0, 0, 1)
+	table := frameByName(t, mustOK(t, run(t, ds, `{"queryType":"fleetHealth","model":"P","window":"1d",`+refDay1+`}`, day2, day2.AddDate(0, 0, 2))), "fleet")
+	if table.Rows() != 1 {
+		t.Fatalf("%d rows", table.Rows())
+	}
+	at := func(name string) any {
+		f, i := table.FieldByName(name)
+		if i < 0 {
+			t.Fatalf("no field %s", name)
+		}
+		x, _ := f.ConcreteAt(0)
+		return x
+	}
+	want := map[string]any{"verdict": "prior_shift", "verdict_at": day2, "since": day2, "labels_pending": int64(1),
+		"pending_since": day3, "severity": "ticket", "worst_cause": "prior_shift", "tier": "critical", "owner": "risk-ml"}
+	for name, w := range want {
+		if got := at(name); got != w {
+			t.Errorf("%s = %v, want %v", name, got, w)
+		}
+	}
+	if e := at("worst_evidence"); e == nil || !near(e.(float64), 3.75, 1e-12) {
+		t.Errorf("worst_evidence = %v, want 3.75", e)
+	}
+	if r := at("reason").(string); !strings.Contains(r, "labels pending since 2026-01-03 00:00 (1 window): the verdict of 2026-01-02 00:00 stands") {
+		t.Errorf("reason %q", r)
+	}
+	trend := frameByName(t, mustOK(t, run(t, ds, `{"queryType":"fleetHealth","model":"P","window":"1d","fleet":{"output":"trend"},`+refDay1+`}`,
+		day2, day2.AddDate(0, 0, 2))), "fleet trend")
+	var got []string
+	for i := 0; i < trend.Rows(); i++ {
+		got = append(got, fmt.Sprintf("%v %v %v", trend.Fields[2].At(i), trend.Fields[6].At(i), trend.Fields[3].At(i)))
+	}
+	if w := []string{"prior_shift false 2", "prior_shift true 2"}; !slices.Equal(got, w) {
+		t.Errorf("trend (verdict, labels_pending, severity_level) %q, want %q", got, w)
+	}
+}
+
 // The alert output: one numeric-multi frame per model, its severity as a number, labelled for routing.
 func TestFleetHealthAlertFrames(t *testing.T) {
 	ds := New(fleetFixtureStore(t), nil)
@@ -255,5 +304,46 @@ func TestFleetHealthReadsWhatTheDiagnosisReads(t *testing.T) {
 	fleet := count(func(s *monitor.Service) error { _, err := s.FleetHealth(context.Background(), req); return err })
 	if !reflect.DeepEqual(diag, fleet) || diag["Counts"] == 0 {
 		t.Errorf("aggregate statements: fleetHealth %v, diagnosis %v", fleet, diag)
+	}
+}
+
+// A fleet of 1000 models without a registry and without any labels is one row per model, never an error: model
+// m0000 … m0999, 100 rows a day each on days 1 and 2 (day 2 a copy of day 1: nothing moves), every model ok,
+// standard, unassigned; the defaults said in two notices that name 10 models and count the rest, and the missing
+// labels in the diagnosis' notice (no estimate, no realized performance: the rest of the fleet still stands).
+func TestFleetHealthThousandModels(t *testing.T) {
+	cfg := logStore(t, `CREATE TABLE inference_log AS SELECT TIMESTAMP '2026-01-01' + INTERVAL (d - 1) DAY + INTERVAL (10 * i) MINUTE AS ts,
+		'm' || lpad(CAST(m AS VARCHAR), 4, '0') AS model_id, m || '-' || d || '-' || i AS prediction_id,
+		CAST(i % 2 AS INTEGER) AS prediction, (i % 10) / 10 + 0.05 AS score, CAST(i % 13 AS DOUBLE) AS x
+		FROM range(0, 1000) a(m), range(1, 3) b(d), range(0, 100) c(i)`)
+	cfg.PredictionColumn, cfg.ScoreColumn = "prediction", "score"
+	ds := New(cfg, nil)
+	defer ds.Dispose()
+	r := run(t, ds, `{"queryType":"fleetHealth","window":"1d",`+refDay1+`}`, day1, day1.AddDate(0, 0, 2))
+	frames := mustOK(t, r)
+	table := frameByName(t, frames, "fleet")
+	if table.Rows() != 1000 {
+		t.Fatalf("%d rows, want 1000", table.Rows())
+	}
+	sev, _ := table.FieldByName("severity")
+	owner, _ := table.FieldByName("owner")
+	for i := 0; i < table.Rows(); i++ {
+		if sev.At(i) != "ok" || owner.At(i) != "unassigned" {
+			t.Fatalf("row %d: %v, %v", i, sev.At(i), owner.At(i))
+		}
+	}
+	var notices []string
+	for _, n := range frames[0].Meta.Notices {
+		notices = append(notices, n.Text)
+	}
+	ten := "m0000, m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009 and 990 more"
+	for _, w := range []string{"1000 models have no registry tier, taken as standard: " + ten,
+		"1000 models have no registry owner, shown as unassigned: " + ten} {
+		if !slices.Contains(notices, w) {
+			t.Errorf("no notice %q in %q", w, notices)
+		}
+	}
+	if !strings.Contains(strings.Join(notices, "\n"), "no labels (performance needs labels") {
+		t.Errorf("no notice of the missing labels in %q", notices)
 	}
 }

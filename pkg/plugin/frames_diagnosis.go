@@ -11,7 +11,8 @@ import (
 
 // diagnosisFrames returns, per model, one timeseries-multi frame per cause labelled model/cause (each evidence is
 // normalised so that >= 1 means the cause is present, so one alert rule "value >= 1" fits every cause), then one
-// table frame "verdicts" with a row per model × window: time, model, verdict and the numbers behind it.
+// table frame "verdicts" with a row per model × window: time, model, verdict, labels_pending (labels still to come
+// could change the verdict: diagnosis.Reading.LabelsPending) and the numbers behind it.
 // prediction_drift is evidence only (it never decides the verdict; see diagnosis.Verdict).
 func diagnosisFrames(res monitor.DiagnosisResult) []*data.Frame {
 	var frames []*data.Frame
@@ -19,6 +20,7 @@ func diagnosisFrames(res monitor.DiagnosisResult) []*data.Frame {
 	var tModel, tVerdict, tCheck []string
 	var tPipe, tCov, tPred, tConcept, tPrior, tEst, tReal, tGap, tRate, tRefRate []*float64
 	var tPriorled []int64
+	var tPending []bool
 	for _, m := range res.Models {
 		n := len(m.Windows)
 		times := make([]time.Time, n)
@@ -37,6 +39,7 @@ func diagnosisFrames(res monitor.DiagnosisResult) []*data.Frame {
 			tPipe, tCov, tConcept, tPrior = append(tPipe, w.PipelineBreak), append(tCov, w.CovariateShift), append(tConcept, w.ConceptDrift), append(tPrior, w.PriorShift)
 			tEst, tReal, tRate, tRefRate = append(tEst, w.EstimatedAUC), append(tReal, w.RealizedAUC), append(tRate, w.LabelRate), append(tRefRate, w.ReferenceLabelRate)
 			tPred, tGap, tPriorled = append(tPred, w.PredictionDrift), append(tGap, w.ReferenceGap), append(tPriorled, w.Labelled)
+			tPending = append(tPending, diagnosis.Reading{Evidence: w.Evidence, Pending: w.Pending}.LabelsPending())
 		}
 		for _, c := range diagnosis.Causes {
 			name := m.Model + " · " + c
@@ -48,6 +51,7 @@ func diagnosisFrames(res monitor.DiagnosisResult) []*data.Frame {
 		data.NewField("time", nil, tTime),
 		data.NewField("model", nil, tModel),
 		data.NewField("verdict", nil, tVerdict),
+		data.NewField("labels_pending", nil, tPending),
 		data.NewField(diagnosis.CausePipelineBreak, nil, tPipe),
 		data.NewField("pipeline_check", nil, tCheck),
 		data.NewField(diagnosis.CauseCovariateShift, nil, tCov),

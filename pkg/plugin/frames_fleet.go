@@ -26,22 +26,26 @@ func fleetFrames(res monitor.FleetResult) []*data.Frame {
 }
 
 // fleetTrendFrames returns the long "fleet trend" table (fleet output "trend"): per model (in the fleet's order)
-// and window its verdict, severity level (0 ok … 3 page, before the cool-down) and primary metric estimated and
-// realized — the fleet panel's small trends and the fleet's verdict timeline.
+// and window its standing verdict, its severity level (0 ok … 3 page, before the cool-down), primary metric
+// estimated and realized, and whether its labels are pending — the fleet panel's small trends and the fleet's
+// verdict timeline.
 func fleetTrendFrames(res monitor.FleetResult) []*data.Frame {
 	var tTime []time.Time
 	var tModel, tVerdict []string
+	var tPending []bool
 	var tLevel []int64
 	var tEst, tReal []*float64
 	for _, r := range res.Rows {
 		for _, w := range r.Windows {
 			tTime, tModel, tVerdict = append(tTime, w.Start), append(tModel, r.Model), append(tVerdict, w.Verdict)
-			tLevel, tEst, tReal = append(tLevel, int64(w.Level)), append(tEst, w.Estimated), append(tReal, w.Realized)
+			tPending, tLevel = append(tPending, w.LabelsPending), append(tLevel, int64(w.Level))
+			tEst, tReal = append(tEst, w.Estimated), append(tReal, w.Realized)
 		}
 	}
 	trend := data.NewFrame("fleet trend",
 		data.NewField("time", nil, tTime), data.NewField("model", nil, tModel), data.NewField("verdict", nil, tVerdict),
-		data.NewField("severity_level", nil, tLevel), data.NewField("estimated", nil, tEst), data.NewField("realized", nil, tReal))
+		data.NewField("severity_level", nil, tLevel), data.NewField("estimated", nil, tEst), data.NewField("realized", nil, tReal),
+		data.NewField("labels_pending", nil, tPending))
 	trend.Meta = &data.FrameMeta{Type: data.FrameTypeTable, Custom: fleetMeta(res)}
 	return withResult(nonEmpty(trend), res.SQL, res.Notices, "fleet")
 }
@@ -78,7 +82,15 @@ var fleetColumns = []fleetColumn{
 	text("severity", func(r monitor.FleetRow) string { return r.Severity.String() }),
 	{"severity_level", data.FieldTypeInt64, func(r monitor.FleetRow) any { return int64(r.Severity) }},
 	text("verdict", func(r monitor.FleetRow) string { return r.Verdict }),
+	{"verdict_at", data.FieldTypeTime, func(r monitor.FleetRow) any { return r.VerdictAt }},
 	{"since", data.FieldTypeTime, func(r monitor.FleetRow) any { return r.Since }},
+	{"labels_pending", data.FieldTypeInt64, func(r monitor.FleetRow) any { return int64(r.LabelsPending) }},
+	{"pending_since", data.FieldTypeNullableTime, func(r monitor.FleetRow) any {
+		if r.LabelsPending == 0 {
+			return (*time.Time)(nil)
+		}
+		return &r.PendingSince
+	}},
 	text("worst_cause", func(r monitor.FleetRow) string { return r.WorstCause }),
 	number("worst_evidence", func(r monitor.FleetRow) *float64 { return r.WorstEvidence }),
 	text("worst_feature", func(r monitor.FleetRow) string { return r.WorstFeature }),
@@ -133,6 +145,7 @@ func fleetAlertFrames(res monitor.FleetResult) []*data.Frame {
 		f := data.NewFrame(r.Model+" · severity", value)
 		custom := fleetMeta(res)
 		custom["reason"], custom["feature"], custom["verdict"] = r.Reason, r.WorstFeature, r.Verdict
+		custom["labelsPending"] = r.LabelsPending
 		f.Meta = &data.FrameMeta{Type: data.FrameTypeNumericMulti, TypeVersion: data.FrameTypeVersion{0, 1}, Custom: custom}
 		frames = append(frames, f)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/aiops/modelmonitor/pkg/engine/diagnosis"
 	"github.com/aiops/modelmonitor/pkg/monitor"
 	"github.com/aiops/modelmonitor/pkg/query"
+	"github.com/aiops/modelmonitor/pkg/settings"
 )
 
 // Verdict series: one per (model, verdict cause), 1 exactly where the window's verdict is that cause — a window
@@ -124,12 +125,7 @@ func TestVerdictFramesPendingLabels(t *testing.T) {
 // no label yet. Day 2 decides (prior_shift 1, concept_drift 0); day 3 cannot decide either (null); the label-free
 // causes are decided (0) on both days.
 func TestVerdictsOfAWindowWithoutLabels(t *testing.T) {
-	cfg := logStore(t, `CREATE TABLE inference_log AS SELECT TIMESTAMP '2026-01-01' + INTERVAL (d - 1) DAY + INTERVAL (7 * i) MINUTE AS ts,
-		'P' AS model_id, 'P-' || d || '-' || i AS prediction_id, CAST(pos AS INTEGER) AS prediction,
-		CASE WHEN pos THEN 0.6 ELSE 0.1 END + (i % 40) / 100 AS score, CASE WHEN d < 3 THEN CAST(pos AS INTEGER) END AS y,
-		i % 7 AS k FROM (SELECT d, i, i <= CASE WHEN d = 1 THEN 40 ELSE 160 END AS pos FROM range(1, 4) a(d), range(1, 201) b(i))`)
-	cfg.PredictionColumn, cfg.ScoreColumn, cfg.LabelColumn = "prediction", "score", "y"
-	ds := New(cfg, nil)
+	ds := New(pendingLabelsStore(t), nil)
 	defer ds.Dispose()
 	frames := mustOK(t, run(t, ds, `{"queryType":"diagnosis","diagnosisOutput":"verdicts","model":"P","window":"1d",`+refDay1+`}`, day2, day4))
 	null := -1.0
@@ -152,6 +148,17 @@ func TestVerdictsOfAWindowWithoutLabels(t *testing.T) {
 	if seen != len(want) {
 		t.Fatalf("%d verdict series, want %d", seen, len(want))
 	}
+}
+
+// pendingLabelsStore is the log of TestVerdictsOfAWindowWithoutLabels: model P over days 1–3, 200 rows a day,
+// 40 positive labels on day 1, 160 on day 2, none yet on day 3; extra statements run after it.
+func pendingLabelsStore(t *testing.T, stmts ...string) settings.Settings {
+	cfg := logStore(t, append([]string{`CREATE TABLE inference_log AS SELECT TIMESTAMP '2026-01-01' + INTERVAL (d - 1) DAY + INTERVAL (7 * i) MINUTE AS ts,
+		'P' AS model_id, 'P-' || d || '-' || i AS prediction_id, CAST(pos AS INTEGER) AS prediction,
+		CASE WHEN pos THEN 0.6 ELSE 0.1 END + (i % 40) / 100 AS score, CASE WHEN d < 3 THEN CAST(pos AS INTEGER) END AS y,
+		i % 7 AS k FROM (SELECT d, i, i <= CASE WHEN d = 1 THEN 40 ELSE 160 END AS pos FROM range(1, 4) a(d), range(1, 201) b(i))`}, stmts...)...)
+	cfg.PredictionColumn, cfg.ScoreColumn, cfg.LabelColumn = "prediction", "score", "y"
+	return cfg
 }
 
 func fmtValues(xs []*float64) []string {

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"go.yaml.in/yaml/v3"
@@ -72,8 +73,10 @@ func fleetRows(t *testing.T) (map[string]map[string]any, []string) {
 //     model is a ticket for growth-ml.
 //   - churn (critical): the price rise moves its most important feature, but CBPE sees no loss of ROC AUC
 //     (labels follow the same P(churn | x)): the drift does not matter, so a ticket, not a page.
-//   - fraud_card_us (critical): the fraud rate quadrupled (prior shift; its last day's labels have not arrived,
-//     the cool-down holds the severity over it): ticket.
+//   - fraud_card_us (critical): the fraud rate quadrupled from 10-22 (prior shift, Medium): ticket. Its labels
+//     arrive 1–3 days after the prediction, so its last day has none: the prior shift decided on the day before
+//     stands (verdict_at 11-03), with labels pending since 11-04 (1 window) — not ok.
+//   - credit_risk_na's last day has labels enough (1 h to 10 days late, median 36 h): decided, none pending.
 //   - fraud_card_eu (critical): its least important feature (importance 0.004) drifts ×1.5 — the healthy model
 //     with a drifting unimportant feature: verdict ok, weekly report, never a page.
 //   - every other model: ok or report (prediction-drift noise of small windows), never a page or a ticket.
@@ -87,13 +90,33 @@ func TestFleetHealthOnTheDemo(t *testing.T) {
 		"credit_risk_na": {"page", "concept_drift", ""},
 		"upsell_eu":      {"ticket", "pipeline_break", "data_usage_gb"},
 		"churn":          {"ticket", "covariate_shift", "monthly_charges"},
-		"fraud_card_us":  {"ticket", "", ""},
+		"fraud_card_us":  {"ticket", "prior_shift", ""},
 		"fraud_card_eu":  {"report", "ok", "data_usage_gb"},
 	}
 	for m, w := range want {
 		r := rows[m]
 		if r["severity"] != w[0] || (w[1] != "" && r["verdict"] != w[1]) || (w[2] != "" && r["worst_feature"] != w[2]) {
 			t.Errorf("%s: severity %v, verdict %v, worst feature %v; want %v\n  %v", m, r["severity"], r["verdict"], r["worst_feature"], w, r["reason"])
+		}
+	}
+	day := func(d int) string { return time.Date(2026, 10, d, 0, 0, 0, 0, time.UTC).Format(time.RFC3339) }
+	utc := func(x any) string { // a time column's value as RFC 3339 in UTC; "" for null (decoded as nil or zero)
+		if t, ok := x.(time.Time); ok && !t.IsZero() {
+			return t.UTC().Format(time.RFC3339)
+		}
+		return ""
+	}
+	for m, w := range map[string]struct {
+		verdictAt, since string
+		pending          int64
+		pendingSince     string
+	}{
+		"fraud_card_us":  {day(34), day(22), 1, day(35)},
+		"credit_risk_na": {day(35), day(24), 0, ""},
+	} {
+		r := rows[m]
+		if utc(r["verdict_at"]) != w.verdictAt || utc(r["since"]) != w.since || r["labels_pending"] != w.pending || utc(r["pending_since"]) != w.pendingSince {
+			t.Errorf("%s: verdict_at %v, since %v, labels_pending %v since %v; want %v", m, r["verdict_at"], r["since"], r["labels_pending"], r["pending_since"], w)
 		}
 	}
 	if r := rows["churn"]; r["drift_matters"] != false || r["impact"].(float64) >= 1 {

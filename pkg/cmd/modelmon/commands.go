@@ -146,6 +146,8 @@ func writeIndented(out io.Writer, v any) error {
 	return err
 }
 
+// runHealth runs the data source's health check (Grafana's "Save & test") and prints its status, message and, when
+// the check gives them, its jsonDetails as "details"; an unhealthy data source is an error (exit 1).
 func runHealth(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("health", flag.ExitOnError)
 	settingsPath := fs.String("settings", "", "data source settings JSON")
@@ -159,7 +161,11 @@ func runHealth(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := writeIndented(out, map[string]any{"status": res.Status.String(), "message": res.Message}); err != nil {
+	body := map[string]any{"status": res.Status.String(), "message": res.Message}
+	if len(res.JSONDetails) > 0 {
+		body["details"] = json.RawMessage(res.JSONDetails)
+	}
+	if err := writeIndented(out, body); err != nil {
 		return err
 	}
 	if res.Status != backend.HealthStatusOk {

@@ -102,7 +102,9 @@ const MattersLevel = 2.0
 
 // Signals are the facts of one model window that the rule reads.
 type Signals struct {
-	// Verdict: the diagnosis verdict of the window (Verdict* constants; anything else is treated as ok).
+	// Verdict: the diagnosis verdict the window stands at (diagnosis.Standings: its own, or while its labels are
+	// pending a concept drift or prior shift decided earlier); Verdict* and Cause* constants, anything else is
+	// treated as ok.
 	Verdict string
 	// WeightedDrift: the importance-weighted drift (covariate-shift evidence, >= 1: covariate shift); nil unknown.
 	WeightedDrift *float64

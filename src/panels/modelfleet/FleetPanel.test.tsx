@@ -34,7 +34,7 @@ describe.each(['light', 'dark'] as const)('FleetPanel (%s theme)', (mode) => {
     expect(page.style.borderLeftColor.toLowerCase()).toBe(
       theme.visualization.getColorByName(SEVERITY_COLOR.page).toLowerCase()
     );
-    expect(page).toHaveTextContent('concept drift');
+    expect(page).toHaveTextContent('concept drift · labels pending (1 window)');
     expect(screen.getByTestId(S.summary)).toHaveTextContent('1 page1 ticket1 report1 ok');
   });
 
@@ -71,6 +71,18 @@ describe.each(['light', 'dark'] as const)('FleetPanel (%s theme)', (mode) => {
     expect(screen.getAllByRole('link')).toHaveLength(500);
     expect(screen.getByTestId(S.summary)).toHaveTextContent('125 page125 ticket125 report125 ok');
     expect(screen.getByTestId(S.grid).style.gridTemplateColumns).toBe('repeat(auto-fill, minmax(220px, 1fr))');
+  });
+
+  it('shows the tiles that arrived and says which query failed (partial)', () => {
+    const props = panelProps([fleetFrame(FLEET)], DEFAULT_FLEET_OPTIONS, { width: 1000, height: 600 });
+    const data = { ...props.data, errors: [{ refId: 'B', message: 'query timed out' }] };
+    render(
+      <ThemeContext.Provider value={theme}>
+        <FleetPanel {...props} data={data} />
+      </ThemeContext.Provider>
+    );
+    expect(screen.getAllByRole('link')).toHaveLength(4);
+    expect(screen.getByTestId(S.notice)).toHaveTextContent('Query B failed: query timed out');
   });
 
   it('says so when there is nothing to show', () => {

@@ -50,6 +50,8 @@ export function FleetPanel({ data, options, width, height, timeRange, replaceVar
       </div>
     );
   }
+  // partial: a failed query (e.g. the trend) beside tiles that did arrive is said, not hidden
+  const notes = [...(data.errors ?? []).map((e) => `Query ${e.refId ?? ''} failed: ${e.message}`), ...fleet.notices];
   const open = (t: FleetTile) => {
     const url = replaceVariables(
       drilldownUrl(options.linkTemplate, t, timeRange.from.valueOf(), timeRange.to.valueOf())
@@ -89,6 +91,11 @@ export function FleetPanel({ data, options, width, height, timeRange, replaceVar
         {picker('tier', fleet.tiers)}
         {picker('verdict', fleet.verdicts)}
       </div>
+      {notes.length > 0 && (
+        <div className={styles.notice} title={notes.join(' ')} data-testid={S.notice}>
+          {notes.join(' ')}
+        </div>
+      )}
       <div
         className={styles.grid}
         style={{ gridTemplateColumns: `repeat(auto-fill, minmax(${options.tileWidth}px, 1fr))` }}
@@ -159,6 +166,14 @@ const getStyles = (theme: GrafanaTheme2) => ({
     fontSize: theme.typography.bodySmall.fontSize,
   }),
   count: css({ marginRight: theme.spacing(1), fontWeight: theme.typography.fontWeightMedium }),
+  // the query's notices and partial failures: one line, the whole text on hover
+  notice: css({
+    color: theme.colors.warning.text,
+    fontSize: theme.typography.bodySmall.fontSize,
+    whiteSpace: 'nowrap',
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+  }),
   filter: css({ margin: 0 }),
   grid: css({ display: 'grid', gap: theme.spacing(1), overflowY: 'auto', alignContent: 'start', flex: 1 }),
   tile: css({

@@ -32,9 +32,22 @@ describe('prepareFleetData', () => {
     const by = Object.fromEntries(fleet.tiles.map((t) => [t.model, describeSignal(t)]));
     expect(by).toEqual({
       churn: 'covariate shift: monthly_charges wasserstein 0.611 (threshold 0.1)',
-      credit_risk_na: 'concept drift',
-      fraud_card_eu: 'healthy · data_usage_gb wasserstein 0.25 (threshold 0.1) drifts',
+      credit_risk_na: 'concept drift · labels pending (1 window)',
+      fraud_card_eu:
+        'healthy so far · data_usage_gb wasserstein 0.25 (threshold 0.1) drifts · labels pending (2 windows)',
       ltv_forecast: 'healthy',
+    });
+    const quiet = { ...fleet.tiles.find((t) => t.model === 'ltv_forecast')!, labelsPending: 3 };
+    expect(describeSignal(quiet)).toBe('healthy so far · labels pending (3 windows)');
+  });
+
+  it('reads the labels pending and since when', () => {
+    const by = Object.fromEntries(fleet.tiles.map((t) => [t.model, [t.labelsPending, t.pendingSince]]));
+    expect(by).toEqual({
+      churn: [0, null],
+      credit_risk_na: [1, 1762214400000],
+      fraud_card_eu: [2, 1762128000000],
+      ltv_forecast: [0, null],
     });
   });
 
@@ -55,6 +68,22 @@ describe('prepareFleetData', () => {
   it('warns instead of throwing on frames of another shape, and on no frames', () => {
     expect(prepareFleetData([trend]).warning).toMatch(/not a fleetHealth table/);
     expect(prepareFleetData([]).warning).toBe('No models in this time range.');
+  });
+
+  it('keeps the query’s notices, once each, and says them when the fleet is empty', () => {
+    const noted = (text: string) => ({
+      ...toDataFrame({ fields: [] }),
+      meta: { notices: [{ severity: 'info' as const, text }] },
+    });
+    const empty = noted('the reference has no rows of any model: nothing to compare the fleet with');
+    expect(prepareFleetData([empty]).warning).toBe(
+      'No models in this time range: the reference has no rows of any model: nothing to compare the fleet with'
+    );
+    const table = {
+      ...fleetFrame(FLEET),
+      meta: { notices: [{ severity: 'info' as const, text: 'm4: no registry row' }] },
+    };
+    expect(prepareFleetData([table, noted('m4: no registry row')]).notices).toEqual(['m4: no registry row']);
   });
 });
 

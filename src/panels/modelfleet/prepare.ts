@@ -5,7 +5,7 @@
  */
 import { DataFrame, Field } from '@grafana/data';
 
-import { fieldByName, numberOrNull, stringOrEmpty, valueAt } from '../../shared/frames';
+import { fieldByName, noticesOf, numberOrNull, stringOrEmpty, valueAt } from '../../shared/frames';
 import { applyLinkTemplate } from '../driftheatmap/drilldown';
 
 /** The columns of the backend's fleet table that the panel reads. */
@@ -17,6 +17,8 @@ export const FLEET_COLUMNS = [
   'severity',
   'verdict',
   'since',
+  'labels_pending',
+  'pending_since',
   'worst_cause',
   'worst_feature',
   'feature_metric',
@@ -50,6 +52,9 @@ export interface FleetTile {
   verdict: string;
   /** start of the current verdict's run, epoch ms (null: unknown) */
   since: number | null;
+  /** windows at the range's end whose labels have not arrived (0: none), and the first one's start, epoch ms */
+  labelsPending: number;
+  pendingSince: number | null;
   worstCause: string;
   worstFeature: string;
   featureMetric: string;
@@ -81,6 +86,8 @@ export interface FleetData {
   verdicts: string[];
   /** tiles per severity */
   counts: Record<Severity, number>;
+  /** the frames' notices (registry defaults, the reference used, …), each once */
+  notices: string[];
   /** why nothing can be shown, if so */
   warning?: string;
 }
@@ -104,7 +111,8 @@ function fmt(x: number | null, digits = 3): string {
 
 /**
  * The worst signal of a model in words, e.g. "covariate shift: monthly_charges wasserstein 0.61 (threshold 0.1)",
- * "healthy", or "healthy · closest: prediction drift".
+ * "healthy", or "healthy · prediction drift"; while the newest windows' labels are pending, "… · labels pending (N
+ * windows)" — concept drift and prior shift are undecided there, so an ok verdict reads "healthy so far".
  */
 export function describeSignal(t: FleetTile): string {
   const cause = CAUSE_WORDS[t.worstCause] ?? t.worstCause;
@@ -112,26 +120,42 @@ export function describeSignal(t: FleetTile): string {
     t.worstFeature && t.featureScore !== null
       ? `${t.worstFeature} ${t.featureMetric} ${fmt(t.featureScore)} (threshold ${fmt(t.featureThreshold)})`
       : t.worstFeature;
+  const pending =
+    t.labelsPending > 0 ? ` · labels pending (${t.labelsPending} window${t.labelsPending === 1 ? '' : 's'})` : '';
   if (t.verdict === 'ok') {
+    const healthy = pending ? 'healthy so far' : 'healthy';
     if (t.severity === 'ok') {
-      return 'healthy';
+      return healthy + pending;
     }
-    return feature ? `healthy · ${feature} drifts` : `healthy · ${cause}`;
+    return (feature ? `${healthy} · ${feature} drifts` : `${healthy} · ${cause}`) + pending;
   }
-  return feature ? `${cause}: ${feature}` : cause;
+  return (feature ? `${cause}: ${feature}` : cause) + pending;
 }
 
-/** Reads the fleet table and the optional trend table; a warning instead of tiles when the shape is wrong. */
+/**
+ * Reads the fleet table and the optional trend table; a warning instead of tiles when the shape is wrong, or when
+ * there is no model (the query's notices say why, e.g. an empty reference).
+ */
 export function prepareFleetData(frames: DataFrame[]): FleetData {
   const counts: Record<Severity, number> = { ok: 0, report: 0, ticket: 0, page: 0 };
-  const empty = (warning: string): FleetData => ({ tiles: [], owners: [], tiers: [], verdicts: [], counts, warning });
+  const notices = noticesOf(frames).map((n) => n.text);
+  const empty = (warning: string): FleetData => ({
+    tiles: [],
+    owners: [],
+    tiers: [],
+    verdicts: [],
+    counts,
+    notices,
+    warning,
+  });
   const table =
     frames.find((f) => f.name === 'fleet') ?? frames.find((f) => fieldByName(f, 'severity') && fieldByName(f, 'model'));
   if (!table) {
+    if (frames.some((f) => f.length > 0)) {
+      return empty('These frames are not a fleetHealth table (query type fleetHealth, output table).');
+    }
     return empty(
-      frames.some((f) => f.length > 0)
-        ? 'These frames are not a fleetHealth table (query type fleetHealth, output table).'
-        : 'No models in this time range.'
+      notices.length ? `No models in this time range: ${notices.join(' ')}` : 'No models in this time range.'
     );
   }
   const trendFrame = frames.find((f) => f.name === 'fleet trend');
@@ -169,6 +193,8 @@ export function prepareFleetData(frames: DataFrame[]): FleetData {
       severity: isSeverity(sev) ? sev : 'ok',
       verdict: text('verdict'),
       since: num('since'),
+      labelsPending: num('labels_pending') ?? 0,
+      pendingSince: num('pending_since'),
       worstCause: text('worst_cause'),
       worstFeature: text('worst_feature'),
       featureMetric: text('feature_metric'),
@@ -194,6 +220,7 @@ export function prepareFleetData(frames: DataFrame[]): FleetData {
     tiers: distinct((t) => t.tier),
     verdicts: distinct((t) => t.verdict),
     counts,
+    notices,
   };
 }
 

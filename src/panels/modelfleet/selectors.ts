@@ -5,5 +5,6 @@ export const FLEET_SELECTORS = {
   grid: 'mm-fleet-grid',
   tile: (model: string) => `mm-fleet-tile-${model}`,
   message: 'mm-fleet-message',
+  notice: 'mm-fleet-notice',
   filter: (name: 'owner' | 'tier' | 'verdict') => `mm-fleet-filter-${name}`,
 } as const;

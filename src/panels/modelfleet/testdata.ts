@@ -9,7 +9,12 @@ export function fleetFrame(rows: Array<Record<string, unknown>>) {
     name: 'fleet',
     fields: FLEET_COLUMNS.map((n) => ({
       name: n,
-      type: n === 'since' ? FieldType.time : typeof rows[0]?.[n] === 'number' ? FieldType.number : FieldType.string,
+      type:
+        n === 'since' || n === 'pending_since'
+          ? FieldType.time
+          : typeof rows[0]?.[n] === 'number'
+            ? FieldType.number
+            : FieldType.string,
       values: rows.map((r) => r[n] ?? null),
     })),
   });
@@ -22,6 +27,8 @@ export const FLEET = [
     tier: 'critical',
     severity: 'ticket',
     verdict: 'covariate_shift',
+    labels_pending: 0,
+    pending_since: null,
     worst_cause: 'covariate_shift',
     worst_feature: 'monthly_charges',
     feature_metric: 'wasserstein',
@@ -38,6 +45,8 @@ export const FLEET = [
     tier: 'critical',
     severity: 'page',
     verdict: 'concept_drift',
+    labels_pending: 1,
+    pending_since: 1762214400000,
     worst_cause: 'concept_drift',
     worst_feature: '',
     feature_metric: '',
@@ -54,6 +63,8 @@ export const FLEET = [
     tier: 'critical',
     severity: 'report',
     verdict: 'ok',
+    labels_pending: 2,
+    pending_since: 1762128000000,
     worst_cause: 'covariate_shift',
     worst_feature: 'data_usage_gb',
     feature_metric: 'wasserstein',
