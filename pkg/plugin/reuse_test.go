@@ -308,17 +308,37 @@ func TestReusedAnswersEqualColdAnswers(t *testing.T) {
 		pool[i] = randomQuery{fields: map[string]any{}}
 		pool[i].draw(rng, -1)
 	}
-	warm := newWithClock(g.settings(), nil, clock)
-	defer warm.Dispose()
-	steps := 10
+	// The warm data source keeps its settled windows in a file too, and restarts now and then: Grafana stops the
+	// plugin (Dispose) and starts a new instance on the same file, which must answer as a fresh data source.
+	warmCfg := g.settings()
+	warmCfg.CacheDir, warmCfg.UID = t.TempDir(), "warm"
+	warm := newWithClock(warmCfg, nil, clock)
+	defer func() { warm.Dispose() }()
+	var total cache.Stats // over the warm data source's restarts
+	addStats := func() {
+		st := sharedOf(t, warm).Stats()
+		total.Reused, total.Asked, total.FileRead = total.Reused+st.Reused, total.Asked+st.Asked, total.FileRead+st.FileRead
+		total.Parts, total.Bytes = st.Parts, st.Bytes
+		if st.Warning != "" {
+			t.Fatalf("window cache: %s", st.Warning)
+		}
+	}
+	steps, restarts := 10, 0
 	if testing.Short() {
 		steps = 4
 	}
 	for step := 0; step < steps; step++ {
 		var change string
-		switch k := rng.IntN(4); {
+		switch k := rng.IntN(5); {
 		case step == 0:
 			change = "none"
+		case step == 2 || k == 4: // a restart (at least once), with late labels while it was down
+			addStats()
+			warm.Dispose()
+			g.labelLate()
+			warm = newWithClock(warmCfg, nil, clock)
+			restarts++
+			change = "restart, and late labels meanwhile"
 		case k == 0: // new rows: the log grows by a few hours, the clock with it
 			next := end.Add(time.Duration(3+rng.IntN(10)) * time.Hour)
 			g.add(end, next, 40, 0.5)
@@ -356,11 +376,13 @@ func TestReusedAnswersEqualColdAnswers(t *testing.T) {
 			}
 		}
 	}
-	st := sharedOf(t, warm).Stats()
-	if st.Reused == 0 || st.Asked == 0 {
-		t.Fatalf("the warm data source reused %d windows and asked %d: the comparison proved nothing", st.Reused, st.Asked)
+	addStats()
+	if total.Reused == 0 || total.Asked == 0 || restarts == 0 || total.FileRead == 0 {
+		t.Fatalf("the warm data source reused %d windows and asked %d, and read %d parts from its file over %d restarts: the comparison proved nothing",
+			total.Reused, total.Asked, total.FileRead, restarts)
 	}
-	t.Logf("warm data source: %d windows reused, %d asked; %d parts kept (%d bytes)", st.Reused, st.Asked, st.Parts, st.Bytes)
+	t.Logf("warm data source: %d windows reused, %d asked, %d parts read from the file over %d restarts; %d parts kept (%d bytes)",
+		total.Reused, total.Asked, total.FileRead, restarts, total.Parts, total.Bytes)
 }
 
 // Reuse is keyed by everything an answer depends on, and invalidated by what changes it: after each change below
