@@ -445,3 +445,105 @@ func TestReuseKeysAndInvalidation(t *testing.T) {
 		t.Fatalf("%d parts kept after Dispose", st.Parts)
 	}
 }
+
+// The cache file across restarts: a restart on the same settings reads it and reuses its windows; late rows while
+// Grafana was down, a settings change, a corrupt or truncated file and a directory that cannot be written all
+// give the fresh data source's answer — the last three with a warning in the health check, never an error.
+func TestReuseFileAcrossRestarts(t *testing.T) {
+	g := newGrowingLog(t, 5)
+	day := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for d := 0; d < 4; d++ {
+		g.add(day.Add(time.Duration(d)*24*time.Hour), day.Add(time.Duration(d+1)*24*time.Hour), 120, 0.6)
+	}
+	from, to := day.Add(24*time.Hour), day.Add(4*24*time.Hour)
+	q := `{"model":"","queryType":"drift","metric":"psi","reference":{"type":"range","from":"2026-01-01T00:00:00Z","to":"2026-01-02T00:00:00Z"},"window":"12h"}`
+	cfg := g.settings()
+	cfg.CacheDir, cfg.UID = t.TempDir(), "ds1"
+	file := filepath.Join(cfg.CacheDir, "modelmonitor-ds1.cache")
+	// run answers q on a new instance of cfg (then disposed: the file is written) and checks it against a fresh
+	// data source without a file; it returns the instance's cache stats and health message.
+	run := func(what string, cfg settings.Settings) (cache.Stats, string) {
+		t.Helper()
+		ds := New(cfg, nil)
+		defer ds.Dispose()
+		fresh := New(g.settings(), nil)
+		defer fresh.Dispose()
+		if diff := answerDiff(answer(t, ds, q, from, to, false), answer(t, fresh, q, from, to, false)); diff != "" {
+			t.Fatalf("%s: the answer differs from a fresh one: %s", what, diff)
+		}
+		health, err := ds.CheckHealth(context.Background(), &backend.CheckHealthRequest{})
+		if err != nil || health.Status != backend.HealthStatusOk {
+			t.Fatalf("%s: health %v %v", what, health, err)
+		}
+		return sharedOf(t, ds).Stats(), health.Message
+	}
+	if st, _ := run("first start", cfg); st.FileRead != 0 || st.Reused != 0 {
+		t.Fatalf("first start: %+v", st)
+	}
+	st, _ := run("restart", cfg)
+	if st.FileRead == 0 || st.Asked != 0 {
+		t.Fatalf("restart: %d parts read from the file, %d windows asked (want all reused)", st.FileRead, st.Asked)
+	}
+	g.add(day.Add(38*time.Hour), day.Add(39*time.Hour), 4, 0.5) // late rows into a settled window while down
+	if st, _ := run("late rows while down", cfg); st.FileRead == 0 || st.Asked == 0 || st.Reused == 0 {
+		t.Fatalf("late rows while down: %+v (want the changed window asked, the others reused)", st)
+	}
+	changed := cfg
+	changed.MinSamples = 30
+	if st, msg := run("settings changed while down", changed); st.FileRead != 0 || st.Reused != 0 || st.Warning != "" || strings.Contains(msg, "Window cache") {
+		t.Fatalf("settings changed while down: %+v %q (want the file ignored, silently)", st, msg)
+	}
+	if st, _ := run("the settings back", cfg); st.FileRead != 0 {
+		t.Fatalf("the file written under the changed settings was read under the old ones: %+v", st)
+	}
+
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, damage := range []struct {
+		what string
+		data []byte
+	}{
+		{"truncated file", raw[:len(raw)*2/3]},
+		{"corrupt digit", []byte(strings.Replace(string(raw), `"Count":1`, `"Count":2`, 1))},
+		{"not JSON", []byte("\x00\x01garbage")},
+	} {
+		if string(damage.data) == string(raw) {
+			t.Fatalf("%s: the damage changed nothing", damage.what)
+		}
+		if err := os.WriteFile(file, damage.data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		st, msg := run(damage.what, cfg)
+		if st.FileRead != 0 || !strings.Contains(msg, "Window cache: the cache file was ignored") {
+			t.Fatalf("%s: %d parts read, health %q", damage.what, st.FileRead, msg)
+		}
+		if after, _ := os.ReadFile(file); string(after) == string(damage.data) {
+			t.Fatalf("%s: the damaged file was not replaced", damage.what)
+		}
+	}
+
+	// A directory that cannot be created, and a file that cannot be written (a directory stands in its place).
+	notDir := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(notDir, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	bad := cfg
+	bad.CacheDir = filepath.Join(notDir, "cache")
+	if st, msg := run("cache directory under a file", bad); !strings.Contains(msg, "Window cache: memory only") || st.Parts == 0 {
+		t.Fatalf("cache directory under a file: %+v, health %q", st, msg)
+	}
+	blocked := cfg
+	blocked.CacheDir, blocked.UID = t.TempDir(), "blocked"
+	if err := os.MkdirAll(filepath.Join(blocked.CacheDir, "modelmonitor-blocked.cache", "x"), 0o750); err != nil {
+		t.Fatal(err)
+	}
+	ds := New(blocked, nil)
+	answer(t, ds, q, from, to, false)
+	svc, _ := ds.open()
+	ds.Dispose()
+	if st := svc.Store().(*cache.Shared).Stats(); !strings.Contains(st.Warning, "could not be written") {
+		t.Fatalf("a file that cannot be written: %+v", st)
+	}
+}

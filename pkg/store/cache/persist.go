@@ -278,7 +278,10 @@ func (p *persister) read() ([]lruEntry, error) {
 		}
 		if first {
 			var h fileHeader
-			if json.Unmarshal(line, &h) != nil || h != p.header {
+			if json.Unmarshal(line, &h) != nil || h.Format != fileFormat {
+				return nil, errors.New("not a window cache file (corrupt)")
+			}
+			if h != p.header {
 				return nil, errForeign
 			}
 			crc.Write(line)
