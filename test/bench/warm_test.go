@@ -43,6 +43,48 @@ func BenchmarkWarmFleet(b *testing.B) {
 	}
 }
 
+// Warm after a restart: a data source with a cache directory answers the fleet query over the 30 daily windows
+// ending a day earlier and is disposed (writing its cache file: write-s, file-MB); then a new instance on the same
+// directory — Grafana restarted — answers the query a day later. The timer covers that query: reading the file
+// (on its first aggregate call) and the query as a warm data source answers it. restart-cpu-s is its CPU time,
+// cold-cpu-s the first query's.
+func BenchmarkWarmAfterRestart(b *testing.B) {
+	for _, qt := range []string{"drift", "diagnosis"} {
+		b.Run(qt, func(b *testing.B) {
+			path := benchStore(b)
+			q := func() map[string]any {
+				return map[string]any{"queryType": qt, "model": "", "metric": "auto", "window": "1d"}
+			}
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				cfg := settings.Defaults()
+				cfg.Path, cfg.QueryTimeoutSecs, cfg.CacheDir, cfg.UID = path, 3600, b.TempDir(), "bench"
+				ds := plugin.New(cfg, nil)
+				coldCPU := processCPU()
+				runQueryOver(b, ds, q(), refFrom, refTo, curFrom.AddDate(0, 0, -1), curTo.AddDate(0, 0, -1))
+				b.ReportMetric(processCPU()-coldCPU, "cold-cpu-s")
+				write := time.Now()
+				ds.Dispose()
+				b.ReportMetric(time.Since(write).Seconds(), "write-s")
+				if fi, err := os.Stat(filepath.Join(cfg.CacheDir, "modelmonitor-bench.cache")); err == nil {
+					b.ReportMetric(float64(fi.Size())/(1<<20), "file-MB")
+				} else {
+					b.Fatal(err)
+				}
+				restarted := plugin.New(cfg, nil)
+				restartCPU := processCPU()
+				b.StartTimer()
+				runQueryOver(b, restarted, q(), refFrom, refTo, curFrom, curTo)
+				b.StopTimer()
+				b.ReportMetric(processCPU()-restartCPU, "restart-cpu-s")
+				reportCache(b, restarted)
+				restarted.Dispose()
+				b.StartTimer()
+			}
+		})
+	}
+}
+
 // Warm fleet drift over the last 30 days of 35 and of 350 days of history with the same rows per day
 // (MODELMON_BENCH_DAY_ROWS, default 10,000), the reference being the first week: the cost follows what is new,
 // not the length of history. cold is a new data source each time.

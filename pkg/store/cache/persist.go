@@ -209,26 +209,27 @@ func (p *persister) writeFile(entries []lruEntry, maxBytes int64) (int, error) {
 	crc := crc32.New(crcTable)
 	w := bufio.NewWriterSize(io.MultiWriter(tmp, crc), 1<<20)
 	written := int64(0)
-	put := func(v any) error {
-		line, err := json.Marshal(v)
-		if err != nil {
+	put := func(line []byte) error {
+		written += int64(len(line)) + 1
+		if _, err := w.Write(line); err != nil {
 			return err
 		}
-		written += int64(len(line)) + 1
-		_, err = w.Write(append(line, '\n'))
-		return err
+		return w.WriteByte('\n')
 	}
-	err = put(p.header)
+	head, err := json.Marshal(p.header)
+	if err == nil {
+		err = put(head)
+	}
 	parts := 0
 	for _, e := range entries {
 		if err != nil {
 			break
 		}
-		kind, raw, ok := encodeEntry(e.value)
-		if !ok || written+int64(len(raw))+int64(len(e.key))+32 > maxBytes {
+		line, ok := encodeLine(e)
+		if !ok || written+int64(len(line))+1 > maxBytes {
 			continue // NaN in the part, or beyond the bound on disk: asked from the store after a restart
 		}
-		err = put(fileLine{Key: e.key, Kind: kind, Entry: raw})
+		err = put(line)
 		parts++
 	}
 	if err == nil {
@@ -337,6 +338,20 @@ func (s *Shared) load() {
 	}
 	s.fileRead.Store(int64(len(entries)))
 	p.status = fmt.Sprintf("%d parts loaded", len(entries))
+}
+
+// encodeLine is a kept entry's line of the file (a fileLine, its entry encoded once); ok is false when the entry
+// cannot be encoded (NaN, ±Inf).
+func encodeLine(e lruEntry) ([]byte, bool) {
+	kind, raw, ok := encodeEntry(e.value)
+	if !ok {
+		return nil, false
+	}
+	key, _ := json.Marshal(e.key) // a string always encodes
+	line := append([]byte(`{"k":`), key...)
+	line = append(line, `,"t":"`+kind+`","e":`...)
+	line = append(line, raw...)
+	return append(line, '}'), true
 }
 
 // encodeEntry is the kind and JSON of a kept entry; ok is false when it cannot be encoded (NaN, ±Inf).
