@@ -450,6 +450,11 @@ func TestReuseKeysAndInvalidation(t *testing.T) {
 // Grafana was down, a settings change, a corrupt or truncated file and a directory that cannot be written all
 // give the fresh data source's answer — the last three with a warning in the health check, never an error.
 func TestReuseFileAcrossRestarts(t *testing.T) {
+	flipBit := func(b []byte, at int) []byte {
+		out := append([]byte(nil), b...)
+		out[at] ^= 1
+		return out
+	}
 	g := newGrowingLog(t, 5)
 	day := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	for d := 0; d < 4; d++ {
@@ -506,8 +511,8 @@ func TestReuseFileAcrossRestarts(t *testing.T) {
 		data []byte
 	}{
 		{"truncated file", raw[:len(raw)*2/3]},
-		{"corrupt digit", []byte(strings.Replace(string(raw), `"Count":1`, `"Count":2`, 1))},
-		{"not JSON", []byte("\x00\x01garbage")},
+		{"one bit flipped", flipBit(raw, len(raw)/2)},
+		{"not a cache file", []byte("\x00\x01garbage")},
 	} {
 		if string(damage.data) == string(raw) {
 			t.Fatalf("%s: the damage changed nothing", damage.what)
