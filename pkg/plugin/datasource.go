@@ -63,6 +63,7 @@ type Datasource struct {
 // NewDatasource is the instance factory given to datasource.Manage.
 func NewDatasource(_ context.Context, s backend.DataSourceInstanceSettings) (instancemgmt.Instance, error) {
 	cfg, err := settings.Parse(s.JSONData, s.DecryptedSecureJSONData)
+	cfg.UID = s.UID
 	return New(cfg, err), nil
 }
 
@@ -106,7 +107,8 @@ func (d *Datasource) open() (*monitor.Service, error) {
 		if err != nil {
 			return nil, errStoreUnavailable{err}
 		}
-		d.svc = monitor.New(cache.NewShared(st, cache.Options{MaxBytes: d.cfg.CacheBytes(), Settle: d.cfg.Settle(), Now: d.now}), d.cfg)
+		d.svc = monitor.New(cache.NewShared(st, cache.Options{MaxBytes: d.cfg.CacheBytes(), Settle: d.cfg.Settle(), Now: d.now,
+			Persist: cache.Persist{Dir: d.cfg.CacheDir, Instance: d.cfg.UID, Fingerprint: d.cfg.Key()}}), d.cfg)
 		addCacheMemory(d.cfg.CacheMB)
 	}
 	return d.svc, nil
@@ -259,7 +261,8 @@ func framesOf[R any](res R, err error, build func(R) []*dataFrame) ([]*dataFrame
 
 // CheckHealth reports whether the store answers, the mapped columns exist and every feature the model registry
 // names is in the log, naming what is missing. Its details carry what the window cache did and keeps
-// (windowCache: cache.Stats).
+// (windowCache: cache.Stats); a cache file that cannot be written or read adds a line to the message (the status
+// stays OK: the answers come from memory and the store).
 func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequest) (*backend.CheckHealthResult, error) {
 	if _, err := d.open(); err != nil {
 		return &backend.CheckHealthResult{Status: backend.HealthStatusError, Message: err.Error()}, nil
@@ -276,11 +279,15 @@ func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequ
 	if err != nil {
 		return &backend.CheckHealthResult{Status: backend.HealthStatusError, Message: err.Error()}, nil
 	}
+	stats := d.svc.Store().(*cache.Shared).Stats()
 	details, _ := json.Marshal(map[string]any{"models": len(models), "engine": d.cfg.Engine, "table": d.cfg.Table,
-		"windowCache": d.svc.Store().(*cache.Shared).Stats()})
+		"windowCache": stats})
 	msg := fmt.Sprintf("OK: %s table %q with %d models", d.cfg.Engine, d.cfg.Table, len(models))
 	if len(d.cfg.Ignored) > 0 {
 		msg += "; settings this data source does not know were ignored: " + strings.Join(d.cfg.Ignored, ", ")
+	}
+	if stats.Warning != "" { // the answers are right; only the cache file is not used
+		msg += "\nWindow cache: " + stats.Warning
 	}
 	return &backend.CheckHealthResult{Status: backend.HealthStatusOk, Message: msg, JSONDetails: details}, nil
 }

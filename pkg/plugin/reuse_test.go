@@ -308,17 +308,37 @@ func TestReusedAnswersEqualColdAnswers(t *testing.T) {
 		pool[i] = randomQuery{fields: map[string]any{}}
 		pool[i].draw(rng, -1)
 	}
-	warm := newWithClock(g.settings(), nil, clock)
-	defer warm.Dispose()
-	steps := 10
+	// The warm data source keeps its settled windows in a file too, and restarts now and then: Grafana stops the
+	// plugin (Dispose) and starts a new instance on the same file, which must answer as a fresh data source.
+	warmCfg := g.settings()
+	warmCfg.CacheDir, warmCfg.UID = t.TempDir(), "warm"
+	warm := newWithClock(warmCfg, nil, clock)
+	defer func() { warm.Dispose() }()
+	var total cache.Stats // over the warm data source's restarts
+	addStats := func() {
+		st := sharedOf(t, warm).Stats()
+		total.Reused, total.Asked, total.FileRead = total.Reused+st.Reused, total.Asked+st.Asked, total.FileRead+st.FileRead
+		total.Parts, total.Bytes = st.Parts, st.Bytes
+		if st.Warning != "" {
+			t.Fatalf("window cache: %s", st.Warning)
+		}
+	}
+	steps, restarts := 10, 0
 	if testing.Short() {
 		steps = 4
 	}
 	for step := 0; step < steps; step++ {
 		var change string
-		switch k := rng.IntN(4); {
+		switch k := rng.IntN(5); {
 		case step == 0:
 			change = "none"
+		case step == 2 || k == 4: // a restart (at least once), with late labels while it was down
+			addStats()
+			warm.Dispose()
+			g.labelLate()
+			warm = newWithClock(warmCfg, nil, clock)
+			restarts++
+			change = "restart, and late labels meanwhile"
 		case k == 0: // new rows: the log grows by a few hours, the clock with it
 			next := end.Add(time.Duration(3+rng.IntN(10)) * time.Hour)
 			g.add(end, next, 40, 0.5)
@@ -356,11 +376,13 @@ func TestReusedAnswersEqualColdAnswers(t *testing.T) {
 			}
 		}
 	}
-	st := sharedOf(t, warm).Stats()
-	if st.Reused == 0 || st.Asked == 0 {
-		t.Fatalf("the warm data source reused %d windows and asked %d: the comparison proved nothing", st.Reused, st.Asked)
+	addStats()
+	if total.Reused == 0 || total.Asked == 0 || restarts == 0 || total.FileRead == 0 {
+		t.Fatalf("the warm data source reused %d windows and asked %d, and read %d parts from its file over %d restarts: the comparison proved nothing",
+			total.Reused, total.Asked, total.FileRead, restarts)
 	}
-	t.Logf("warm data source: %d windows reused, %d asked; %d parts kept (%d bytes)", st.Reused, st.Asked, st.Parts, st.Bytes)
+	t.Logf("warm data source: %d windows reused, %d asked, %d parts read from the file over %d restarts; %d parts kept (%d bytes)",
+		total.Reused, total.Asked, total.FileRead, restarts, total.Parts, total.Bytes)
 }
 
 // Reuse is keyed by everything an answer depends on, and invalidated by what changes it: after each change below
@@ -421,5 +443,112 @@ func TestReuseKeysAndInvalidation(t *testing.T) {
 	warm.Dispose()
 	if st := svc.Store().(*cache.Shared).Stats(); st.Parts != 0 {
 		t.Fatalf("%d parts kept after Dispose", st.Parts)
+	}
+}
+
+// The cache file across restarts: a restart on the same settings reads it and reuses its windows; late rows while
+// Grafana was down, a settings change, a corrupt or truncated file and a directory that cannot be written all
+// give the fresh data source's answer — the last three with a warning in the health check, never an error.
+func TestReuseFileAcrossRestarts(t *testing.T) {
+	flipBit := func(b []byte, at int) []byte {
+		out := append([]byte(nil), b...)
+		out[at] ^= 1
+		return out
+	}
+	g := newGrowingLog(t, 5)
+	day := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for d := 0; d < 4; d++ {
+		g.add(day.Add(time.Duration(d)*24*time.Hour), day.Add(time.Duration(d+1)*24*time.Hour), 120, 0.6)
+	}
+	from, to := day.Add(24*time.Hour), day.Add(4*24*time.Hour)
+	q := `{"model":"","queryType":"drift","metric":"psi","reference":{"type":"range","from":"2026-01-01T00:00:00Z","to":"2026-01-02T00:00:00Z"},"window":"12h"}`
+	cfg := g.settings()
+	cfg.CacheDir, cfg.UID = t.TempDir(), "ds1"
+	file := filepath.Join(cfg.CacheDir, "modelmonitor-ds1.cache")
+	// run answers q on a new instance of cfg (then disposed: the file is written) and checks it against a fresh
+	// data source without a file; it returns the instance's cache stats and health message.
+	run := func(what string, cfg settings.Settings) (cache.Stats, string) {
+		t.Helper()
+		ds := New(cfg, nil)
+		defer ds.Dispose()
+		fresh := New(g.settings(), nil)
+		defer fresh.Dispose()
+		if diff := answerDiff(answer(t, ds, q, from, to, false), answer(t, fresh, q, from, to, false)); diff != "" {
+			t.Fatalf("%s: the answer differs from a fresh one: %s", what, diff)
+		}
+		health, err := ds.CheckHealth(context.Background(), &backend.CheckHealthRequest{})
+		if err != nil || health.Status != backend.HealthStatusOk {
+			t.Fatalf("%s: health %v %v", what, health, err)
+		}
+		return sharedOf(t, ds).Stats(), health.Message
+	}
+	if st, _ := run("first start", cfg); st.FileRead != 0 || st.Reused != 0 {
+		t.Fatalf("first start: %+v", st)
+	}
+	st, _ := run("restart", cfg)
+	if st.FileRead == 0 || st.Asked != 0 {
+		t.Fatalf("restart: %d parts read from the file, %d windows asked (want all reused)", st.FileRead, st.Asked)
+	}
+	g.add(day.Add(38*time.Hour), day.Add(39*time.Hour), 4, 0.5) // late rows into a settled window while down
+	if st, _ := run("late rows while down", cfg); st.FileRead == 0 || st.Asked == 0 || st.Reused == 0 {
+		t.Fatalf("late rows while down: %+v (want the changed window asked, the others reused)", st)
+	}
+	changed := cfg
+	changed.MinSamples = 30
+	if st, msg := run("settings changed while down", changed); st.FileRead != 0 || st.Reused != 0 || st.Warning != "" || strings.Contains(msg, "Window cache") {
+		t.Fatalf("settings changed while down: %+v %q (want the file ignored, silently)", st, msg)
+	}
+	if st, _ := run("the settings back", cfg); st.FileRead != 0 {
+		t.Fatalf("the file written under the changed settings was read under the old ones: %+v", st)
+	}
+
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, damage := range []struct {
+		what string
+		data []byte
+	}{
+		{"truncated file", raw[:len(raw)*2/3]},
+		{"one bit flipped", flipBit(raw, len(raw)/2)},
+		{"not a cache file", []byte("\x00\x01garbage")},
+	} {
+		if string(damage.data) == string(raw) {
+			t.Fatalf("%s: the damage changed nothing", damage.what)
+		}
+		if err := os.WriteFile(file, damage.data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		st, msg := run(damage.what, cfg)
+		if st.FileRead != 0 || !strings.Contains(msg, "Window cache: the cache file was ignored") {
+			t.Fatalf("%s: %d parts read, health %q", damage.what, st.FileRead, msg)
+		}
+		if after, _ := os.ReadFile(file); string(after) == string(damage.data) {
+			t.Fatalf("%s: the damaged file was not replaced", damage.what)
+		}
+	}
+
+	// A directory that cannot be created, and a file that cannot be written (a directory stands in its place).
+	notDir := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(notDir, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	bad := cfg
+	bad.CacheDir = filepath.Join(notDir, "cache")
+	if st, msg := run("cache directory under a file", bad); !strings.Contains(msg, "Window cache: memory only") || st.Parts == 0 {
+		t.Fatalf("cache directory under a file: %+v, health %q", st, msg)
+	}
+	blocked := cfg
+	blocked.CacheDir, blocked.UID = t.TempDir(), "blocked"
+	if err := os.MkdirAll(filepath.Join(blocked.CacheDir, "modelmonitor-blocked.cache", "x"), 0o750); err != nil {
+		t.Fatal(err)
+	}
+	ds := New(blocked, nil)
+	answer(t, ds, q, from, to, false)
+	svc, _ := ds.open()
+	ds.Dispose()
+	if st := svc.Store().(*cache.Shared).Stats(); !strings.Contains(st.Warning, "could not be written") {
+		t.Fatalf("a file that cannot be written: %+v", st)
 	}
 }

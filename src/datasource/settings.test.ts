@@ -38,6 +38,25 @@ describe('settings validation', () => {
     );
   });
 
+  it('checks the window cache settings as the backend does', () => {
+    expect(validateSettings({ cacheMB: 0, cacheSettleMinutes: 0, cacheDir: '/var/lib/grafana/mm' })).toEqual({});
+    expect(validateSettings({ cacheDir: 'C:\\grafana\\mm' })).toEqual({});
+    expect(validateSettings({ cacheMB: -1 }).cacheMB).toBe(
+      'The cache size must be a whole number of MB from 0 (no reuse) to 1048576.'
+    );
+    expect(validateSettings({ cacheMB: 1048577 }).cacheMB).toBeDefined();
+    expect(validateSettings({ cacheSettleMinutes: 1.5 }).cacheSettleMinutes).toBe(
+      'The settle time must be a whole number of minutes from 0 to 527040 (a year).'
+    );
+    expect(validateSettings({ cacheDir: 'cache' }).cacheDir).toBe(
+      'The cache directory must be an absolute path, such as /var/lib/grafana/modelmonitor-cache.'
+    );
+    expect(validateSettings({ path: '/data/x.duckdb', cacheDir: '/data/x.duckdb' }).cacheDir).toBe(
+      'The cache directory must not be the store: choose a directory of its own.'
+    );
+    expect(validateSettings({ path: '/data/x.duckdb', cacheDir: '/data' })).toEqual({});
+  });
+
   it('accepts a Spark Connect URL and names what is wrong with one, as the backend does', () => {
     const sp = { engine: 'spark' as const };
     expect(validateSettings({ ...sp, sparkUrl: 'sc://127.0.0.1:15002' })).toEqual({});

@@ -3,6 +3,8 @@ import { IDENTIFIER_RE } from './query';
 import {
   AVAILABLE_ENGINES,
   DEFAULT_SETTINGS,
+  MAX_CACHE_MB,
+  MAX_CACHE_SETTLE_MINUTES,
   MAX_CONCURRENT_QUERIES,
   MAX_CONNECTIONS,
   MAX_PORT,
@@ -26,9 +28,16 @@ export type IdentifierKey =
 
 export type ListKey = 'featureColumns' | 'segmentColumns';
 export type NumberKey =
-  'minSamples' | 'queryTimeoutSeconds' | 'memoryLimitMB' | 'port' | 'maxConnections' | 'maxConcurrentQueries';
+  | 'minSamples'
+  | 'queryTimeoutSeconds'
+  | 'memoryLimitMB'
+  | 'port'
+  | 'maxConnections'
+  | 'maxConcurrentQueries'
+  | 'cacheMB'
+  | 'cacheSettleMinutes';
 /** Free text settings: no identifier rule (a path, a host name, a label value, …). */
-export type TextKey = 'path' | 'positiveLabel' | 'host' | 'database' | 'user' | 'sparkUrl';
+export type TextKey = 'path' | 'positiveLabel' | 'host' | 'database' | 'user' | 'sparkUrl' | 'cacheDir';
 export type SettingsKey = IdentifierKey | ListKey | NumberKey | TextKey | 'engine' | 'sslMode' | 'tlsCACert' | 'token';
 
 export const IDENTIFIER_KEYS: IdentifierKey[] = [
@@ -102,6 +111,7 @@ export function validateSettings(
   if (!wholeNumberIn(jsonData.memoryLimitMB, 64)) {
     errors.memoryLimitMB = 'The memory limit must be a whole number of MB, at least 64.';
   }
+  Object.assign(errors, cacheErrors(jsonData));
   if (jsonData.featureMapColumn && (jsonData.featureColumns ?? []).length > 0) {
     errors.featureMapColumn =
       'Use either wide feature columns or one MAP/JSON feature column, not both: clear one of the two.';
@@ -114,6 +124,28 @@ export function validateSettings(
   }
   if (jsonData.engine === 'spark') {
     Object.assign(errors, sparkErrors(jsonData));
+  }
+  return errors;
+}
+
+/** An absolute path: /… on Unix, C:\… or \\server\… on Windows (the backend's filepath.IsAbs on its host). */
+const ABSOLUTE_PATH_RE = /^(\/|[A-Za-z]:[\\/]|\\\\)/;
+
+/** The window cache: sizes in range and a cache directory that is absolute and not the DuckDB store's path (the
+ * backend also rejects a directory whose cache files a path glob would read). */
+function cacheErrors(jsonData: MMDataSourceOptions): Partial<Record<SettingsKey, string>> {
+  const errors: Partial<Record<SettingsKey, string>> = {};
+  if (!wholeNumberIn(jsonData.cacheMB, 0, MAX_CACHE_MB)) {
+    errors.cacheMB = `The cache size must be a whole number of MB from 0 (no reuse) to ${MAX_CACHE_MB}.`;
+  }
+  if (!wholeNumberIn(jsonData.cacheSettleMinutes, 0, MAX_CACHE_SETTLE_MINUTES)) {
+    errors.cacheSettleMinutes = `The settle time must be a whole number of minutes from 0 to ${MAX_CACHE_SETTLE_MINUTES} (a year).`;
+  }
+  const dir = jsonData.cacheDir?.trim() ?? '';
+  if (dir !== '' && !ABSOLUTE_PATH_RE.test(dir)) {
+    errors.cacheDir = 'The cache directory must be an absolute path, such as /var/lib/grafana/modelmonitor-cache.';
+  } else if (dir !== '' && (jsonData.engine ?? 'duckdb') === 'duckdb' && dir === jsonData.path?.trim()) {
+    errors.cacheDir = 'The cache directory must not be the store: choose a directory of its own.';
   }
   return errors;
 }

@@ -156,6 +156,9 @@ export type SSLMode = (typeof SSL_MODES)[number];
 /** PostgreSQL's port range and the backend's bound on the connection pool of one data source. */
 export const MAX_PORT = 65535;
 export const MAX_CONNECTIONS = 32;
+/** Bounds of the window cache settings (pkg/settings MaxCacheMB, MaxCacheSettleMinutes: 1 TiB, a year). */
+export const MAX_CACHE_MB = 1048576;
+export const MAX_CACHE_SETTLE_MINUTES = 527040;
 /** The backend's bound on the Spark operations one data source runs at a time. */
 export const MAX_CONCURRENT_QUERIES = 32;
 
@@ -194,6 +197,12 @@ export interface MMDataSourceOptions extends DataSourceJsonData {
   sparkUrl?: string;
   /** engine spark: Spark operations this data source runs at a time, 1..MAX_CONCURRENT_QUERIES. */
   maxConcurrentQueries?: number;
+  /** Window cache (docs/cache.md): MiB of kept aggregates of settled windows, 0..MAX_CACHE_MB; 0 = no reuse. */
+  cacheMB?: number;
+  /** Window cache: minutes after its end before a window is kept, 0..MAX_CACHE_SETTLE_MINUTES. */
+  cacheSettleMinutes?: number;
+  /** Window cache: absolute directory of the cache file kept across restarts; empty = memory only. */
+  cacheDir?: string;
 }
 
 export interface MMSecureJsonData {
@@ -233,6 +242,9 @@ export const DEFAULT_SETTINGS: Required<Omit<MMDataSourceOptions, keyof DataSour
   maxConnections: 4,
   sparkUrl: '',
   maxConcurrentQueries: 4,
+  cacheMB: 1024,
+  cacheSettleMinutes: 60,
+  cacheDir: '',
 };
 
 /** Resource `models`. */

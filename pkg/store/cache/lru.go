@@ -77,3 +77,14 @@ func (l *lru) size() (int, int64) {
 	defer l.mu.Unlock()
 	return len(l.items), l.used
 }
+
+// entries returns the kept values, most recently used first.
+func (l *lru) entries() []lruEntry {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := make([]lruEntry, 0, len(l.items))
+	for e := l.order.Front(); e != nil; e = e.Next() {
+		out = append(out, *e.Value.(*lruEntry))
+	}
+	return out
+}

@@ -42,13 +42,25 @@ func into[T, E any](parts map[int64]T, base T, rows []E, win func(*E) *int64, se
 	}
 }
 
-// appendAt appends copies of rows with their window set to w.
-func appendAt[E any](dst, rows []E, w int64, win func(*E) *int64) []E {
-	for _, r := range rows {
-		*win(&r) = w
-		dst = append(dst, r)
+// joinRows concatenates the rows of parts (rows picks them) in the parts' order, each with its window set to its
+// part's window, into one slice allocated once — nil when there is no row, as in a store's answer without rows.
+func joinRows[T, E any](ps []placed[T], rows func(*T) []E, win func(*E) *int64) []E {
+	n := 0
+	for i := range ps {
+		n += len(rows(&ps[i].part))
 	}
-	return dst
+	if n == 0 {
+		return nil
+	}
+	out := make([]E, 0, n)
+	for i := range ps {
+		start := len(out)
+		out = append(out, rows(&ps[i].part)...)
+		for j := start; j < len(out); j++ {
+			*win(&out[j]) = ps[i].window
+		}
+	}
+	return out
 }
 
 // sortPlaced orders parts by window, so joined answers list windows in ascending order.
@@ -86,12 +98,10 @@ var countsShape = shape[store.Counts]{
 	},
 	empty: func(store.Counts) store.Counts { return store.Counts{} },
 	join: func(ps []placed[store.Counts]) store.Counts {
-		var out store.Counts
-		for _, p := range ps {
-			out.Numeric = appendAt(out.Numeric, p.part.Numeric, p.window, numWin)
-			out.Categorical = appendAt(out.Categorical, p.part.Categorical, p.window, catWin)
+		return store.Counts{
+			Numeric:     joinRows(ps, func(c *store.Counts) []store.NumericCount { return c.Numeric }, numWin),
+			Categorical: joinRows(ps, func(c *store.Counts) []store.CategoryWindowCount { return c.Categorical }, catWin),
 		}
-		return out
 	},
 	bytes: func(c store.Counts) int64 {
 		return sizeOf(c.Numeric, func(r *store.NumericCount) int { return len(r.Model) + len(r.Feature) }) +
@@ -109,11 +119,12 @@ var qualityShape = shape[store.Quality]{
 	},
 	empty: func(q store.Quality) store.Quality { return store.Quality{TypeChecked: q.TypeChecked} },
 	join: func(ps []placed[store.Quality]) store.Quality {
-		var out store.Quality
+		out := store.Quality{
+			Windows:  joinRows(ps, func(q *store.Quality) []store.WindowQuality { return q.Windows }, wqWin),
+			Features: joinRows(ps, func(q *store.Quality) []store.FeatureQuality { return q.Features }, fqWin),
+		}
 		for _, p := range ps {
 			out.TypeChecked = out.TypeChecked || p.part.TypeChecked
-			out.Windows = appendAt(out.Windows, p.part.Windows, p.window, wqWin)
-			out.Features = appendAt(out.Features, p.part.Features, p.window, fqWin)
 		}
 		return out
 	},
@@ -134,13 +145,11 @@ var performanceShape = shape[store.Performance]{
 	},
 	empty: func(store.Performance) store.Performance { return store.Performance{} },
 	join: func(ps []placed[store.Performance]) store.Performance {
-		var out store.Performance
-		for _, p := range ps {
-			out.Windows = appendAt(out.Windows, p.part.Windows, p.window, wpWin)
-			out.Buckets = appendAt(out.Buckets, p.part.Buckets, p.window, sbWin)
-			out.Classes = appendAt(out.Classes, p.part.Classes, p.window, ccWin)
+		return store.Performance{
+			Windows: joinRows(ps, func(a *store.Performance) []store.WindowPerformance { return a.Windows }, wpWin),
+			Buckets: joinRows(ps, func(a *store.Performance) []store.ScoreBucket { return a.Buckets }, sbWin),
+			Classes: joinRows(ps, func(a *store.Performance) []store.ClassCount { return a.Classes }, ccWin),
 		}
-		return out
 	},
 	bytes: func(a store.Performance) int64 {
 		return sizeOf(a.Windows, func(r *store.WindowPerformance) int { return len(r.Model) + 16 }) +
@@ -158,11 +167,9 @@ var scoreHistogramShape = shape[store.ScoreHistogram]{
 	},
 	empty: func(store.ScoreHistogram) store.ScoreHistogram { return store.ScoreHistogram{} },
 	join: func(ps []placed[store.ScoreHistogram]) store.ScoreHistogram {
-		var out store.ScoreHistogram
-		for _, p := range ps {
-			out.Buckets = appendAt(out.Buckets, p.part.Buckets, p.window, pbWin)
+		return store.ScoreHistogram{
+			Buckets: joinRows(ps, func(h *store.ScoreHistogram) []store.PredictedBucket { return h.Buckets }, pbWin),
 		}
-		return out
 	},
 	bytes: func(h store.ScoreHistogram) int64 {
 		return sizeOf(h.Buckets, func(r *store.PredictedBucket) int { return len(r.Model) })

@@ -18,17 +18,28 @@ const maxReuseWindows = 100_000
 // signal is what a kept part was computed from: the window's rows and labels in the log row. A part is reused
 // only under an equal signal.
 type signal struct {
-	rows, labelled int64
+	Rows, Labelled int64
 }
 
 // entry is one window's kept part, the statements that computed it (shared by the parts of one call) and, for the
 // label-reading aggregates, the label cut-off it was computed with and the state of the labels known by then.
+// Its fields are exported for the cache file (persist.go).
 type entry[T any] struct {
-	sig    signal
-	part   T
-	sql    []string
-	until  int64 // µs since the epoch
-	labels store.LabelState
+	Sig    signal
+	Part   T
+	SQL    []string
+	Until  int64 // µs since the epoch
+	Labels store.LabelState
+}
+
+// size is the estimated bytes of a kept entry: its part and its statements (the parts of one call share their
+// statements in memory, so counting them per part errs high).
+func (e entry[T]) size(sh shape[T]) int64 {
+	n := sh.bytes(e.Part)
+	for _, q := range e.SQL {
+		n += int64(len(q)) + 16
+	}
+	return n
 }
 
 // call is one aggregate call as the cache plans it: the method and every argument its per-window answer depends
@@ -91,6 +102,7 @@ func reuse[T any](ctx context.Context, s *Shared, sh shape[T], c aggCall[T], sco
 	if s.sig == nil || s.kept == nil {
 		return c.ask(scope, w)
 	}
+	s.loaded.Do(s.load)
 	key, err := callKey(c, scope, w)
 	if err != nil {
 		return c.ask(scope, w)
@@ -115,11 +127,11 @@ func reuse[T any](ctx context.Context, s *Shared, sh shape[T], c aggCall[T], sco
 	var missing []window
 	for _, win := range wins {
 		if v, ok := s.kept.get(partKey(key, win)); ok && win.settled {
-			if e := v.(entry[T]); e.sig == sigs[win.index] && labels.answers(e.until, e.labels, win.index) {
-				held[win.index], heldSQL = e.part, e.sql
-				if e.until != labels.until.UnixMicro() { // the same answer under this cut-off: kept under it from now on
-					e.until, e.labels = labels.until.UnixMicro(), labels.known
-					s.kept.put(partKey(key, win), e, sh.bytes(e.part))
+			if e := v.(entry[T]); e.Sig == sigs[win.index] && labels.answers(e.Until, e.Labels, win.index) {
+				held[win.index], heldSQL = e.Part, e.SQL
+				if e.Until != labels.until.UnixMicro() { // the same answer under this cut-off: kept under it from now on
+					e.Until, e.Labels = labels.until.UnixMicro(), labels.known
+					s.kept.put(partKey(key, win), e, e.size(sh))
 				}
 				continue
 			}
@@ -150,7 +162,9 @@ func reuse[T any](ctx context.Context, s *Shared, sh shape[T], c aggCall[T], sco
 			delete(held, win.index)
 			parts = append(parts, placed[T]{win.index, part})
 			if win.settled {
-				s.kept.put(partKey(key, win), entry[T]{sigs[win.index], part, *sh.sql(&asked), labels.until.UnixMicro(), labels.known}, sh.bytes(part))
+				e := entry[T]{sigs[win.index], part, *sh.sql(&asked), labels.until.UnixMicro(), labels.known}
+				s.kept.put(partKey(key, win), e, e.size(sh))
+				s.disk.changed(s)
 			}
 		}
 	}
@@ -181,7 +195,7 @@ func signals(ctx context.Context, s *Shared, wins []window, scope store.Scope, w
 		out[win.index] = signal{}
 	}
 	for _, r := range rows {
-		out[r.Window] = signal{rows: r.Rows, labelled: r.Labelled}
+		out[r.Window] = signal{Rows: r.Rows, Labelled: r.Labelled}
 	}
 	return out, true
 }

@@ -2,8 +2,11 @@ package cache
 
 import (
 	"context"
+	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 
 	"github.com/aiops/modelmonitor/pkg/store"
 )
@@ -17,6 +20,8 @@ type Options struct {
 	Settle time.Duration
 	// Now is the clock that decides what is settled (nil: time.Now).
 	Now func() time.Time
+	// Persist keeps the settled parts in a file across restarts (zero value: memory only).
+	Persist Persist
 }
 
 // Shared is a store.Store that keeps the aggregates of settled windows across queries, for every query of one data
@@ -28,6 +33,11 @@ type Shared struct {
 	opts Options
 	kept *lru // nil: reuse is off
 
+	disk     *persister // nil: memory only
+	diskOff  string     // why there is no file although one was asked for ("" otherwise)
+	loaded   sync.Once  // the file is read on the first aggregate call
+	fileRead atomic.Int64
+
 	reused, asked atomic.Int64 // windows answered from kept parts, windows asked from the store (reuse on)
 }
 
@@ -38,13 +48,27 @@ type Stats struct {
 	Asked  int64 `json:"askedWindows"`
 	Parts  int   `json:"keptParts"`
 	Bytes  int64 `json:"keptBytes"` // estimated
+	// File is the cache file (Options.Persist) and what it did last; FileRead the parts read from it.
+	File     string `json:"file,omitempty"`
+	FileRead int64  `json:"fileReadParts"`
+	// Warning says why the settled parts are not kept in a file although a directory was set ("" otherwise): the
+	// directory or the file could not be written, or the file could not be read (then it is replaced).
+	Warning string `json:"warning,omitempty"`
 }
 
 // Stats returns the cache's counters and size.
 func (s *Shared) Stats() Stats {
-	st := Stats{Reused: s.reused.Load(), Asked: s.asked.Load()}
+	st := Stats{Reused: s.reused.Load(), Asked: s.asked.Load(), FileRead: s.fileRead.Load(), Warning: s.diskOff}
 	if s.kept != nil {
 		st.Parts, st.Bytes = s.kept.size()
+	}
+	if p := s.disk; p != nil {
+		p.mu.Lock()
+		st.File = p.path + ": " + p.status
+		if p.warning != "" {
+			st.Warning = p.warning
+		}
+		p.mu.Unlock()
 	}
 	return st
 }
@@ -57,12 +81,16 @@ func (s *Shared) count(reused, asked int) {
 var _ store.Store = (*Shared)(nil)
 
 // NewShared wraps next. Reuse needs next to offer store.ChangeSignal and opts.MaxBytes > 0; otherwise every
-// call goes to next.
+// call goes to next. With opts.Persist.Dir set, the settled parts are also kept in a file there (persist.go): a
+// directory that cannot be written leaves the cache in memory, with a warning (Stats.Warning and the log).
 func NewShared(next store.Store, opts Options) *Shared {
 	s := &Shared{next: next, opts: opts}
 	s.sig, _ = next.(store.ChangeSignal)
 	if opts.MaxBytes > 0 && s.sig != nil {
 		s.kept = newLRU(opts.MaxBytes)
+		if s.disk, s.diskOff = newPersister(opts.Persist); s.diskOff != "" {
+			log.DefaultLogger.Warn("window cache: answers come from memory and the store only", "error", s.diskOff)
+		}
 	}
 	return s
 }
@@ -144,9 +172,10 @@ func (s *Shared) MulticlassHistograms(ctx context.Context, req store.MulticlassR
 	return s.next.MulticlassHistograms(ctx, req)
 }
 
-// Close drops what is kept and closes the wrapped store.
+// Close writes the settled parts not yet in the file, drops what is kept and closes the wrapped store.
 func (s *Shared) Close() error {
 	if s.kept != nil {
+		s.disk.stop(s.kept, s.opts.MaxBytes)
 		s.kept.clear()
 	}
 	return s.next.Close()

@@ -153,6 +153,22 @@ describe('ConfigEditor', () => {
     expect(screen.getByText(/"1st ts" is not a plain identifier/)).toBeInTheDocument();
   });
 
+  it('edits the window cache: size, settle time and a directory kept across restarts', () => {
+    const onOptionsChange = jest.fn();
+    const { rerender } = render(<ConfigEditor options={settings()} onOptionsChange={onOptionsChange} />);
+    expect(screen.getByLabelText(/^Cache size/)).toHaveAttribute('placeholder', '1024');
+    expect(screen.getByLabelText(/^Settle time/)).toHaveAttribute('placeholder', '60');
+    expect(screen.getByLabelText(/^Cache directory/)).toHaveAttribute('placeholder', '(memory only)');
+    fireEvent.change(screen.getByLabelText(/^Cache size/), { target: { value: '0' } });
+    expect(onOptionsChange).toHaveBeenLastCalledWith(expect.objectContaining({ jsonData: { cacheMB: 0 } }));
+    fireEvent.change(screen.getByLabelText(/^Cache directory/), { target: { value: ' /var/lib/grafana/mm ' } });
+    expect(onOptionsChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ jsonData: { cacheDir: '/var/lib/grafana/mm' } })
+    );
+    rerender(<ConfigEditor options={settings({ cacheDir: 'mm' })} onOptionsChange={onOptionsChange} />);
+    expect(screen.getByText(/The cache directory must be an absolute path/)).toBeInTheDocument();
+  });
+
   it('clearing a field goes back to the default', () => {
     const onOptionsChange = jest.fn();
     render(<ConfigEditor options={settings({ scoreColumn: 'p' })} onOptionsChange={onOptionsChange} />);

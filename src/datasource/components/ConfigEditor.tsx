@@ -77,6 +77,14 @@ const OTHER_TABLES: TextFieldSpec[] = [
   },
 ];
 
+const CACHE_DIR_FIELD: TextFieldSpec = {
+  key: 'cacheDir',
+  label: 'Cache directory',
+  description:
+    'Keeps the cache in a file across Grafana restarts: an absolute directory Grafana can write, e.g. /var/lib/grafana/modelmonitor-cache (never the store). Empty: memory only.',
+  placeholder: '(memory only)',
+};
+
 const POSTGRES_FIELDS: TextFieldSpec[] = [
   { key: 'host', label: 'Host', description: 'Server host name or IP address', placeholder: 'db.example.com' },
   {
@@ -342,6 +350,20 @@ export function ConfigEditor(props: Props) {
             'Engine memory limit (MB)',
             'DuckDB working memory for all queries of this data source (at least 64); beyond it DuckDB spills to disk'
           )}
+      </FieldSet>
+
+      <FieldSet label="Window cache">
+        {numberField(
+          'cacheMB',
+          'Cache size (MB)',
+          'Memory for the aggregates of settled windows, so that a refresh asks the store only for what is new; 0 turns reuse off'
+        )}
+        {numberField(
+          'cacheSettleMinutes',
+          'Settle time (minutes)',
+          'A window is kept only once it ended at least this long ago (late rows); until then it is read again'
+        )}
+        {textField(CACHE_DIR_FIELD)}
       </FieldSet>
     </div>
   );
