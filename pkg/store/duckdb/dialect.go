@@ -17,7 +17,10 @@ import (
 // (measured ~6× faster in DuckDB 1.5.6 with 99 probabilities: it sorts once instead of selecting per probability).
 type Dialect struct{}
 
-var _ sqlstore.MapDialect = Dialect{} // and so a sqlstore.Dialect
+var (
+	_ sqlstore.MapDialect  = Dialect{} // and so a sqlstore.Dialect
+	_ sqlstore.GridDialect = Dialect{}
+)
 
 // Name is "DuckDB".
 func (Dialect) Name() string { return "DuckDB" }
@@ -97,6 +100,19 @@ func (Dialect) Unpivot(from string, _ []string, cols []sqlstore.UnpivotColumn, n
 	}
 	return fmt.Sprintf("%s UNPIVOT%s (%s FOR %s IN (%s))", from, nulls, valueCol, nameCol, strings.Join(in, ", "))
 }
+
+// UnpivotPairs renders `src UNPIVOT INCLUDE NULLS ((bin, v) FOR feature IN ((b1, v1) AS 'age', (b2, v2) AS
+// 'tenure'))`.
+func (Dialect) UnpivotPairs(from string, pairs []sqlstore.UnpivotPair, nameCol string, valueCols [2]string) string {
+	in := make([]string, len(pairs))
+	for i, p := range pairs {
+		in[i] = "(" + p.Cols[0] + ", " + p.Cols[1] + ") AS " + literal(p.Name)
+	}
+	return fmt.Sprintf("%s UNPIVOT INCLUDE NULLS ((%s, %s) FOR %s IN (%s))", from, valueCols[0], valueCols[1], nameCol, strings.Join(in, ", "))
+}
+
+// ListElement renders `CAST(? AS DOUBLE[])[k]`.
+func (Dialect) ListElement(list, k string) string { return "CAST(" + list + " AS DOUBLE[])[" + k + "]" }
 
 // literal renders a validated name as a string literal.
 func literal(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }

@@ -37,7 +37,7 @@ func TestStoreSuite(t *testing.T) {
 	}}
 	storetest.Run(t, file)
 	storetest.RunNames(t, file)
-	for name, d := range map[string]sqlstore.Dialect{"memory": Dialect{}, "memory-numbered": numbered{}} {
+	for name, d := range map[string]sqlstore.Dialect{"memory": Dialect{}, "memory-numbered": numbered{}, "memory-long": long{Dialect{}}} {
 		storetest.Run(t, storetest.Engine{Name: name, Open: func(t *testing.T, f storetest.Fixture) store.Store {
 			db, err := sql.Open("duckdb", "")
 			if err != nil {
@@ -68,6 +68,10 @@ func (numbered) TopN(q sqlstore.TopN) string {
 	return fmt.Sprintf("SELECT %s FROM (SELECT %s, row_number() OVER (PARTITION BY %s ORDER BY %s) AS mm_rank FROM %s) mm_ranked WHERE %s OR mm_rank <= %s",
 		strings.Join(q.Names, ", "), strings.Join(q.Select, ", "), q.PartitionBy, q.OrderBy, q.From, q.Keep, q.Limit)
 }
+
+// long is DuckDB's dialect without its grid binning (sqlstore.GridDialect): the numeric counts take the long form
+// that the other engines run, each distinct value joined to its feature's edges.
+type long struct{ sqlstore.MapDialect }
 
 // fixtureColumns is how each fixture column type is created and bound: its DuckDB type and its value's marker
 // (times bound as text, maps as two lists).

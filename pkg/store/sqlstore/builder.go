@@ -109,10 +109,22 @@ func (b *builder) scopeFilter(scope store.Scope) (string, string) {
 // type (double or text) and unpivoted to (m, w, feature, v), NULL values left out — in a fleet most columns are
 // NULL for most models, so that halves the rows to bin — and counted by nullCounts instead.
 func (b *builder) longSource(scope store.Scope, w store.Windowing, names []string, numeric bool) (string, error) {
-	cfg := b.s.cfg
-	if cfg.FeatureMapColumn != "" {
+	if b.s.cfg.FeatureMapColumn != "" {
 		return b.mapSource(scope, w, numeric)
 	}
+	return fmt.Sprintf(`mm_src AS (
+  %s
+),
+mm_long AS (
+  SELECT m, w, feature, v FROM %s
+)`, b.wideRows(scope, w, names, numeric, nil), b.d.Unpivot("mm_src", []string{"m", "w"}, unpivotColumns(names), "feature", "v", false)), nil
+}
+
+// wideRows renders the scoped rows of the table as (m, w, c1, c2, …): the model as text, the window index and
+// each feature of names cast to double (numeric) or text, as featureAlias names it. cond, when not nil, renders
+// one more condition on the rows (in terms of the table's columns) after the scope's, binding in text order.
+func (b *builder) wideRows(scope store.Scope, w store.Windowing, names []string, numeric bool, cond func() string) string {
+	cfg := b.s.cfg
 	cast := b.d.Text
 	if numeric {
 		cast = b.d.Double
@@ -123,14 +135,14 @@ func (b *builder) longSource(scope store.Scope, w store.Windowing, names []strin
 		cols[i] = cast(b.quote(n)) + " AS " + featureAlias(i)
 	}
 	table, whereSQL := b.scopeFilter(scope)
-	return fmt.Sprintf(`mm_src AS (
-  SELECT %s AS m, %s AS w, %s
-  FROM %s%s
-),
-mm_long AS (
-  SELECT m, w, feature, v FROM %s
-)`, b.d.Text(b.quote(cfg.ModelColumn)), windowExpr, strings.Join(cols, ", "), table, whereSQL,
-		b.d.Unpivot("mm_src", []string{"m", "w"}, unpivotColumns(names), "feature", "v", false)), nil
+	switch {
+	case cond != nil && whereSQL == "":
+		whereSQL = "\n  WHERE " + cond()
+	case cond != nil:
+		whereSQL += " AND " + cond()
+	}
+	return fmt.Sprintf(`SELECT %s AS m, %s AS w, %s
+  FROM %s%s`, b.d.Text(b.quote(cfg.ModelColumn)), windowExpr, strings.Join(cols, ", "), table, whereSQL)
 }
 
 // featureAlias is the internal name of the i-th feature column in mm_src.

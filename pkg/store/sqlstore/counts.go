@@ -44,7 +44,13 @@ func valueCounts(d Dialect) string {
 	return "mm_vals AS (SELECT m, w, feature, v, count(*) AS c FROM mm_long " + d.GroupBy(4) + ")"
 }
 
+// numericCounts runs the numeric count statement: gridCounts where the dialect can bin the wide rows (and the
+// features are columns), else the long form — each distinct (model, window, feature, value) joined to its
+// feature's edges (mm_feats) and searched there.
 func (s *Store) numericCounts(ctx context.Context, scope store.Scope, w store.Windowing, bins []store.NumericBins) ([]store.NumericCount, string, error) {
+	if gd, ok := s.d.(GridDialect); ok && s.cfg.FeatureMapColumn == "" {
+		return s.gridCounts(ctx, gd, scope, w, bins)
+	}
 	d := s.d
 	maxEdges := 0
 	for _, b := range bins {
@@ -96,8 +102,15 @@ JOIN mm_feats f ON l.m = f.m AND l.feature = f.f
 WHERE l.finite_n <= %d`, featsSQL, src, valueCounts(d), b.nullCounts(names), finite, store.BinNonFinite, search,
 		d.Filtered("sum(l.v * l.c)", finite), d.Filtered("min(l.v)", finite), d.Filtered("max(l.v)", finite),
 		d.GroupBy(4), store.BinNull, store.BinValue, d.IsFinite("v"), store.ValuesMaxRows)
+	out, err := s.scanNumericCounts(ctx, q, b.args, limit)
+	return out, q, err
+}
+
+// scanNumericCounts runs a numeric count statement, whose rows are (m, w, feature, bin, n, s, lo, hi) with the
+// distinct value in s for BinValue rows, and clamps each bin to its feature's edge count (limit).
+func (s *Store) scanNumericCounts(ctx context.Context, q string, args []any, limit map[modelFeature]int) ([]store.NumericCount, error) {
 	var out []store.NumericCount
-	err = s.collect(ctx, q, b.args, func(r Rows) error {
+	err := s.collect(ctx, q, args, func(r Rows) error {
 		var c store.NumericCount
 		var sum, lo, hi sql.NullFloat64
 		if err := r.Scan(&c.Model, &c.Window, &c.Feature, &c.Bin, &c.Count, &sum, &lo, &hi); err != nil {
@@ -113,7 +126,7 @@ WHERE l.finite_n <= %d`, featsSQL, src, valueCounts(d), b.nullCounts(names), fin
 		out = append(out, c)
 		return nil
 	})
-	return out, q, err
+	return out, err
 }
 
 // categoricalSource renders the CTEs the categorical count and quality statements start with: mm_feats and

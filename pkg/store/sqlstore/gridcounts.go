@@ -1,0 +1,89 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/aiops/modelmonitor/pkg/store"
+)
+
+// gridCounts is the numeric count statement of a GridDialect. mm_bins has one branch per model: its scoped rows
+// with its features as doubles, each binned where it is read by its grid (gridCell, then gridBin), the (bin,
+// finite value) pairs unpivoted and grouped by (window, feature, bin) — NULLs fall in BinNull and NaN/±Inf in
+// BinNonFinite, whose sum, minimum and maximum stay NULL. mm_small lists the (model, window, feature) samples of
+// at most store.ValuesMaxRows finite rows; only their rows are read again (the scan restricted to their models
+// and windows, nothing when there is none) for the BinValue rows of their distinct values.
+func (s *Store) gridCounts(ctx context.Context, gd GridDialect, scope store.Scope, w store.Windowing, bins []store.NumericBins) ([]store.NumericCount, string, error) {
+	var models []string
+	perModel := map[string][]store.NumericBins{}
+	limit := map[modelFeature]int{}
+	pairs := make([]modelFeature, len(bins))
+	for i, nb := range bins {
+		if _, ok := perModel[nb.Model]; !ok {
+			models = append(models, nb.Model)
+		}
+		perModel[nb.Model] = append(perModel[nb.Model], nb)
+		pairs[i] = modelFeature{M: nb.Model, F: nb.Feature}
+		limit[pairs[i]] = len(nb.Edges)
+	}
+	b := s.newBuilder()
+	branches := make([]string, len(models))
+	for i, m := range models {
+		branches[i] = b.gridBranch(gd, scope, w, m, perModel[m])
+	}
+	names := featureNames(pairs)
+	small := fmt.Sprintf(`SELECT m, w, feature FROM mm_bins WHERE bin >= 0 %s HAVING sum(n) <= %d`, b.d.GroupBy(3), store.ValuesMaxRows)
+	src := b.wideRows(scope, w, names, true, func() string {
+		return b.d.Text(b.quote(s.cfg.ModelColumn)) + " IN (SELECT m FROM mm_small)"
+	})
+	q := fmt.Sprintf(`WITH mm_bins AS (
+%s
+),
+mm_small AS (%s),
+mm_src AS (
+  %s
+),
+mm_long AS (
+  SELECT m, w, feature, v FROM %s
+)
+SELECT m, w, feature, bin, n, s, lo, hi FROM mm_bins
+UNION ALL
+SELECT l.m, l.w, l.feature, %d AS bin, count(*) AS n, l.v AS s, NULL AS lo, NULL AS hi
+FROM mm_long l JOIN mm_small z ON l.m = z.m AND l.w = z.w AND l.feature = z.feature
+WHERE %s
+GROUP BY l.m, l.w, l.feature, l.v`, strings.Join(branches, "\nUNION ALL\n"), small, src,
+		b.d.Unpivot("(SELECT * FROM mm_src WHERE (m, w) IN (SELECT m, w FROM mm_small))", []string{"m", "w"}, unpivotColumns(names), "feature", "v", false),
+		store.BinValue, b.d.IsFinite("l.v"))
+	out, err := s.scanNumericCounts(ctx, q, b.args, limit)
+	return out, q, err
+}
+
+// gridBranch renders one model's branch of mm_bins: (m, w, feature, bin, n, s, lo, hi) from the model's scoped
+// rows, its features binned in the wide rows and the (bin, finite value) pairs unpivoted.
+func (b *builder) gridBranch(gd GridDialect, scope store.Scope, w store.Windowing, model string, bins []store.NumericBins) string {
+	label := b.bind(model)
+	grids := make([]grid, len(bins))
+	names := make([]string, len(bins))
+	for i, nb := range bins {
+		grids[i], names[i] = newGrid(nb.Edges), nb.Feature
+	}
+	binned := make([]string, len(bins))
+	pairs := make([]UnpivotPair, len(bins))
+	for i := range bins {
+		c, k := featureAlias(i), fmt.Sprintf("k%d", i+1)
+		pairs[i] = UnpivotPair{Cols: [2]string{"b" + c, "v" + c}, Name: names[i]}
+		binned[i] = fmt.Sprintf("%s AS b%s, CASE WHEN %s THEN %s END AS v%s", b.gridBin(gd, c, k, grids[i]), c, b.d.IsFinite(c), c, c)
+	}
+	cells := make([]string, len(bins))
+	for i := range bins {
+		c := featureAlias(i)
+		cells[i] = fmt.Sprintf("%s, %s AS k%d", c, b.gridCell(c, grids[i]), i+1)
+	}
+	rows := b.wideRows(scope, w, names, true, func() string {
+		return b.d.Text(b.quote(b.s.cfg.ModelColumn)) + " = " + b.bind(model)
+	})
+	from := fmt.Sprintf("(SELECT w, %s FROM (SELECT w, %s FROM (%s) mm_x) mm_k)", strings.Join(binned, ", "), strings.Join(cells, ", "), rows)
+	return fmt.Sprintf("  SELECT %s AS m, w, feature, bin, count(*) AS n, sum(v) AS s, min(v) AS lo, max(v) AS hi\n  FROM %s\n  %s",
+		label, gd.UnpivotPairs(from, pairs, "feature", [2]string{"bin", "v"}), b.d.GroupBy(4))
+}
