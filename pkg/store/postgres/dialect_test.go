@@ -204,14 +204,6 @@ func TestDialectOnServer(t *testing.T) {
 	}
 }
 
-func fmtRow(m string, x sql.NullFloat64, top bool, e []float64) string {
-	xs := "NULL"
-	if x.Valid {
-		xs = fmt.Sprint(x.Float64)
-	}
-	return fmt.Sprintf("%s %s %v %v", m, xs, top, e)
-}
-
 func close(a, b []*float64, tol float64) bool {
 	if len(a) != len(b) {
 		return false
@@ -253,28 +245,7 @@ func TestDialectRelationsOnServer(t *testing.T) {
 		}
 		return out
 	}
-	rel := d.Relation("$1", []sqlstore.Column{{Name: "m", Type: sqlstore.TextColumn}, {Name: "x", Type: sqlstore.DoubleColumn},
-		{Name: "top", Type: sqlstore.BoolColumn}, {Name: "e", Type: sqlstore.EdgesColumn, Slots: 3}})
-	rows, err := r.Query(ctx, `SELECT m, x, top, e FROM (`+rel+`) r ORDER BY m`,
-		`[{"m":"a","x":1.5,"top":true,"e":[1,2,1.7976931348623157e308]},{"m":"b","x":null,"top":false,"e":[]}]`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for rows.Next() {
-		var m string
-		var x sql.NullFloat64
-		var top bool
-		var e []float64
-		if err := rows.Scan(&m, &x, &top, &e); err != nil {
-			t.Fatal(err)
-		}
-		got = append(got, fmtRow(m, x, top, e))
-	}
-	rows.Close()
-	if want := []string{"a 1.5 true [1 2 1.7976931348623157e+308]", "b NULL false []"}; !reflect.DeepEqual(got, want) {
-		t.Errorf("Relation: %q", got)
-	}
+	storetest.CheckRelation(t, r, d)
 
 	src := `(SELECT * FROM (VALUES ('m1', 1.0::float8, NULL::float8), ('m2', NULL, 4.0)) AS t(m, c1, c2))`
 	un := collect(`SELECT m, feature, v FROM `+d.Unpivot(src, []string{"m"}, []sqlstore.UnpivotColumn{{Col: "c1", Name: "age"}, {Col: "c2", Name: "tenure"}}, "feature", "v", true)+` ORDER BY 1, 2`, 3)
