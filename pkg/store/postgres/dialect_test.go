@@ -23,7 +23,7 @@ func TestDialectStrings(t *testing.T) {
 		{d.Quote(`a"b`), `"a""b"`},
 		{d.Text("x"), "CAST(x AS text)"},
 		{d.Double("x"), "CAST(x AS double precision)"},
-		{d.TryDouble("x"), `CASE WHEN CAST(x AS text) ~* '^\s*[+-]?([0-9]+\.?[0-9]*([eE][+-]?[0-9]+)?|\.[0-9]+([eE][+-]?[0-9]+)?|infinity|inf|nan)\s*$' THEN CAST(CAST(x AS text) AS double precision) END`},
+		{d.TryDouble("x"), `CASE WHEN pg_typeof(x) = ANY('{double precision,real,integer,bigint,smallint,numeric}'::regtype[]) THEN CAST(CAST(x AS text) AS double precision) WHEN CAST(x AS text) ~* '^\s*[+-]?([0-9]+\.?[0-9]*([eE][+-]?[0-9]+)?|\.[0-9]+([eE][+-]?[0-9]+)?|infinity|inf|nan)\s*$' THEN CAST(CAST(x AS text) AS double precision) END`},
 		{d.IsFinite("v"), `(v > '-Infinity'::float8 AND v < 'Infinity'::float8)`},
 		{d.Filtered("count(*)", "v > 0"), "count(*) FILTER (WHERE v > 0)"},
 		{d.GroupBy(3), "GROUP BY 1, 2, 3"},
@@ -176,6 +176,23 @@ func TestDialectOnServer(t *testing.T) {
 	got = queryFloats(t, r, `SELECT `+d.TryDouble("v")+` FROM unnest(ARRAY['1.5', 'abc', ' -2e3 ', 'NaN', '', NULL, '.5', '1.2.3', '-Infinity']) WITH ORDINALITY AS t(v, i) ORDER BY i`)
 	if want := []*float64{f(1.5), nil, f(-2000), f(nan), nil, nil, f(0.5), nil, f(-inf)}; !same(got, want) {
 		t.Errorf("TryDouble: %v", storetest.Deref(got))
+	}
+	// Values of numeric types take the branch without the match, with the same values (through their text, as
+	// before: real's 1e38 is read as the double 1e38, not as float4's 9.99999968e37); a boolean is not a number.
+	for typ, vals := range map[string]string{"double precision": "1.5, 'NaN', '-Infinity', 1e308", "real": "1.5, 'NaN', '-Infinity', 1e38",
+		"integer": "1, 2, -3, 2147483647", "bigint": "1, 2, -3, 9007199254740993", "smallint": "1, 2, -3, 32767",
+		"numeric": "1.5, 'NaN', '-Infinity', 1e300"} {
+		got = queryFloats(t, r, `SELECT `+d.TryDouble("v")+` FROM unnest(ARRAY[`+vals+`, NULL]::`+typ+`[]) WITH ORDINALITY AS t(v, i) ORDER BY i`)
+		want := map[string][]*float64{"double precision": {f(1.5), f(nan), f(-inf), f(1e308)}, "real": {f(1.5), f(nan), f(-inf), f(1e38)},
+			"integer": {f(1), f(2), f(-3), f(2147483647)}, "bigint": {f(1), f(2), f(-3), f(9007199254740992)}, "smallint": {f(1), f(2), f(-3), f(32767)},
+			"numeric": {f(1.5), f(nan), f(-inf), f(1e300)}}[typ]
+		if !same(got, append(want, nil)) {
+			t.Errorf("TryDouble of %s: %v", typ, storetest.Deref(got))
+		}
+	}
+	got = queryFloats(t, r, `SELECT `+d.TryDouble("v")+` FROM unnest(ARRAY[true, false]) AS t(v)`)
+	if !same(got, []*float64{nil, nil}) {
+		t.Errorf("TryDouble of boolean: %v", storetest.Deref(got))
 	}
 	got = queryFloats(t, r, `SELECT CAST(`+d.IsFinite("v")+` AS integer)::float8 FROM unnest(ARRAY[1, 'NaN', 'Infinity', '-Infinity', NULL]::float8[]) WITH ORDINALITY AS t(v, i) ORDER BY i`)
 	if want := []*float64{f(1), f(0), f(0), f(0), nil}; !same(got, want) {
