@@ -14,18 +14,24 @@ import (
 // message is the store's, which already says what is wrong in the user's terms (pkg/store/postgres). ok is false
 // for an error that did not come from PostgreSQL or its connection:
 //   - 57014 query_canceled (statement_timeout, a cancel request) → 504 downstream;
-//   - class 53 insufficient resources (out of memory, disk full, too many connections) → 503 downstream;
-//   - class 08 connection exceptions, class 28 authorization (wrong password, pg_hba.conf), 3D000 missing
+//   - class 53 insufficient resources (out of memory, disk full, too many connections), 40001
+//     serialization_failure and 40P01 deadlock_detected (a conflict with another session, or on a standby with
+//     recovery: the same query succeeds when retried) → 503 downstream;
+//   - class 08 connection exceptions (08P01 protocol_violation included: PgBouncer reports its own errors, pool
+//     limits and timeouts, with it), class 28 authorization (wrong password, pg_hba.conf), 3D000 missing
 //     database, 42501 insufficient privilege, 42P01 undefined table, 42703 undefined column, class 57 operator
-//     intervention (server shutting down or starting), class 58 system errors, a connection that cannot be made
-//     or was lost (postgres.ErrUnreachable) → 502 downstream: the server, its configuration or its schema, not the query. The plugin checks
-//     every identifier against the schema it discovers, so a table or column that is missing when a statement
-//     runs was dropped or renamed since (or the settings name one that never was);
+//     intervention (server shutting down or starting), class 58 system errors, class XX the server's internal
+//     errors (XX000 internal_error, XX001 data_corrupted, XX002 index_corrupted), a connection that cannot be
+//     made or was lost (postgres.ErrUnreachable) → 502 downstream: the server, its configuration, its pooler or
+//     its schema, not the query. The plugin checks every identifier against the schema it discovers, so a
+//     table or column that is missing when a statement runs was dropped or renamed since (or the settings name
+//     one that never was);
 //   - class 22 data exceptions (text where a number is expected, a numeric overflow) → 400 downstream: the
 //     user's data;
 //   - 25006 read-only transaction, class 42 otherwise (syntax, undefined function, type mismatch), class 0A
-//     feature not supported, class XX internal error, 08P01 protocol violation → 500 plugin: SQL the plugin
-//     generated is wrong;
+//     feature not supported, class 54 program limit exceeded (too many columns or arguments, a statement too
+//     complex, an array over 1 GB: the statement the plugin built) → 500 plugin: SQL the plugin generated is
+//     wrong;
 //   - any other SQLSTATE → 400 downstream.
 func postgresErrorResponse(err error) (backend.DataResponse, bool) {
 	status, source, ok := postgresStatus(err)
@@ -48,11 +54,11 @@ func postgresStatus(err error) (backend.Status, backend.ErrorSource, bool) {
 		switch {
 		case code == "57014":
 			return backend.StatusTimeout, downstream, true
-		case class == "53":
+		case class == "53" || code == "40001" || code == "40P01":
 			return statusServiceUnavailable, downstream, true
-		case code == "08P01" || code == "25006" || class == "0A" || class == "XX":
+		case code == "25006" || class == "0A" || class == "54":
 			return backend.StatusInternal, plugin, true
-		case class == "08" || class == "28" || class == "57" || class == "58" ||
+		case class == "08" || class == "28" || class == "57" || class == "58" || class == "XX" ||
 			code == "3D000" || code == "42501" || code == "42P01" || code == "42703":
 			return backend.StatusBadGateway, downstream, true
 		case class == "42":

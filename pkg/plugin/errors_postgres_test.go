@@ -5,8 +5,10 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/aiops/modelmonitor/pkg/settings"
 	"github.com/aiops/modelmonitor/pkg/store/postgres"
@@ -26,7 +28,11 @@ func TestPostgresErrorsAreClassified(t *testing.T) {
 		`CREATE TABLE inference_log (ts timestamp, model_id text, model_version text, prediction_id text,
 			x double precision, prediction double precision, score double precision)`,
 		`CREATE ROLE nosel LOGIN PASSWORD 'nosel'`,
-		`CREATE ROLE nolimit LOGIN PASSWORD 'nolimit' CONNECTION LIMIT 0`); err != nil {
+		`CREATE ROLE nolimit LOGIN PASSWORD 'nolimit' CONNECTION LIMIT 0`,
+		// The server raises the error a fault would: a real ErrorResponse with that SQLSTATE, for the faults a
+		// test cannot cause (a standby's recovery conflict, a pooler's timeout, a server's internal error).
+		`CREATE FUNCTION raise_sqlstate(code text, msg text) RETURNS int LANGUAGE plpgsql AS
+			$$ BEGIN RAISE EXCEPTION USING ERRCODE = code, MESSAGE = msg; END $$`); err != nil {
 		t.Fatal(err)
 	}
 	base := srv.Settings("classify")
@@ -65,6 +71,26 @@ func TestPostgresErrorsAreClassified(t *testing.T) {
 			backend.StatusInternal, plugin, "(SQLSTATE 42883)"},
 		{"a write", nil, "CREATE TABLE w (i int)",
 			backend.StatusInternal, plugin, "the store is only read, and the statement tried to write"},
+		{"too many columns", nil, "SELECT " + strings.Repeat("1, ", 1664) + "1",
+			backend.StatusInternal, plugin, "internal error in the plugin's SQL (a bug, please report it): the statement exceeds a PostgreSQL limit " +
+				"(columns, arguments, nesting or array size): ERROR: target lists can have at most 1664 entries (SQLSTATE 54011)"},
+		{"too many arguments", nil, "SELECT concat(" + strings.Repeat("1, ", 100) + "1)",
+			backend.StatusInternal, plugin, "the statement exceeds a PostgreSQL limit (columns, arguments, nesting or array size): " +
+				"ERROR: cannot pass more than 100 arguments to a function (SQLSTATE 54023)"},
+		{"serialization failure", nil, "SELECT raise_sqlstate('40001', 'canceling statement due to conflict with recovery')",
+			statusServiceUnavailable, downstream, "PostgreSQL cancelled the statement in a conflict with another session " +
+				"(a deadlock, or on a standby a conflict with recovery): retry the query: ERROR: canceling statement due to conflict with recovery (SQLSTATE 40001)"},
+		{"internal error", nil, "SELECT raise_sqlstate('XX000', 'could not find block containing chunk')",
+			backend.StatusBadGateway, downstream, "PostgreSQL at 127.0.0.1:"},
+		{"data corrupted", nil, "SELECT raise_sqlstate('XX001', 'invalid page in block 7 of relation base/1/2')",
+			backend.StatusBadGateway, downstream, "/classify failed internally (its log says more; XX001/XX002: data or index corrupted, " +
+				"for its administrator): ERROR: invalid page in block 7 of relation base/1/2 (SQLSTATE XX001)"},
+		{"index corrupted", nil, "SELECT raise_sqlstate('XX002', 'index \"i\" contains unexpected zero page')",
+			backend.StatusBadGateway, downstream, "(SQLSTATE XX002)"},
+		{"PgBouncer's error", nil, "SELECT raise_sqlstate('08P01', 'query_wait_timeout')",
+			backend.StatusBadGateway, downstream, "PostgreSQL or a connection pooler in front of it (PgBouncer reports its own errors as 08P01) " +
+				"broke off the statement: check the pooler's limits and timeouts (max_client_conn, query_wait_timeout, query_timeout): " +
+				"ERROR: query_wait_timeout (SQLSTATE 08P01)"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -82,6 +108,7 @@ func TestPostgresErrorsAreClassified(t *testing.T) {
 			}
 		})
 	}
+	t.Run("deadlock", func(t *testing.T) { checkDeadlockIsRetryable(t, srv) })
 	if _, ok := postgresErrorResponse(errors.New("unknown model")); ok {
 		t.Error("an error that is not PostgreSQL's was classified as PostgreSQL's")
 	}
@@ -113,4 +140,56 @@ func queryPostgres(ctx context.Context, t *testing.T, cfg settings.Settings, sql
 	for rows.Next() {
 	}
 	return rows.Close()
+}
+
+// A real deadlock: the plugin's statement takes advisory lock 1 and waits for lock 2, which another session
+// holds while it waits for lock 1. PostgreSQL's deadlock check (deadlock_timeout, 1 s by default; the other
+// session's set to a minute, so that the plugin's statement is the one cancelled) ends the plugin's statement
+// with 40P01: 503, retry.
+func checkDeadlockIsRetryable(t *testing.T, srv *pgtest.Server) {
+	ctx := context.Background()
+	if err := srv.CreateDatabase(ctx, "deadlock"); err != nil {
+		t.Fatal(err)
+	}
+	other, err := pgx.Connect(ctx, srv.URL(pgtest.Superuser, pgtest.SuperPassword, "deadlock"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close(ctx)
+	if _, err := other.Exec(ctx, "SET deadlock_timeout = '60s'; SELECT pg_advisory_lock(2)"); err != nil {
+		t.Fatal(err)
+	}
+	r, err := postgres.NewRunner(srv.Settings("deadlock"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	done := make(chan error, 1)
+	go func() {
+		rows, err := r.Query(ctx, "SELECT pg_advisory_xact_lock(1), pg_advisory_xact_lock(2)")
+		if err == nil {
+			for rows.Next() {
+			}
+			err = rows.Close()
+		}
+		done <- err
+	}()
+	for waiting := 0; waiting == 0; time.Sleep(20 * time.Millisecond) { // the plugin's statement holds 1 and waits for 2
+		if err := other.QueryRow(ctx, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 2 AND NOT granted").Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := other.Exec(ctx, "SELECT pg_advisory_lock(1)"); err != nil { // granted once the deadlock check cancels the other
+		t.Fatal(err)
+	}
+	err = <-done
+	if err == nil {
+		t.Fatal("no deadlock")
+	}
+	res := errorResponse(ctx, err, 0)
+	want := "PostgreSQL cancelled the statement in a conflict with another session (a deadlock, or on a standby a conflict " +
+		"with recovery): retry the query: ERROR: deadlock detected (SQLSTATE 40P01)"
+	if res.Status != statusServiceUnavailable || res.ErrorSource != backend.ErrorSourceDownstream || res.Error.Error() != want {
+		t.Errorf("%v %s %q\nwant 503 downstream %q", res.Status, res.ErrorSource, res.Error, want)
+	}
 }

@@ -11,6 +11,9 @@ import (
 	"github.com/aiops/modelmonitor/pkg/demo"
 	"github.com/aiops/modelmonitor/pkg/engine/diagnosis"
 	"github.com/aiops/modelmonitor/pkg/monitor"
+	"github.com/aiops/modelmonitor/pkg/plugin"
+	"github.com/aiops/modelmonitor/pkg/store/duckdb"
+	"github.com/aiops/modelmonitor/pkg/store/sqlstore"
 )
 
 // Label-based and data-quality queries over the whole fleet (model ""), daily windows over the 30-day current
@@ -33,9 +36,10 @@ func fleetTasks() (binary, multiclass, regression int) {
 	return
 }
 
-// queryFrames runs one query on a new (cold) data source and returns its frames, so that the answer can be checked.
-func queryFrames(b *testing.B, q map[string]any) data.Frames {
-	ds := newDatasource(b)
+// queryFrames runs one query on a new (cold) data source of newDS and returns its frames, so that the answer can
+// be checked.
+func queryFrames(b *testing.B, newDS func(*testing.B) *plugin.Datasource, q map[string]any) data.Frames {
+	ds := newDS(b)
 	defer ds.Dispose()
 	return runQuery(b, ds, q)
 }
@@ -87,13 +91,16 @@ const days = 30 // daily windows of the current range
 
 // Realized performance of every model (binary: 10 metrics; multiclass: 5; regression: 6): labels joined by
 // prediction id, confusion counts, log loss, 1/1000 score histograms, label lag quantiles.
-func BenchmarkFleetPerformance(b *testing.B) {
+func BenchmarkFleetPerformance(b *testing.B) { fleetPerformance(b, newDatasource) }
+
+// fleetPerformance runs BenchmarkFleetPerformance on the data sources newDS opens.
+func fleetPerformance(b *testing.B, newDS func(*testing.B) *plugin.Datasource) {
 	rows := logRows(b, curFrom, curTo)
 	bin, mc, reg := fleetTasks()
 	want := bin*len(monitor.PerformanceMetrics) + mc*len(monitor.MulticlassMetrics) + reg*len(monitor.RegressionMetrics)
 	resetTimer(b)
 	for i := 0; i < b.N; i++ {
-		frames := queryFrames(b, map[string]any{"queryType": "performance", "model": "", "window": "1d"})
+		frames := queryFrames(b, newDS, map[string]any{"queryType": "performance", "model": "", "window": "1d"})
 		if len(frames) < want {
 			b.Fatalf("fleet performance returned %d series, want at least %d", len(frames), want)
 		}
@@ -111,13 +118,16 @@ func BenchmarkFleetPerformance(b *testing.B) {
 
 // CBPE of every binary model (5 metrics, each with an upper and a lower band frame): isotonic calibration on the
 // labelled reference's score histogram, then the current windows' score histograms.
-func BenchmarkFleetEstimatedPerformance(b *testing.B) {
+func BenchmarkFleetEstimatedPerformance(b *testing.B) { fleetEstimatedPerformance(b, newDatasource) }
+
+// fleetEstimatedPerformance runs BenchmarkFleetEstimatedPerformance on the data sources newDS opens.
+func fleetEstimatedPerformance(b *testing.B, newDS func(*testing.B) *plugin.Datasource) {
 	rows := rowsRead(b, "")
 	bin, _, _ := fleetTasks()
 	want := bin * len(monitor.EstimatedMetrics) * 3 // estimate, upper and lower band
 	resetTimer(b)
 	for i := 0; i < b.N; i++ {
-		frames := queryFrames(b, map[string]any{"queryType": "estimatedPerformance", "model": "", "window": "1d"})
+		frames := queryFrames(b, newDS, map[string]any{"queryType": "estimatedPerformance", "model": "", "window": "1d"})
 		if len(frames) < want {
 			b.Fatalf("fleet estimated performance returned %d frames, want at least %d", len(frames), want)
 		}
@@ -132,13 +142,16 @@ func BenchmarkFleetEstimatedPerformance(b *testing.B) {
 
 // Diagnosis of every model: drift + data quality (current and reference) + CBPE + realized AUC + label rates,
 // composed into 4 cause series per model and one verdicts table.
-func BenchmarkFleetDiagnosis(b *testing.B) {
+func BenchmarkFleetDiagnosis(b *testing.B) { fleetDiagnosis(b, newDatasource) }
+
+// fleetDiagnosis runs BenchmarkFleetDiagnosis on the data sources newDS opens.
+func fleetDiagnosis(b *testing.B, newDS func(*testing.B) *plugin.Datasource) {
 	rows := rowsRead(b, "")
 	models := len(demo.Models())
 	want := models*len(diagnosis.Causes) + 1
 	resetTimer(b)
 	for i := 0; i < b.N; i++ {
-		frames := queryFrames(b, map[string]any{"queryType": "diagnosis", "model": "", "window": "1d"})
+		frames := queryFrames(b, newDS, map[string]any{"queryType": "diagnosis", "model": "", "window": "1d"})
 		if len(frames) < want {
 			b.Fatalf("fleet diagnosis returned %d frames, want at least %d", len(frames), want)
 		}
@@ -155,7 +168,10 @@ func BenchmarkFleetDiagnosis(b *testing.B) {
 
 // Data quality of every model: volume, duplicates, missing score/prediction, per-feature null, out-of-range and
 // new-category shares (the range checks against the reference).
-func BenchmarkFleetDataQuality(b *testing.B) {
+func BenchmarkFleetDataQuality(b *testing.B) { fleetDataQuality(b, newDatasource) }
+
+// fleetDataQuality runs BenchmarkFleetDataQuality on the data sources newDS opens.
+func fleetDataQuality(b *testing.B, newDS func(*testing.B) *plugin.Datasource) {
 	rows := rowsRead(b, "")
 	models := len(demo.Models())
 	features := 0
@@ -165,7 +181,7 @@ func BenchmarkFleetDataQuality(b *testing.B) {
 	want := models*4 + features // at least the 4 model checks and a null_share per used feature
 	resetTimer(b)
 	for i := 0; i < b.N; i++ {
-		frames := queryFrames(b, map[string]any{"queryType": "dataQuality", "model": "", "window": "1d"})
+		frames := queryFrames(b, newDS, map[string]any{"queryType": "dataQuality", "model": "", "window": "1d"})
 		if len(frames) < want {
 			b.Fatalf("fleet data quality returned %d series, want at least %d", len(frames), want)
 		}
@@ -185,17 +201,24 @@ func BenchmarkFleetDataQuality(b *testing.B) {
 // confusion counts are rolled up from the histogram groups (p >= 0.5 is a grouping key, so they are exact). No
 // log loss, no label lag quantiles, no multiclass/regression sums.
 func BenchmarkFloorLabelsSQL(b *testing.B) {
-	rows := logRows(b, curFrom, curTo)
 	db, err := sql.Open("duckdb", benchStore(b)+"?access_mode=read_only")
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer db.Close()
+	floorLabels(b, duckdb.Dialect{}, func(q string, args []any, dest ...any) error { return db.QueryRow(q, args...).Scan(dest...) })
+}
+
+// floorLabels runs the labels floor statement in d's terms b.N times through scan (which runs q with args and
+// scans its one row into dest) and checks its counts.
+func floorLabels(b *testing.B, d sqlstore.Dialect, scan func(q string, args []any, dest ...any) error) {
+	rows := logRows(b, curFrom, curTo)
+	q := floorLabelsSQL(d)
 	models := len(demo.Models())
 	resetTimer(b)
 	for i := 0; i < b.N; i++ {
 		var windows, buckets, labelled int64
-		if err := db.QueryRow(floorLabelsSQL, curTo, curFrom, curTo).Scan(&windows, &buckets, &labelled); err != nil {
+		if err := scan(q, []any{curTo, curFrom, curTo}, &windows, &buckets, &labelled); err != nil {
 			b.Fatal(err)
 		}
 		if windows > int64(models*days) || windows < int64(models*days*9/10) || buckets == 0 || labelled == 0 {
@@ -206,21 +229,25 @@ func BenchmarkFloorLabelsSQL(b *testing.B) {
 	report(b, rows)
 }
 
-const floorLabelsSQL = `WITH labels AS (
-  SELECT prediction_id, arg_max(label, label_ts) AS label FROM inference_label WHERE label_ts <= ? GROUP BY prediction_id
+// floorLabelsSQL renders the labels floor in d's terms (its placeholders, latest-label aggregate and GROUP BY);
+// the parameters are the labels' cut-off and the range [from, to).
+func floorLabelsSQL(d sqlstore.Dialect) string {
+	return `WITH labels AS (
+  SELECT prediction_id, ` + d.LatestBy("label", "label_ts") + ` AS label FROM inference_label WHERE label_ts <= ` + d.Placeholder(1) + ` GROUP BY prediction_id
 ),
 hist AS (
   SELECT s.model_id AS m, date_trunc('day', s.ts) AS d, CASE WHEN l.label = 1 THEN 1 WHEN l.label = 0 THEN 0 END AS y,
     s.score >= 0.5 AS yhat, least(999, greatest(0, CAST(floor(s.score * 1000) AS INTEGER))) AS bucket, count(*) AS n
   FROM inference_log s LEFT JOIN labels l ON s.prediction_id = l.prediction_id
-  WHERE s.ts >= ? AND s.ts < ?
-  GROUP BY ALL
+  WHERE s.ts >= ` + d.Placeholder(2) + ` AND s.ts < ` + d.Placeholder(3) + `
+  ` + d.GroupBy(5) + `
 ),
 conf AS (
   SELECT m, d, sum(n) AS served,
     coalesce(sum(n) FILTER (WHERE y = 1 AND yhat), 0) AS tp, coalesce(sum(n) FILTER (WHERE y = 0 AND yhat), 0) AS fp,
     coalesce(sum(n) FILTER (WHERE y = 0 AND NOT yhat), 0) AS tn, coalesce(sum(n) FILTER (WHERE y = 1 AND NOT yhat), 0) AS fn
-  FROM hist GROUP BY ALL
+  FROM hist ` + d.GroupBy(2) + `
 )
 SELECT (SELECT count(*) FROM conf), (SELECT count(*) FROM hist WHERE y IS NOT NULL AND bucket IS NOT NULL),
   (SELECT CAST(sum(tp + fp + tn + fn) AS BIGINT) FROM conf)`
+}

@@ -1,8 +1,10 @@
 package bench
 
-// PostgreSQL benchmarks: the same queries as on DuckDB, read from the same generated store copied into a
-// PostgreSQL cluster (pgtest.StartIn under the temp directory, kept between runs: loading 10 M rows is minutes),
-// and a PostgreSQL floor. scripts/bench-postgres.sh runs them.
+// PostgreSQL benchmarks: the same queries as on DuckDB (the same benchmark bodies, on a PostgreSQL data source),
+// read from the same generated store copied into a PostgreSQL cluster (pgtest.StartIn under the temp directory,
+// kept between runs: loading 10 M rows is minutes), and PostgreSQL's floors. scripts/bench-postgres.sh runs them.
+// Besides the benchmark process's cpu-s/op (the Go side: the backend, pgx), each reports server-cpu-s/op: the
+// CPU time of the cluster's processes (serverCPU), where PostgreSQL's work is.
 //
 // MODELMON_BENCH_PG_SET (e.g. "jit=off,work_mem=64MB") sets server parameters before the benchmarks (ALTER
 // SYSTEM and a reload), for measuring one setting against another; the defaults of the cluster are those of
@@ -13,6 +15,8 @@ import (
 	"database/sql"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -34,6 +38,7 @@ var pgTuning = []string{"shared_buffers = '2GB'", "work_mem = '256MB'", "effecti
 var (
 	pgOnce   sync.Once
 	pgServer *pgtest.Server
+	pgDir    string // the cluster's directory (data/ holds postmaster.pid)
 	pgErr    error
 )
 
@@ -53,9 +58,9 @@ func TestMain(m *testing.M) {
 func benchPostgres(b *testing.B) *pgtest.Server {
 	path := benchStore(b)
 	pgOnce.Do(func() {
-		dir := strings.TrimSuffix(path, ".duckdb") + "-pg"
+		pgDir = strings.TrimSuffix(path, ".duckdb") + "-pg"
 		var created bool
-		if pgServer, created, pgErr = pgtest.StartIn(dir); pgErr != nil {
+		if pgServer, created, pgErr = pgtest.StartIn(pgDir); pgErr != nil {
 			return
 		}
 		ctx := context.Background()
@@ -86,7 +91,9 @@ func benchPostgres(b *testing.B) *pgtest.Server {
 	return pgServer
 }
 
-// loadPostgres copies the DuckDB store at path into a new database "bench" of srv.
+// loadPostgres copies the DuckDB store at path into a new database "bench" of srv, creates the recommended
+// indexes and vacuums the tables (hint bits and visibility map set once, so that no benchmark pays for them or
+// meets autovacuum's insert-triggered pass).
 func loadPostgres(ctx context.Context, srv *pgtest.Server, path string) error {
 	if err := srv.CreateDatabase(ctx, "bench"); err != nil {
 		return err
@@ -105,7 +112,61 @@ func loadPostgres(ctx context.Context, srv *pgtest.Server, path string) error {
 		{Name: demo.TableRegistry}, {Name: demo.TableTraining}}, false); err != nil {
 		return err
 	}
-	return pgload.CreateIndexes(ctx, pg, pgload.Indexes(demo.TableLog, "model_id", "ts", demo.TableLabel, "prediction_id"))
+	if err := pgload.CreateIndexes(ctx, pg, pgload.Indexes(demo.TableLog, "model_id", "ts", demo.TableLabel, "prediction_id")); err != nil {
+		return err
+	}
+	_, err = pg.Exec(ctx, "VACUUM")
+	return err
+}
+
+// serverCPU is the CPU time (user + system, seconds) the cluster's processes have used so far: the postmaster's
+// own and that of its children it has reaped (backends of closed connections, parallel workers; cutime and
+// cstime of /proc/<pid>/stat), plus that of its live children. Every backend and worker is a child of the
+// postmaster, so the difference over a benchmark is the server's CPU time for it.
+func serverCPU(b *testing.B) float64 {
+	pidFile, err := os.ReadFile(filepath.Join(pgDir, "data", "postmaster.pid"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	postmaster, _, _ := strings.Cut(string(pidFile), "\n")
+	procs, err := os.ReadDir("/proc")
+	if err != nil {
+		b.Fatal(err)
+	}
+	ticks := 0.0
+	for _, p := range procs {
+		stat, err := os.ReadFile(filepath.Join("/proc", p.Name(), "stat"))
+		if err != nil {
+			continue // not a process, or one that has just ended (then counted in the postmaster's cutime)
+		}
+		// pid (comm) state ppid … utime stime cutime cstime: fields 14–17, f[11:15] after comm (which may hold
+		// spaces, so the fields are counted from its closing parenthesis).
+		f := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
+		if len(f) < 15 || (p.Name() != postmaster && f[1] != postmaster) {
+			continue
+		}
+		last := 13 // utime, stime
+		if p.Name() == postmaster {
+			last = 15 // and cutime, cstime
+		}
+		for _, v := range f[11:last] {
+			t, _ := strconv.ParseFloat(v, 64)
+			ticks += t
+		}
+	}
+	return ticks / clockTicks
+}
+
+// clockTicks is USER_HZ, the unit of /proc/<pid>/stat's times: 100 on Linux for every architecture Go targets.
+const clockTicks = 100
+
+// withServerCPU runs bench (a benchmark body that reports its own metrics) and adds the cluster's CPU seconds per
+// operation, server-cpu-s/op. The cluster is started (and loaded) first, outside the count.
+func withServerCPU(b *testing.B, bench func(*testing.B)) {
+	benchPostgres(b)
+	start := serverCPU(b)
+	bench(b)
+	b.ReportMetric((serverCPU(b)-start)/float64(b.N), "server-cpu-s/op")
 }
 
 func newPostgresDatasource(b *testing.B) *plugin.Datasource {
@@ -128,13 +189,15 @@ func BenchmarkPostgresFloorSQL(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer pg.Close(ctx)
-			resetTimer(b)
-			for i := 0; i < b.N; i++ {
-				if err := pgFloor(ctx, pg, c.model); err != nil {
-					b.Fatal(err)
+			withServerCPU(b, func(b *testing.B) {
+				resetTimer(b)
+				for i := 0; i < b.N; i++ {
+					if err := pgFloor(ctx, pg, c.model); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-			report(b, rows)
+				report(b, rows)
+			})
 		})
 	}
 }
@@ -181,16 +244,63 @@ func pgUnpivot(numeric bool, typ string) string {
 
 // BenchmarkPostgresHeatmapChurn is BenchmarkHeatmapChurn's cold query on PostgreSQL.
 func BenchmarkPostgresHeatmapChurn(b *testing.B) {
-	benchPostgres(b) // loaded outside the timing
-	resetTimer(b)
-	coldQueries(b, "churn", newPostgresDatasource, func() map[string]any {
-		return map[string]any{"queryType": "driftHeatmap", "model": "churn", "metric": "auto", "window": "1d"}
+	withServerCPU(b, func(b *testing.B) {
+		coldQueries(b, "churn", newPostgresDatasource, func() map[string]any {
+			return map[string]any{"queryType": "driftHeatmap", "model": "churn", "metric": "auto", "window": "1d"}
+		})
 	})
 }
 
 // BenchmarkPostgresFleetDrift is BenchmarkFleetDrift on PostgreSQL.
 func BenchmarkPostgresFleetDrift(b *testing.B) {
-	benchPostgres(b)
-	resetTimer(b)
-	fleetDrift(b, newPostgresDatasource)
+	withServerCPU(b, func(b *testing.B) { fleetDrift(b, newPostgresDatasource) })
+}
+
+// BenchmarkPostgresFloorLabelsSQL is BenchmarkFloorLabelsSQL's statement in PostgreSQL's terms (the latest label
+// as the store's dialect aggregates it), under the store's planner settings.
+func BenchmarkPostgresFloorLabelsSQL(b *testing.B) {
+	ctx := context.Background()
+	pg, err := pgx.Connect(ctx, benchPostgres(b).URL(pgtest.Superuser, pgtest.SuperPassword, "bench"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer pg.Close(ctx)
+	withServerCPU(b, func(b *testing.B) {
+		floorLabels(b, postgres.Dialect{}, func(q string, args []any, dest ...any) error {
+			tx, err := pg.Begin(ctx)
+			if err != nil {
+				return err
+			}
+			defer tx.Rollback(ctx) //nolint:errcheck // read only
+			if _, err := tx.Exec(ctx, postgres.PlanSettings); err != nil {
+				return err
+			}
+			return tx.QueryRow(ctx, q, args...).Scan(dest...)
+		})
+	})
+}
+
+// BenchmarkPostgresFleetPerformance is BenchmarkFleetPerformance on PostgreSQL.
+func BenchmarkPostgresFleetPerformance(b *testing.B) {
+	withServerCPU(b, func(b *testing.B) { fleetPerformance(b, newPostgresDatasource) })
+}
+
+// BenchmarkPostgresFleetEstimatedPerformance is BenchmarkFleetEstimatedPerformance (CBPE) on PostgreSQL.
+func BenchmarkPostgresFleetEstimatedPerformance(b *testing.B) {
+	withServerCPU(b, func(b *testing.B) { fleetEstimatedPerformance(b, newPostgresDatasource) })
+}
+
+// BenchmarkPostgresFleetDataQuality is BenchmarkFleetDataQuality on PostgreSQL.
+func BenchmarkPostgresFleetDataQuality(b *testing.B) {
+	withServerCPU(b, func(b *testing.B) { fleetDataQuality(b, newPostgresDatasource) })
+}
+
+// BenchmarkPostgresFleetDiagnosis is BenchmarkFleetDiagnosis on PostgreSQL.
+func BenchmarkPostgresFleetDiagnosis(b *testing.B) {
+	withServerCPU(b, func(b *testing.B) { fleetDiagnosis(b, newPostgresDatasource) })
+}
+
+// BenchmarkPostgresFleetHealth is BenchmarkFleetHealth on PostgreSQL.
+func BenchmarkPostgresFleetHealth(b *testing.B) {
+	withServerCPU(b, func(b *testing.B) { fleetHealth(b, newPostgresDatasource) })
 }

@@ -36,12 +36,22 @@ func (Dialect) Double(expr string) string { return "CAST(" + expr + " AS double 
 // notation, NaN, Infinity/inf with a sign, surrounding blanks), case-insensitively.
 const numberPattern = `^\s*[+-]?([0-9]+\.?[0-9]*([eE][+-]?[0-9]+)?|\.[0-9]+([eE][+-]?[0-9]+)?|infinity|inf|nan)\s*$`
 
+// numericTypes are the types whose text PostgreSQL's float8 input always reads (digits, NaN, ±Infinity), so
+// TryDouble need not match it against numberPattern.
+const numericTypes = `'{double precision,real,integer,bigint,smallint,numeric}'::regtype[]`
+
 // TryDouble renders a cast that gives NULL where the text is not a number (PostgreSQL 15 has no TRY_CAST and
-// no pg_input_is_valid, so the text is matched against numberPattern first):
-// `CASE WHEN CAST(x AS text) ~* '<numberPattern>' THEN CAST(CAST(x AS text) AS double precision) END`.
+// no pg_input_is_valid, so text is matched against numberPattern first). A value of a numeric type skips the
+// match: pg_typeof is the expression's declared type, and the text of a number is always a number; both
+// branches compile for any type (a boolean or text column takes the second):
+// `CASE WHEN pg_typeof(x) = ANY('{double precision,…,numeric}'::regtype[]) THEN CAST(CAST(x AS text) AS double
+// precision) WHEN CAST(x AS text) ~* '<numberPattern>' THEN CAST(CAST(x AS text) AS double precision) END`.
+// The match was two thirds of the fleet performance statement's server CPU on the 1 M benchmark store (15.0 s;
+// 9.2 s with the numeric branch, 5.0 s with plain casts: README "PostgreSQL beside DuckDB").
 func (d Dialect) TryDouble(expr string) string {
 	t := d.Text(expr)
-	return fmt.Sprintf("CASE WHEN %s ~* '%s' THEN CAST(%s AS double precision) END", t, numberPattern, t)
+	return fmt.Sprintf("CASE WHEN pg_typeof(%s) = ANY(%s) THEN CAST(%s AS double precision) WHEN %s ~* '%s' THEN CAST(%s AS double precision) END",
+		expr, numericTypes, t, t, numberPattern, t)
 }
 
 // IsFinite renders `(x > '-Infinity'::float8 AND x < 'Infinity'::float8)`: PostgreSQL 15 has isfinite only for

@@ -25,6 +25,11 @@ const (
 	codeAdminShutdown        = "57P01"
 	codeCrashShutdown        = "57P02"
 	codeCannotConnectNow     = "57P03"
+	codeSerialization        = "40001" // serialization failure; on a standby also a conflict with recovery
+	codeDeadlock             = "40P01"
+	codeProtocolViolation    = "08P01" // PgBouncer reports every error of its own with it
+	classProgramLimit        = "54"    // program limit exceeded: too many columns or arguments, too complex, an array over 1 GB
+	classInternal            = "XX"    // XX000 internal error, XX001 data corrupted, XX002 index corrupted
 )
 
 // ErrUnreachable marks an error of a connection that could not be made or was lost (server down, restarted,
@@ -74,6 +79,20 @@ func (s *Runner) explain(ctx context.Context, err error) error {
 			return fmt.Errorf("PostgreSQL has no free connection (lower maxConnections or raise max_connections): %w", err)
 		case codeAdminShutdown, codeCrashShutdown, codeCannotConnectNow:
 			return fmt.Errorf("PostgreSQL at %s is shutting down or starting: %w", address(s.cfg), err)
+		case codeSerialization, codeDeadlock:
+			return fmt.Errorf("PostgreSQL cancelled the statement in a conflict with another session "+
+				"(a deadlock, or on a standby a conflict with recovery): retry the query: %w", err)
+		case codeProtocolViolation:
+			return fmt.Errorf("PostgreSQL or a connection pooler in front of it (PgBouncer reports its own errors as "+
+				"08P01) broke off the statement: check the pooler's limits and timeouts (max_client_conn, "+
+				"query_wait_timeout, query_timeout): %w", err)
+		}
+		switch pe.Code[:min(2, len(pe.Code))] {
+		case classProgramLimit:
+			return fmt.Errorf("the statement exceeds a PostgreSQL limit (columns, arguments, nesting or array size): %w", err)
+		case classInternal:
+			return fmt.Errorf("PostgreSQL at %s failed internally (its log says more; XX001/XX002: data or index "+
+				"corrupted, for its administrator): %w", address(s.cfg), err)
 		}
 		return err // the store names the engine
 	}

@@ -3,13 +3,10 @@ package spark_test
 import (
 	"database/sql"
 	"math"
-	"reflect"
-	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/aiops/modelmonitor/pkg/store/spark"
-	"github.com/aiops/modelmonitor/pkg/store/sqlstore"
+	"github.com/aiops/modelmonitor/pkg/store/storetest"
 )
 
 var d = spark.Dialect{}
@@ -114,40 +111,5 @@ func TestDialectOnServer(t *testing.T) {
 		"WHERE ts >= "+d.TimeBound(":p1", true)+" AND ts < "+d.TimeBound(":p2", true), []any{1.0}, "2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z")
 
 	// A relation from one bound JSON value: one row per element, NULLs kept, the largest double exact.
-	rel := d.Relation(":p1", []sqlstore.Column{{Name: "m", Type: sqlstore.TextColumn}, {Name: "x", Type: sqlstore.DoubleColumn},
-		{Name: "top", Type: sqlstore.BoolColumn}, {Name: "e", Type: sqlstore.EdgesColumn, Slots: 3}})
-	rows, err := r.Query(ctx, "SELECT m, x, top, e FROM ("+rel+") ORDER BY m",
-		`[{"m":"a","x":1.5,"top":true,"e":[1,2,1.7976931348623157e308]},{"m":"b","x":null,"top":false,"e":[]}]`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for rows.Next() {
-		var m string
-		var x sql.NullFloat64
-		var top bool
-		var e []float64
-		if err := rows.Scan(&m, &x, &top, &e); err != nil {
-			t.Fatal(err)
-		}
-		got = append(got, strings.TrimSpace(m+" "+fmtNull(x)+" "+map[bool]string{true: "true", false: "false"}[top]+" "+fmtFloats(e)))
-	}
-	if want := []string{"a 1.5 true 1 2 1.7976931348623157e+308", "b NULL false"}; !reflect.DeepEqual(got, want) {
-		t.Errorf("Relation: %q", got)
-	}
-}
-
-func fmtNull(x sql.NullFloat64) string {
-	if !x.Valid {
-		return "NULL"
-	}
-	return fmtFloats([]float64{x.Float64})
-}
-
-func fmtFloats(v []float64) string {
-	s := make([]string, len(v))
-	for i, f := range v {
-		s[i] = strconv.FormatFloat(f, 'g', -1, 64)
-	}
-	return strings.Join(s, " ")
+	storetest.CheckRelation(t, r, d)
 }
