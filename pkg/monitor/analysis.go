@@ -236,7 +236,7 @@ func referenceNotices(features []store.Feature, ref *reference) []string {
 		}
 		if e, ok := ref.rankError[k]; ok {
 			out = append(out, fmt.Sprintf("%s · %s: the reference's %d values are too many to sort, so its quantile bins are approximate "+
-				"(percentile_approx: each edge within %g %% of the values of its exact rank; both sides are counted exactly on these bins)",
+				"(percentile_approx: each edge within %.3g %% of the values of its exact rank; both sides are counted exactly on these bins)",
 				f.Model, f.Name, ref.rows[k], 100*e))
 		}
 	}
