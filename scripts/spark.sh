@@ -37,23 +37,26 @@ start_spark_connect() {
   port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
   home="$(spark_home)"
   stage "Spark Connect server (local[2], 127.0.0.1:$port)"
+  # setsid makes the server a process group of its own, whose id the group leader writes itself: under a shell
+  # with job control (an interactive one) the background job already leads a group, so setsid forks and $! is
+  # not the group's id; without job control it does not fork. Either way group.pid names the group.
   SPARK_HOME="$home" SPARK_NO_DAEMONIZE=1 SPARK_LOG_DIR="$SPARK_RUN_DIR/log" SPARK_PID_DIR="$SPARK_RUN_DIR" \
-    SPARK_LOCAL_IP=127.0.0.1 PYSPARK_PYTHON="$SPARK_VENV/bin/python" \
-    setsid nice -n 10 "$home/sbin/start-connect-server.sh" --master 'local[2]' --driver-memory 2g \
+    SPARK_LOCAL_IP=127.0.0.1 PYSPARK_PYTHON="$SPARK_VENV/bin/python" GROUP_PID_FILE="$SPARK_RUN_DIR/group.pid" \
+    setsid sh -c 'echo $$ >"$GROUP_PID_FILE"; exec nice -n 10 "$@"' sh "$home/sbin/start-connect-server.sh" --master 'local[2]' --driver-memory 2g \
       --conf spark.connect.grpc.binding.address=127.0.0.1 --conf "spark.connect.grpc.binding.port=$port" \
       --conf spark.ui.enabled=false --conf spark.sql.catalogImplementation=in-memory \
       --conf "spark.sql.warehouse.dir=$SPARK_RUN_DIR/warehouse" --conf spark.sql.shuffle.partitions=4 \
       --conf "spark.driver.extraJavaOptions=-Djava.io.tmpdir=$SPARK_RUN_DIR" \
       >"$SPARK_RUN_DIR/server.out" 2>&1 &
-  echo $! >"$SPARK_RUN_DIR/group.pid"
   local i
+  for i in $(seq 1 50); do [ -s "$SPARK_RUN_DIR/group.pid" ] && break; sleep 0.1; done
   for i in $(seq 1 180); do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       export MODELMON_SPARK_URL="sc://127.0.0.1:$port" MODELMON_SPARK_DIR="$SPARK_RUN_DIR"
       echo "Spark Connect answers on $MODELMON_SPARK_URL after ${i} s"
       return 0
     fi
-    if ! kill -0 "$(cat "$SPARK_RUN_DIR/group.pid")" 2>/dev/null; then break; fi
+    if ! kill -0 -- "-$(cat "$SPARK_RUN_DIR/group.pid" 2>/dev/null)" 2>/dev/null; then break; fi
     sleep 1
   done
   echo "Spark Connect server did not start; its output:" >&2
@@ -68,7 +71,7 @@ stop_spark_connect() {
   local pgid
   pgid="$(cat "$SPARK_RUN_DIR/group.pid")"
   kill -- "-$pgid" 2>/dev/null || true
-  for _ in $(seq 1 20); do kill -0 "$pgid" 2>/dev/null || break; sleep 0.5; done
+  for _ in $(seq 1 20); do kill -0 -- "-$pgid" 2>/dev/null || break; sleep 0.5; done
   kill -9 -- "-$pgid" 2>/dev/null || true
   rm -rf "$SPARK_RUN_DIR"
   unset SPARK_RUN_DIR MODELMON_SPARK_URL MODELMON_SPARK_DIR

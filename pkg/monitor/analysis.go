@@ -78,7 +78,7 @@ func (s *Service) Drift(ctx context.Context, req Request) (Result, error) {
 	}
 	num, cat := ref.histograms(counts)
 	res := Result{Window: p.window, SQL: append(append([]string{}, ref.sql...), counts.SQL...), Notices: p.notices}
-	res.Notices = append(res.Notices, overflowNotices(p.features, ref)...)
+	res.Notices = append(res.Notices, referenceNotices(p.features, ref)...)
 	for _, f := range p.features {
 		k := key{f.Model, f.Name}
 		series, ok := s.newSeries(req.Query, f, ref)
@@ -122,7 +122,7 @@ func (s *Service) Distribution(ctx context.Context, req Request) (Result, error)
 	}
 	num, cat := ref.histograms(counts)
 	res := Result{SQL: append(append([]string{}, ref.sql...), counts.SQL...), Notices: p.notices}
-	res.Notices = append(res.Notices, overflowNotices(p.features, ref)...)
+	res.Notices = append(res.Notices, referenceNotices(p.features, ref)...)
 	for _, f := range p.features {
 		k := key{f.Model, f.Name}
 		series, ok := s.newSeries(req.Query, f, ref)
@@ -220,15 +220,24 @@ func (s *Service) minSamples(q query.Model) int {
 	return s.cfg.MinSamples
 }
 
-// overflowNotices names the categorical features whose reference has more categories than the store lists
+// referenceNotices names the categorical features whose reference has more categories than the store lists
 // (binning.CategoryCap): their current values outside the listed ones cannot be told apart as unseen or as one of
-// the reference's rare categories, so they count as "(other)" and no unseen share is given.
-func overflowNotices(features []store.Feature, ref *reference) []string {
+// the reference's rare categories, so they count as "(other)" and no unseen share is given. It also names the
+// numeric features whose reference was too large to sort (the Spark store's exactQuantileMaxValues): their bin
+// edges are approximate quantiles, each within the stated share of the reference's values of its exact rank;
+// both sides are then counted exactly on those edges.
+func referenceNotices(features []store.Feature, ref *reference) []string {
 	var out []string
 	for _, f := range features {
-		if c, ok := ref.cat[key{f.Model, f.Name}]; ok && !c.Complete {
+		k := key{f.Model, f.Name}
+		if c, ok := ref.cat[k]; ok && !c.Complete {
 			out = append(out, fmt.Sprintf("%s · %s: the reference has more than %d categories, so values it never had cannot be "+
 				"told from its rare ones: they count as (other) and no unseen share is given", f.Model, f.Name, binning.CategoryCap))
+		}
+		if e, ok := ref.rankError[k]; ok {
+			out = append(out, fmt.Sprintf("%s · %s: the reference's %d values are too many to sort, so its quantile bins are approximate "+
+				"(percentile_approx: each edge within %.3g %% of the values of its exact rank; both sides are counted exactly on these bins)",
+				f.Model, f.Name, ref.rows[k], 100*e))
 		}
 	}
 	return out

@@ -19,6 +19,9 @@ type reference struct {
 	cat     map[key]binning.Categorical
 	std     map[key]float64
 	rows    map[key]int64 // finite (numeric) or non-null (categorical) reference rows, for `auto`
+	// rankError holds the numeric features whose quantile bins are approximate (store.NumericProfile's
+	// QuantileRankError), for their notice.
+	rankError map[key]float64
 	numBins []store.NumericBins
 	catBins []store.CategoricalBins
 	refNum  map[key]drift.NumericHist
@@ -44,6 +47,12 @@ func (s *Service) loadReference(ctx context.Context, scope store.Scope, features
 		k := key{np.Model, np.Feature}
 		b := binning.NewFromProfile(np, probs, bins)
 		r.num[k], r.std[k], r.rows[k] = b, np.Std, np.Finite
+		if np.QuantileRankError > 0 {
+			if r.rankError == nil {
+				r.rankError = map[key]float64{}
+			}
+			r.rankError[k] = np.QuantileRankError
+		}
 		if np.Finite > 0 {
 			r.numBins = append(r.numBins, store.NumericBins{Model: np.Model, Feature: np.Feature, Edges: b.Fine})
 		}

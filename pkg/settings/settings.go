@@ -87,8 +87,9 @@ func Defaults() Settings {
 		QueryTimeoutSecs:   60,
 		MemoryLimitMB:      4096,
 		Postgres:           Postgres{Port: DefaultPostgresPort, SSLMode: SSLRequire, MaxConnections: DefaultMaxConnections},
-		Spark:              Spark{MaxConcurrentQueries: DefaultMaxConcurrentQueries},
-		Cache:              Cache{CacheMB: DefaultCacheMB, CacheSettleMinutes: DefaultCacheSettleMinutes},
+		Spark: Spark{MaxConcurrentQueries: DefaultMaxConcurrentQueries, ExactQuantileMaxValues: DefaultExactQuantileMaxValues,
+			QuantileAccuracy: DefaultQuantileAccuracy},
+		Cache: Cache{CacheMB: DefaultCacheMB, CacheSettleMinutes: DefaultCacheSettleMinutes},
 	}
 }
 

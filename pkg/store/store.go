@@ -73,6 +73,10 @@ type NumericProfile struct {
 	// Lower and Upper align with the requested probabilities: the order statistics numpy's linear quantile
 	// interpolates between, s[k] and s[min(k+1, n−1)] with k = ⌊p·(n−1)⌋ over the sorted finite values s.
 	Lower, Upper []float64
+	// QuantileRankError is 0 when Lower and Upper are exact order statistics; for a reference too large to sort
+	// (the Spark store's exactQuantileMaxValues) both are approximate quantiles, each within this share of
+	// Finite of its rank (1/accuracy of percentile_approx).
+	QuantileRankError float64
 	// Distinct is the number of distinct finite values; Values lists them ascending when there are at most
 	// DistinctValuesCap (nil otherwise).
 	Distinct int64

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/jackc/pgx/v5"
@@ -94,29 +93,11 @@ func setupSpark(path string) (settings.Settings, error) {
 		return settings.Settings{}, fmt.Errorf("%w: %s", errEngineUnavailable, why)
 	}
 	ctx := context.Background()
-	duck, err := sql.Open("duckdb", path+"?access_mode=read_only")
-	if err != nil {
+	dir, schema := filepath.Join(filepath.Dir(path), "parquet"), sparktest.Schema("conformance")
+	if err := sparktest.ExportParquet(ctx, path, dir, conformanceTables); err != nil {
 		return settings.Settings{}, err
 	}
-	defer duck.Close()
-	schema := sparktest.Schema("conformance")
-	stmts := []string{"CREATE SCHEMA " + schema}
-	for _, tb := range conformanceTables {
-		dir := filepath.Join(filepath.Dir(path), "parquet", tb.Name)
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return settings.Settings{}, err
-		}
-		order := ""
-		if tb.OrderBy != "" {
-			order = " ORDER BY " + tb.OrderBy
-		}
-		file := filepath.Join(dir, "part-0.parquet")
-		if _, err := duck.ExecContext(ctx, fmt.Sprintf("COPY (SELECT * FROM %s%s) TO '%s' (FORMAT parquet)", tb.Name, order, file)); err != nil {
-			return settings.Settings{}, err
-		}
-		stmts = append(stmts, fmt.Sprintf("CREATE TABLE %s.%s USING parquet LOCATION '%s'", schema, tb.Name, dir))
-	}
-	if err := sparktest.Exec(ctx, url, stmts...); err != nil {
+	if err := sparktest.RegisterParquet(ctx, url, schema, dir, conformanceTables); err != nil {
 		return settings.Settings{}, err
 	}
 	cfg := sparktest.Settings(url, schema)

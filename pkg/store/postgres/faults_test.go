@@ -60,7 +60,7 @@ func TestHealthNamesTheFault(t *testing.T) {
 	}{
 		{"ok", func(*settings.Settings) {}, ""},
 		{"wrong password", func(c *settings.Settings) { c.Password = "nope" },
-			`PostgreSQL store "PostgreSQL" is not reachable: PostgreSQL authentication failed for user "postgres" (check user and password)`},
+			`PostgreSQL is not reachable: PostgreSQL authentication failed for user "postgres" (check user and password)`},
 		{"table missing", func(c *settings.Settings) { c.Table = "nosuch_log" }, `table "nosuch_log" not found in PostgreSQL`},
 		{"columns missing", func(c *settings.Settings) { c.Table = "other" },
 			`table "other" is missing mapped columns: column "region", prediction column "prediction", prediction id column "prediction_id", score column "score", version column "model_version"`},

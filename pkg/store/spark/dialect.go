@@ -12,13 +12,21 @@ import (
 // Dialect renders the store's SQL fragments in Spark SQL 4 (ANSI mode, Spark's default since 4.0): named
 // parameter markers, backquoted identifiers, try_cast, FILTER, from_json + inline for relations from one bound
 // JSON value, stack for unpivots, explode for a MAP feature column, array_sort(collect_list) and percentile for
-// quantiles, max_by, and a ranked subquery for TopN (Spark has no QUALIFY). Each method's comment shows what it
-// renders.
-type Dialect struct{}
+// quantiles (percentile_approx for a group above ExactQuantileMaxValues), max_by, and a ranked subquery for
+// TopN (Spark has no QUALIFY). Each method's comment shows what it renders. The zero Dialect's quantiles are
+// always exact.
+type Dialect struct {
+	// ExactQuantileMaxValues is the most finite values of a (model, feature) whose reference quantiles are
+	// exact (0: no limit); QuantileAccuracy is percentile_approx's accuracy above it (settings
+	// exactQuantileMaxValues and quantileAccuracy).
+	ExactQuantileMaxValues int64
+	QuantileAccuracy       int
+}
 
 var (
-	_ sqlstore.Dialect    = Dialect{}
-	_ sqlstore.MapDialect = Dialect{}
+	_ sqlstore.Dialect               = Dialect{}
+	_ sqlstore.MapDialect            = Dialect{}
+	_ sqlstore.ApproxQuantileDialect = Dialect{}
 )
 
 // Name is "Spark".
@@ -149,6 +157,24 @@ func (Dialect) OrderStatistics(sorted, probs string, next bool) string {
 		k = fmt.Sprintf("least(%s + 1, size(%s) - 1)", k, sorted)
 	}
 	return fmt.Sprintf("CASE WHEN size(%s) > 0 THEN transform(CAST(%s AS ARRAY<DOUBLE>), p -> %s[%s]) END", sorted, probs, sorted, k)
+}
+
+// ExactQuantileLimit is ExactQuantileMaxValues and the rank error of percentile_approx at QuantileAccuracy:
+// "1.0/accuracy is the relative error of the approximation"
+// (https://spark.apache.org/docs/latest/api/sql/index.html#percentile_approx), i.e. each quantile's rank is within
+// n/accuracy of the exact one for n values.
+func (d Dialect) ExactQuantileLimit() (int64, float64) {
+	if d.ExactQuantileMaxValues <= 0 || d.QuantileAccuracy <= 0 {
+		return 0, 0
+	}
+	return d.ExactQuantileMaxValues, 1 / float64(d.QuantileAccuracy)
+}
+
+// ApproxQuantiles renders `percentile_approx(v, CAST(:p1 AS ARRAY<DOUBLE>), 10000) FILTER (WHERE cond)`: a
+// Greenwald–Khanna sketch per partition, merged (no sort, no shuffle of the values), whose results are values of
+// v. The accuracy is a validated integer, rendered as a literal (Spark needs a constant).
+func (d Dialect) ApproxQuantiles(v, cond, probs string) string {
+	return fmt.Sprintf("percentile_approx(%s, CAST(%s AS ARRAY<DOUBLE>), %d) FILTER (WHERE %s)", v, probs, d.QuantileAccuracy, cond)
 }
 
 // QuantileAgg renders `percentile(v, array(0.5, 0.9))`: Spark's exact percentile interpolates linearly between

@@ -57,7 +57,7 @@ func TestHealthAndQueriesNameTheFault(t *testing.T) {
 	}{
 		{"ok", func(*settings.Settings) {}, health, ""},
 		{"server not reachable", func(c *settings.Settings) { c.Spark.URL = "sc://" + closedAddress(t) },
-			health, `Spark store "Spark" is not reachable: cannot connect to Spark Connect at 127.0.0.1:`},
+			health, `Spark is not reachable: cannot connect to Spark Connect at 127.0.0.1:`},
 		{"table missing", func(c *settings.Settings) { c.Table = "nosuch_log" }, health, `table "nosuch_log" not found in Spark`},
 		{"columns missing", func(c *settings.Settings) { c.Table = "thin_registry" }, health,
 			`table "thin_registry" is missing mapped columns: column "region", prediction column "prediction", prediction id column "prediction_id", score column "score", time column "ts", version column "model_version"`},

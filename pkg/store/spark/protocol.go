@@ -20,6 +20,9 @@ const (
 	methodExecutePlan = "/spark.connect.SparkConnectService/ExecutePlan"
 	methodInterrupt   = "/spark.connect.SparkConnectService/Interrupt"
 	methodConfig      = "/spark.connect.SparkConnectService/Config"
+
+	methodReattachExecute = "/spark.connect.SparkConnectService/ReattachExecute"
+	methodReleaseExecute  = "/spark.connect.SparkConnectService/ReleaseExecute"
 )
 
 // newMessage returns a new message of the registered Spark Connect type name (e.g. "ExecutePlanRequest"), filled

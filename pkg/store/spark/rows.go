@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -20,8 +21,21 @@ type resultRows struct {
 	next int
 }
 
+// received counts what every runner of the process read back: result rows and Arrow bytes.
+var received struct{ rows, bytes atomic.Int64 }
+
+// Received returns the result rows and Arrow IPC bytes every runner of the process has received so far: the size
+// of what Spark sends back, which the benchmarks report per query (it follows the number of models, windows,
+// features and bins, not the rows read).
+func Received() (rows, arrowBytes int64) { return received.rows.Load(), received.bytes.Load() }
+
 // appendBatch decodes one Arrow IPC stream (an ExecutePlanResponse's arrow_batch) and appends its rows.
 func (r *resultRows) appendBatch(data []byte) error {
+	before := len(r.rows)
+	defer func() {
+		received.rows.Add(int64(len(r.rows) - before))
+		received.bytes.Add(int64(len(data)))
+	}()
 	rd, err := ipc.NewReader(bytes.NewReader(data))
 	if err != nil {
 		return err

@@ -4,15 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/google/uuid"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
 	"github.com/aiops/modelmonitor/pkg/settings"
 	"github.com/aiops/modelmonitor/pkg/store/sqlstore"
@@ -95,102 +92,6 @@ func (r *Runner) run(ctx context.Context, q string, named map[string]any) (*resu
 		return nil, err
 	}
 	return r.execute(ctx, q, named)
-}
-
-// execute runs one SQL relation as an ExecutePlan operation and collects its Arrow batches.
-func (r *Runner) execute(ctx context.Context, q string, named map[string]any) (*resultRows, error) {
-	op := uuid.NewString()
-	session, serverID := r.sessionIDs()
-	sqlRel := map[string]any{"query": q}
-	if len(named) > 0 {
-		sqlRel["namedArguments"] = named
-	}
-	body := map[string]any{
-		"sessionId": session, "userContext": map[string]any{"userId": r.userID()}, "operationId": op,
-		"clientType": clientType, "tags": []string{clientType},
-		"plan": map[string]any{"root": map[string]any{"sql": sqlRel}},
-	}
-	if serverID != "" {
-		body["clientObservedServerSideSessionId"] = serverID
-	}
-	req, err := newMessage("ExecutePlanRequest", body)
-	if err != nil {
-		return nil, err
-	}
-	stream, err := r.conn.NewStream(r.outgoing(ctx), &grpc.StreamDesc{ServerStreams: true}, methodExecutePlan)
-	if err != nil {
-		return nil, r.explain(ctx, err, false)
-	}
-	// From here on the server has the operation: an error means it was lost, and an ended ctx interrupts it.
-	if err := stream.SendMsg(req); err != nil {
-		return nil, r.stopped(ctx, op, err)
-	}
-	if err := stream.CloseSend(); err != nil {
-		return nil, r.stopped(ctx, op, err)
-	}
-	rows := &resultRows{}
-	for {
-		resp, err := newMessage("ExecutePlanResponse", nil)
-		if err != nil {
-			return nil, err
-		}
-		if err := stream.RecvMsg(resp); err != nil {
-			if errors.Is(err, io.EOF) {
-				return rows, nil
-			}
-			return nil, r.stopped(ctx, op, err)
-		}
-		m := resp.ProtoReflect()
-		if v, ok := field(m, "server_side_session_id"); ok {
-			r.noteServerSession(v.String())
-		}
-		if v, ok := field(m, "arrow_batch", "data"); ok {
-			if err := rows.appendBatch(v.Bytes()); err != nil {
-				return nil, fmt.Errorf("Spark result: %w", err)
-			}
-		}
-	}
-}
-
-// stopped explains an error of a running operation. When ctx ended (a cancelled or timed-out query) or the
-// connection was lost, the operation is interrupted on the server by its id, so that the cluster stops working
-// for nobody; for an ended ctx the error says whether the server confirmed it.
-func (r *Runner) stopped(ctx context.Context, op string, err error) error {
-	if ctx.Err() == nil {
-		if status.Code(err) == codes.Unavailable {
-			// The connection was lost, not necessarily the server: a new connection interrupts what would run on.
-			_ = r.interrupt(op)
-		}
-		return r.explain(ctx, err, true)
-	}
-	outcome := "the Spark operation was interrupted"
-	if ierr := r.interrupt(op); ierr != nil {
-		outcome = "interrupting the Spark operation failed: " + ierr.Error()
-	}
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return fmt.Errorf("query cancelled or timed out (queryTimeoutSeconds %d s; %s): %w", r.cfg.QueryTimeoutSecs, outcome, ctx.Err())
-	}
-	return fmt.Errorf("query cancelled or timed out (%s): %w", outcome, ctx.Err())
-}
-
-// interrupt asks the server to interrupt operation op (within interruptTimeout); an operation that already
-// ended is not an error.
-func (r *Runner) interrupt(op string) error {
-	ictx, cancel := context.WithTimeout(context.Background(), interruptTimeout)
-	defer cancel()
-	session, _ := r.sessionIDs()
-	req, err := newMessage("InterruptRequest", map[string]any{
-		"sessionId": session, "userContext": map[string]any{"userId": r.userID()}, "clientType": clientType,
-		"interruptType": "INTERRUPT_TYPE_OPERATION_ID", "operationId": op,
-	})
-	if err != nil {
-		return err
-	}
-	resp, _ := newMessage("InterruptResponse", nil)
-	if err := r.conn.Invoke(r.outgoing(ictx), methodInterrupt, req, resp); err != nil {
-		return r.explain(ictx, err, true)
-	}
-	return nil
 }
 
 // setUp prepares the session once: time zone UTC, and the settings' database as the current schema.

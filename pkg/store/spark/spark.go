@@ -15,5 +15,5 @@ func Open(cfg settings.Settings) (*sqlstore.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return sqlstore.New(cfg, Dialect{}, r), nil
+	return sqlstore.New(cfg, Dialect{ExactQuantileMaxValues: cfg.ExactQuantileMaxValues, QuantileAccuracy: cfg.QuantileAccuracy}, r), nil
 }

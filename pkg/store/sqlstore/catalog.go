@@ -21,7 +21,10 @@ func (s *Store) origin() string {
 // that the time column is a timestamp and that a feature map column is a map the dialect can read.
 func (s *Store) Health(ctx context.Context) error {
 	if err := s.r.Ping(ctx); err != nil {
-		return fmt.Errorf("%s store %q is not reachable: %w", s.d.Name(), s.origin(), err)
+		if s.cfg.Path == "" { // a server: its address is in err
+			return fmt.Errorf("%s is not reachable: %w", s.d.Name(), err)
+		}
+		return fmt.Errorf("%s store %q is not reachable: %w", s.d.Name(), s.cfg.Path, err)
 	}
 	cols, err := s.columns(ctx, s.cfg.Table)
 	if err != nil {

@@ -120,6 +120,21 @@ type MapDialect interface {
 	MapEntries(from string, keepCols []string, mapCol, keyCol, valueCol string) string
 }
 
+// ApproxQuantileDialect is implemented by dialects that take a large group's reference quantiles from a
+// streaming sketch instead of sorting every value of the group (Spark, where SortedValues holds a group's values
+// in one task). Profile then sorts only the groups with at most ExactQuantileLimit finite values and sketches
+// the others, and says which in NumericProfile.QuantileRankError.
+type ApproxQuantileDialect interface {
+	Dialect
+	// ExactQuantileLimit is the most finite values of a group whose quantiles are exact (0: always exact), and
+	// the bound on the rank error of an approximate quantile, as a share of the group's values.
+	ExactQuantileLimit() (maxValues int64, rankError float64)
+	// ApproxQuantiles renders an aggregate of the approximate quantiles of v where cond holds at the
+	// probabilities of placeholder probs (a bound []float64), each a value of v, as a list:
+	// `percentile_approx(v, CAST(:p1 AS ARRAY<DOUBLE>), 10000) FILTER (WHERE cond)`.
+	ApproxQuantiles(v, cond, probs string) string
+}
+
 // Column is one column of a Relation: its JSON key (also the output column name) and type.
 type Column struct {
 	Name string

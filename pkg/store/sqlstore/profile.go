@@ -96,19 +96,20 @@ func (s *Store) numericProfile(ctx context.Context, scope store.Scope, feats []m
 		return nil, "", err
 	}
 	finite := d.IsFinite("l.v")
+	aq := s.approxQuantiles(b, finite, probs)
 	// mm_distinct counts the distinct finite values and lists them where there are at most DistinctValuesCap
 	// (the list aggregate only collects values of such features).
 	q := fmt.Sprintf(`WITH mm_feats AS (%s),
 %s,
-%s,
+%s,%s
 mm_agg AS (
   SELECT l.m, l.feature, count(*) AS present,
     %s AS non_finite,
     %s AS finite,
     %s,
     %s AS lo, %s AS hi,
-    %s AS sorted
-  FROM mm_long l JOIN mm_feats f ON l.m = f.m AND l.feature = f.f
+    %s AS sorted%s
+  FROM mm_long l JOIN mm_feats f ON l.m = f.m AND l.feature = f.f%s
   %s
 ),
 mm_vals AS (
@@ -119,29 +120,78 @@ mm_distinct AS (
   SELECT m, feature, max(distinct_n) AS distinct_n, %s AS vals FROM mm_vals %s
 )
 SELECT z.m, z.feature, z.c + coalesce(present, 0) AS rows_all, coalesce(non_finite, 0), coalesce(finite, 0), %s, lo, hi,
-  %s AS lower_stat, %s AS upper_stat, coalesce(v.distinct_n, 0), v.vals
+  %s AS lower_stat, %s AS upper_stat, coalesce(v.distinct_n, 0), v.vals%s
 FROM mm_nulls z JOIN mm_feats f ON z.m = f.m AND z.feature = f.f
 LEFT JOIN mm_agg a ON a.m = z.m AND a.feature = z.feature
 LEFT JOIN mm_distinct v ON v.m = z.m AND v.feature = z.feature
-ORDER BY 1, 2`, featsSQL, src, b.nullCounts(names),
+ORDER BY 1, 2`, featsSQL, src, b.nullCounts(names), aq.sizes,
 		d.Filtered("count(*)", "NOT "+finite), d.Filtered("count(*)", finite),
 		momentAggregates(d, "l.v"), d.Filtered("min(l.v)", finite), d.Filtered("max(l.v)", finite),
-		d.SortedValues("l.v", finite), d.GroupBy(2),
+		d.SortedValues("l.v", finite+aq.exactOnly), aq.aggregate, aq.join, d.GroupBy(2),
 		finite, d.GroupBy(3),
 		d.SortedValues("v", fmt.Sprintf("distinct_n <= %d", store.DistinctValuesCap)), d.GroupBy(2),
-		momentColumns(), d.OrderStatistics("sorted", b.bind(probs), false), d.OrderStatistics("sorted", b.bind(probs), true))
+		momentColumns(), aq.or(d.OrderStatistics("sorted", b.bind(probs), false)), aq.or(d.OrderStatistics("sorted", b.bind(probs), true)),
+		aq.flag)
 	var out []store.NumericProfile
 	err = s.collect(ctx, q, b.args, func(r Rows) error {
 		var p store.NumericProfile
 		var mean, std, lo, hi sql.NullFloat64
-		if err := r.Scan(&p.Model, &p.Feature, &p.Rows, &p.NonFinite, &p.Finite, &mean, &std, &lo, &hi, &p.Lower, &p.Upper, &p.Distinct, &p.Values); err != nil {
+		var approximate bool
+		dest := []any{&p.Model, &p.Feature, &p.Rows, &p.NonFinite, &p.Finite, &mean, &std, &lo, &hi, &p.Lower, &p.Upper, &p.Distinct, &p.Values}
+		if aq.flag != "" {
+			dest = append(dest, &approximate)
+		}
+		if err := r.Scan(dest...); err != nil {
 			return err
 		}
 		p.Mean, p.Std, p.Min, p.Max = mean.Float64, std.Float64, lo.Float64, hi.Float64
+		if approximate {
+			p.QuantileRankError = aq.rankError
+		}
 		out = append(out, p)
 		return nil
 	})
 	return out, q, err
+}
+
+// approxParts are the pieces numericProfile adds for an ApproxQuantileDialect with a limit: the finite values
+// of each (model, feature) counted first (mm_sizes, joined to the values), the exact sort restricted to groups
+// within the limit, the sketch to the others, the quantiles taken from the sketch where there is one, and a
+// last column saying so. All empty (the statement unchanged) for other dialects.
+type approxParts struct {
+	sizes, exactOnly, aggregate, join, flag string
+	rankError                               float64
+}
+
+func (s *Store) approxQuantiles(b *builder, finite string, probs []float64) approxParts {
+	ad, ok := s.d.(ApproxQuantileDialect)
+	if !ok {
+		return approxParts{}
+	}
+	limit, rankError := ad.ExactQuantileLimit()
+	if limit <= 0 {
+		return approxParts{}
+	}
+	limitP := b.bind(limit)
+	return approxParts{
+		sizes: fmt.Sprintf(`
+mm_sizes AS (
+  SELECT l.m, l.feature, count(*) AS n FROM mm_long l JOIN mm_feats f ON l.m = f.m AND l.feature = f.f WHERE %s %s
+),`, finite, s.d.GroupBy(2)),
+		exactOnly: " AND sz.n <= " + limitP,
+		aggregate: ",\n    " + ad.ApproxQuantiles("l.v", finite+" AND sz.n > "+limitP, b.bind(probs)) + " AS approx",
+		join:      "\n  LEFT JOIN mm_sizes sz ON sz.m = l.m AND sz.feature = l.feature",
+		flag:      ", approx IS NOT NULL AS approximate",
+		rankError: rankError,
+	}
+}
+
+// or renders the approximate quantiles where the group has them, else the exact order statistics expr.
+func (a approxParts) or(expr string) string {
+	if a.flag == "" {
+		return expr
+	}
+	return "coalesce(approx, " + expr + ")"
 }
 
 func (s *Store) categoricalProfile(ctx context.Context, scope store.Scope, feats []modelFeature, categoryCap int) ([]store.CategoricalProfile, string, error) {
