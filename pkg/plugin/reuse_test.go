@@ -447,8 +447,9 @@ func TestReuseKeysAndInvalidation(t *testing.T) {
 }
 
 // The cache file across restarts: a restart on the same settings reads it and reuses its windows; late rows while
-// Grafana was down, a settings change, a corrupt or truncated file and a directory that cannot be written all
-// give the fresh data source's answer — the last three with a warning in the health check, never an error.
+// Grafana was down, a settings change, a second data source on the same store, a corrupt or truncated file and a
+// directory that cannot be written all give the fresh data source's answer — the last three with a warning in the
+// health check, never an error.
 func TestReuseFileAcrossRestarts(t *testing.T) {
 	flipBit := func(b []byte, at int) []byte {
 		out := append([]byte(nil), b...)
@@ -500,6 +501,14 @@ func TestReuseFileAcrossRestarts(t *testing.T) {
 	}
 	if st, _ := run("the settings back", cfg); st.FileRead != 0 {
 		t.Fatalf("the file written under the changed settings was read under the old ones: %+v", st)
+	}
+	second := cfg
+	second.UID = "ds2" // a second data source on the same store and directory: a file of its own
+	if st, _ := run("a second data source", second); st.FileRead != 0 {
+		t.Fatalf("a second data source read the first one's file: %+v", st)
+	}
+	if st, _ := run("the first data source again", cfg); st.FileRead == 0 {
+		t.Fatalf("the second data source replaced the first one's file: %+v", st)
 	}
 
 	raw, err := os.ReadFile(file)

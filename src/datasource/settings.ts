@@ -128,11 +128,8 @@ export function validateSettings(
   return errors;
 }
 
-/** An absolute path: /… on Unix, C:\… or \\server\… on Windows (the backend's filepath.IsAbs on its host). */
-const ABSOLUTE_PATH_RE = /^(\/|[A-Za-z]:[\\/]|\\\\)/;
-
-/** The window cache: sizes in range and a cache directory that is absolute and not the DuckDB store's path (the
- * backend also rejects a directory whose cache files a path glob would read). */
+/** The window cache: sizes in range and a cache directory that is absolute (the backend runs on Linux) and not the
+ * DuckDB store's path (the backend also rejects a directory whose cache files a path glob would read). */
 function cacheErrors(jsonData: MMDataSourceOptions): Partial<Record<SettingsKey, string>> {
   const errors: Partial<Record<SettingsKey, string>> = {};
   if (!wholeNumberIn(jsonData.cacheMB, 0, MAX_CACHE_MB)) {
@@ -142,7 +139,7 @@ function cacheErrors(jsonData: MMDataSourceOptions): Partial<Record<SettingsKey,
     errors.cacheSettleMinutes = `The settle time must be a whole number of minutes from 0 to ${MAX_CACHE_SETTLE_MINUTES} (a year).`;
   }
   const dir = jsonData.cacheDir?.trim() ?? '';
-  if (dir !== '' && !ABSOLUTE_PATH_RE.test(dir)) {
+  if (dir !== '' && !dir.startsWith('/')) {
     errors.cacheDir = 'The cache directory must be an absolute path, such as /var/lib/grafana/modelmonitor-cache.';
   } else if (dir !== '' && (jsonData.engine ?? 'duckdb') === 'duckdb' && dir === jsonData.path?.trim()) {
     errors.cacheDir = 'The cache directory must not be the store: choose a directory of its own.';

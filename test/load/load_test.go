@@ -34,8 +34,8 @@ import (
 const (
 	memoryLimitMB   = 1024
 	cacheMB         = 1024 // settings.DefaultCacheMB, set explicitly
-	goHeapLimitMB   = 512 // plugin.GoMemoryLimitMB
-	overheadMB      = 512 // binary, DuckDB allocations outside its buffer manager, thread stacks
+	goHeapLimitMB   = 512  // plugin.GoMemoryLimitMB
+	overheadMB      = 512  // binary, DuckDB allocations outside its buffer manager, thread stacks
 	queryTimeoutSec = 180
 	heavyQueries    = 50
 	alertQueries    = 6

@@ -28,21 +28,18 @@ type Persist struct {
 	// Fingerprint is everything the kept parts depend on that the keys leave out: the instance's settings. A file
 	// written under another fingerprint, schema version or plugin build is ignored and replaced.
 	Fingerprint string
-	// Every is the longest a new settled part waits before the file is written (0: DefaultPersistEvery).
-	Every time.Duration
 }
 
-// DefaultPersistEvery is how long new settled parts wait before the file is rewritten: a dashboard's burst of
+// persistEvery is how long new settled parts wait before the file is rewritten: a dashboard's burst of
 // queries is written once, a rewrite (the whole file: seconds of CPU for a fleet's few hundred MB) comes at most
 // every five minutes, and a restart loses at most five minutes of settled parts (Grafana stops a plugin process
 // without disposing its instances, so the file cannot wait for Dispose).
-const DefaultPersistEvery = 5 * time.Minute
+const persistEvery = 5 * time.Minute
 
 // persister writes and reads one instance's cache file. Its status is what the health check shows.
 type persister struct {
 	path   string
 	header fileHeader
-	every  time.Duration
 	dirty  atomic.Bool // settled parts kept since the last write
 
 	io sync.Mutex // one load or write at a time (a query never waits for it: writes run on a timer)
@@ -73,11 +70,7 @@ func newPersister(p Persist) (*persister, string) {
 	_ = probe.Close()
 	_ = os.Remove(probe.Name())
 	sum := sha256.Sum256([]byte(p.Fingerprint))
-	every := p.Every
-	if every <= 0 {
-		every = DefaultPersistEvery
-	}
-	return &persister{path: filepath.Join(p.Dir, fileName(p.Instance, sum)), every: every,
+	return &persister{path: filepath.Join(p.Dir, fileName(p.Instance, sum)),
 		header: fileHeader{Format: fileFormat, Schema: fileSchema, Build: buildID(), Settings: hex.EncodeToString(sum[:])}}, ""
 }
 
@@ -110,7 +103,7 @@ func buildID() string {
 	return strings.Join(parts, "/")
 }
 
-// changed notes that s keeps a new settled part: the file is written within p.every.
+// changed notes that s keeps a new settled part: the file is written within persistEvery.
 func (p *persister) changed(s *Shared) {
 	if p == nil || p.dirty.Swap(true) {
 		return
@@ -118,7 +111,7 @@ func (p *persister) changed(s *Shared) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.timer == nil && !p.off {
-		p.timer = time.AfterFunc(p.every, func() { p.write(s.kept, s.opts.MaxBytes, false) })
+		p.timer = time.AfterFunc(persistEvery, func() { p.write(s.kept, s.opts.MaxBytes, false) })
 	}
 }
 

@@ -1,10 +1,13 @@
 package cache
 
 import (
+	"bytes"
 	"math"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/aiops/modelmonitor/pkg/store"
@@ -94,5 +97,46 @@ func TestExactGob(t *testing.T) {
 		if got := exactGob(c.v); got != c.want {
 			t.Errorf("exactGob(%+v) = %v, want %v", c.v, got, c.want)
 		}
+	}
+}
+
+// A write that fails part-way (a full disk, simulated by a file size limit: EFBIG) keeps the previous file, warns
+// and writes nothing more; the cache goes on in memory.
+func TestCacheFileFullDisk(t *testing.T) {
+	p, off := newPersister(Persist{Dir: t.TempDir(), Instance: "i", Fingerprint: "settings"})
+	if p == nil {
+		t.Fatal(off)
+	}
+	kept := newLRU(1 << 30)
+	kept.put("small", countsPart(2, 0.5), 300)
+	p.dirty.Store(true)
+	p.write(kept, 1<<30, false)
+	before, err := os.ReadFile(p.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept.put("large", countsPart(50_000, 0.5), 5<<20)
+	var limit syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_FSIZE, &limit); err != nil {
+		t.Fatal(err)
+	}
+	full := limit
+	full.Cur = 64 << 10 // the Go runtime ignores SIGXFSZ: a write beyond it fails with EFBIG
+	if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &full); err != nil {
+		t.Skip("cannot limit the file size:", err)
+	}
+	p.dirty.Store(true)
+	p.write(kept, 1<<30, false)
+	if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &limit); err != nil {
+		t.Fatal(err)
+	}
+	if after, err := os.ReadFile(p.path); err != nil || !bytes.Equal(after, before) {
+		t.Fatalf("the previous file changed (%v)", err)
+	}
+	if !p.off || !strings.Contains(p.warning, "could not be written") {
+		t.Fatalf("after a failed write: off %v, warning %q", p.off, p.warning)
+	}
+	if tmp, _ := filepath.Glob(filepath.Join(filepath.Dir(p.path), ".modelmonitor-*.tmp")); len(tmp) != 0 {
+		t.Fatalf("temporary files left: %v", tmp)
 	}
 }
