@@ -60,7 +60,8 @@ type QualityResult struct {
 
 // Quality runs the "logging error" checks per model and window (dataQuality query):
 //   - volume_ratio: the window's rows / the mean rows per window of the same width in the reference (for the
-//     partial last window, that mean times the elapsed share of the window, recorded as partialWindowElapsed). A range
+//     partial last window, the mean rows of the reference's windows in the same elapsed span from their start:
+//     partialVolume; the elapsed share recorded as partialWindowElapsed). A range
 //     reference's mean is its rows × width / its duration; a trailing reference's is the mean over the N windows
 //     before (empty windows count as 0); a table reference has no time, so the ratio is null with a notice. It is
 //     given below minSamples too: a collapsing volume is what it is there to show.
@@ -143,6 +144,12 @@ func (s *Service) Quality(ctx context.Context, req Request) (QualityResult, erro
 		feat[mwf{r.Model, r.Window, r.Feature}] = r
 	}
 
+	partial, partialSQL, err := s.partialVolume(ctx, req, p)
+	if err != nil {
+		return res, err
+	}
+	res.SQL = append(res.SQL, partialSQL...)
+
 	var models []string
 	seen := map[string]bool{}
 	for _, f := range p.features {
@@ -170,7 +177,7 @@ func (s *Service) Quality(ctx context.Context, req Request) (QualityResult, erro
 		return qs
 	}
 	for _, m := range models {
-		res.Series = append(res.Series, s.volumeSeries(req, p, m, refRows[m], func(idx int64) int64 { return win[modelWindow{m, idx}].Rows }))
+		res.Series = append(res.Series, s.volumeSeries(req, p, m, refRows[m], partial, func(idx int64) int64 { return win[modelWindow{m, idx}].Rows }))
 		rowChecks := []struct {
 			check, column string
 			num           func(store.WindowQuality) int64
@@ -229,8 +236,50 @@ func (s *Service) Quality(ctx context.Context, req Request) (QualityResult, erro
 	return res, nil
 }
 
-// volumeSeries is the volume_ratio series of one model; rows gives the rows of window idx.
-func (s *Service) volumeSeries(req Request, p plan, m string, refRows int64, rows func(idx int64) int64) QualitySeries {
+// partialSteps is the number of equal steps a window is cut into to find the rows expected in its elapsed part.
+const partialSteps = 24
+
+// partialVolume is, per model, the rows the window the range ends inside (a partial last window) is expected to hold
+// by the range's end: the mean over the reference's windows (a range reference: its duration in windows; a trailing
+// one: the N windows before the partial one) of their rows in the same elapsed span from the window's start. The
+// reference is read in partialSteps steps per window (1 h for daily windows), the step the end falls in counted pro
+// rata, so a daily traffic curve — a model serving the Americas logs most of its rows in the first UTC hours — does
+// not read as a volume surge at 01:00 or a drop at 12:00, as the elapsed share of the mean would. nil (and no store
+// read) when the range ends on a window bound or the reference is a table; a model without reference rows in that
+// span expects 0 (no ratio).
+func (s *Service) partialVolume(ctx context.Context, req Request, p plan) (map[string]float64, []string, error) {
+	last := p.origin.Add(time.Duration(p.windows-1) * p.window)
+	elapsed := req.To.Sub(last)
+	ref := req.Query.Reference
+	if elapsed <= 0 || elapsed >= p.window || ref.Type == query.RefTable {
+		return nil, nil, nil
+	}
+	scope := store.Scope{Model: req.Query.Model, Segment: req.Query.Segment, From: p.refScope.From, To: p.refScope.To}
+	windows := float64(scope.To.Sub(scope.From)) / float64(p.window)
+	if p.trailing > 0 {
+		scope.From, scope.To, windows = last.Add(-time.Duration(p.trailing)*p.window), last, float64(p.trailing)
+	}
+	step := p.window / partialSteps
+	q, err := s.store.Quality(ctx, scope, store.Windowing{Origin: query.AlignWindow(scope.From, p.window), Width: step}, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	whole, frac := int64(elapsed/step), float64(elapsed%step)/float64(step)
+	out := map[string]float64{}
+	for _, r := range q.Windows {
+		switch k := r.Window % partialSteps; {
+		case k < whole:
+			out[r.Model] += float64(r.Rows) / windows
+		case k == whole:
+			out[r.Model] += frac * float64(r.Rows) / windows
+		}
+	}
+	return out, q.SQL, nil
+}
+
+// volumeSeries is the volume_ratio series of one model; rows gives the rows of window idx, partial the rows
+// expected in a partial last window by model (partialVolume; nil: no partial window).
+func (s *Service) volumeSeries(req Request, p plan, m string, refRows int64, partial map[string]float64, rows func(idx int64) int64) QualitySeries {
 	qs := QualitySeries{Model: m, Check: CheckVolumeRatio, Meta: map[string]any{}}
 	ref := req.Query.Reference
 	var rangeMean float64
@@ -255,11 +304,12 @@ func (s *Service) volumeSeries(req Request, p plan, m string, refRows int64, row
 			mean = float64(sum) / float64(p.trailing)
 		}
 		// A window the range ends inside (the last one, whenever an alert rule evaluates) is partial: its
-		// expected rows are the reference mean times the elapsed share, so it never reads as a volume drop.
-		if end := pt.Start.Add(p.window); req.To.Before(end) && req.To.After(pt.Start) {
-			share := float64(req.To.Sub(pt.Start)) / float64(p.window)
-			mean *= share
-			qs.Meta["partialWindowElapsed"] = share
+		// expected rows are those of the reference's windows in the same elapsed span, so neither its shortness
+		// nor the time of day reads as a volume drop or surge.
+		if end := pt.Start.Add(p.window); req.To.Before(end) && req.To.After(pt.Start) && partial != nil {
+			mean = partial[m]
+			qs.Meta["partialWindowElapsed"] = float64(req.To.Sub(pt.Start)) / float64(p.window)
+			qs.Meta["partialWindowExpectedRows"] = mean
 		}
 		if mean > 0 {
 			v := float64(n) / mean

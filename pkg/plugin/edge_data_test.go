@@ -264,22 +264,52 @@ func TestPartialLastWindowIsNotAVolumeDrop(t *testing.T) {
 	defer ds.Dispose()
 	day3 := day1.Add(48 * time.Hour)
 	for _, hours := range []int{6, 12, 23} {
-		to := day3.Add(time.Duration(hours) * time.Hour)
-		frames := mustOK(t, run(t, ds, `{"queryType":"dataQuality","model":"u","window":"1d",`+refDay1+`}`, day2, to))
-		found := false
-		for _, f := range frames {
-			if f.Name != "u · volume_ratio" {
-				continue
-			}
-			found = true
-			last, ok := f.Fields[1].ConcreteAt(f.Rows() - 1)
-			elapsed := f.Meta.Custom.(map[string]any)["partialWindowElapsed"]
-			if !ok || last.(float64) != 1 || elapsed != float64(hours)/24 {
-				t.Errorf("at %02d:00: last volume_ratio %v (elapsed %v), want 1 (elapsed %v)", hours, last, elapsed, float64(hours)/24)
-			}
+		last, meta := lastVolumeRatio(t, ds, "u", refDay1, day3.Add(time.Duration(hours)*time.Hour))
+		if elapsed := meta["partialWindowElapsed"]; last == nil || *last != 1 || elapsed != float64(hours)/24 {
+			t.Errorf("at %02d:00: last volume_ratio %v (elapsed %v), want 1 (elapsed %v)", hours, last, elapsed, float64(hours)/24)
 		}
-		if !found {
-			t.Fatalf("no u · volume_ratio frame among %d frames", len(frames))
+	}
+}
+
+// lastVolumeRatio runs dataQuality of model m in daily windows from day 2 to `to` against ref and returns the last
+// window's volume_ratio (nil: none) and its frame's custom meta.
+func lastVolumeRatio(t *testing.T, ds *Datasource, m, ref string, to time.Time) (*float64, map[string]any) {
+	t.Helper()
+	for _, f := range mustOK(t, run(t, ds, `{"queryType":"dataQuality","model":"`+m+`","window":"1d",`+ref+`}`, day2, to)) {
+		if f.Name == m+" · volume_ratio" {
+			return values(f.Fields[1])[f.Rows()-1], f.Meta.Custom.(map[string]any)
+		}
+	}
+	t.Fatalf("no %s · volume_ratio frame", m)
+	return nil, nil
+}
+
+// The partial last window against a daily traffic curve: model "a" logs 60 rows in the first UTC hour of each day
+// (one a minute) and 40 from 12:00 to 16:00 (one every 6 minutes). Its partial window expects the reference day's
+// rows in the same span — at 00:30 half of hour 0's 60 = 30, at 01:00 60, at 14:00 60 + 10 + 10 = 80 — and holds
+// exactly that many: volume_ratio 1 each time, against the day before with a trailing reference too. The elapsed
+// share of the day's 100 rows would expect 2.08, 4.17 and 58.3: a volume surge of ratio 14.4 at 01:00, a
+// pipeline break (evidence |14.4 − 1| / 0.5 = 26.8) on a healthy model every night.
+func TestPartialLastWindowFollowsTheDailyCurve(t *testing.T) {
+	cfg := logStore(t, `CREATE TABLE inference_log AS
+		SELECT TIMESTAMP '2026-01-01' + INTERVAL (d) DAY + INTERVAL (i) MINUTE AS ts, 'a' AS model_id, 'a-' || d || '-' || i AS prediction_id,
+			i % 5 AS k FROM range(0, 3) x(d), range(0, 60) r(i)
+		UNION ALL SELECT TIMESTAMP '2026-01-01 12:00:00' + INTERVAL (d) DAY + INTERVAL (6 * i) MINUTE, 'a', 'a-' || d || '-n' || i, i % 5
+			FROM range(0, 3) x(d), range(0, 40) r(i)`)
+	ds := New(cfg, nil)
+	defer ds.Dispose()
+	day3 := day1.Add(48 * time.Hour)
+	for _, c := range []struct {
+		at       time.Duration
+		ref      string
+		expected float64
+	}{
+		{30 * time.Minute, refDay1, 30}, {time.Hour, refDay1, 60}, {14 * time.Hour, refDay1, 80},
+		{time.Hour, `"reference":{"type":"trailing","windows":1}`, 60},
+	} {
+		last, meta := lastVolumeRatio(t, ds, "a", c.ref, day3.Add(c.at))
+		if exp := meta["partialWindowExpectedRows"]; last == nil || *last != 1 || exp != c.expected {
+			t.Errorf("at %s (%s): last volume_ratio %v, expected rows %v; want 1, %v", c.at, c.ref, last, exp, c.expected)
 		}
 	}
 }
