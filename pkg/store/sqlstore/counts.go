@@ -165,7 +165,13 @@ type catRow struct {
 	Top bool   `json:"top"`
 }
 
+// categoricalCounts runs the categorical count statement: gridCategoricalCounts where the dialect can bin the wide
+// rows (and the features are columns), else the long form — each distinct (model, window, feature, value) joined
+// to its feature's known categories (mm_cats).
 func (s *Store) categoricalCounts(ctx context.Context, scope store.Scope, w store.Windowing, bins []store.CategoricalBins) ([]store.CategoryWindowCount, string, error) {
+	if gd, ok := s.d.(GridDialect); ok && s.cfg.FeatureMapColumn == "" {
+		return s.gridCategoricalCounts(ctx, gd, scope, w, bins)
+	}
 	feats := make([]catFeatRow, len(bins))
 	cats := []catRow{}
 	pairs := make([]modelFeature, len(bins))
@@ -196,8 +202,14 @@ UNION ALL
 SELECT z.m, z.w, z.feature, %d AS kind, NULL AS category, z.c AS n
 FROM mm_nulls z JOIN mm_feats f ON z.m = f.m AND z.feature = f.f
 WHERE z.c > 0`, head, store.KindCategory, store.KindOther, store.KindUnseen, store.KindOther, s.d.GroupBy(5), store.KindNull)
+	out, err := s.scanCategoryCounts(ctx, q, b.args)
+	return out, q, err
+}
+
+// scanCategoryCounts runs a categorical count statement, whose rows are (m, w, feature, kind, category, n).
+func (s *Store) scanCategoryCounts(ctx context.Context, q string, args []any) ([]store.CategoryWindowCount, error) {
 	var out []store.CategoryWindowCount
-	err = s.collect(ctx, q, b.args, func(r Rows) error {
+	err := s.collect(ctx, q, args, func(r Rows) error {
 		var c store.CategoryWindowCount
 		var cat sql.NullString
 		if err := r.Scan(&c.Model, &c.Window, &c.Feature, &c.Kind, &cat, &c.Count); err != nil {
@@ -207,5 +219,5 @@ WHERE z.c > 0`, head, store.KindCategory, store.KindOther, store.KindUnseen, sto
 		out = append(out, c)
 		return nil
 	})
-	return out, q, err
+	return out, err
 }

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aiops/modelmonitor/pkg/store"
@@ -86,4 +87,91 @@ func (b *builder) gridBranch(gd GridDialect, scope store.Scope, w store.Windowin
 	from := fmt.Sprintf("(SELECT w, %s FROM (SELECT w, %s FROM (%s) mm_x) mm_k)", strings.Join(binned, ", "), strings.Join(cells, ", "), rows)
 	return fmt.Sprintf("  SELECT %s AS m, w, feature, bin, count(*) AS n, sum(v) AS s, min(v) AS lo, max(v) AS hi\n  FROM %s\n  %s",
 		label, gd.UnpivotPairs(from, pairs, "feature", [2]string{"bin", "v"}), b.d.GroupBy(4))
+}
+
+// catCodeRow is one known category of a feature and its 1-based position I in the feature's bound list.
+type catCodeRow struct {
+	M   string  `json:"m"`
+	F   string  `json:"f"`
+	C   string  `json:"c"`
+	Top bool    `json:"top"`
+	I   float64 `json:"i"`
+}
+
+// gridCategoricalCounts is the categorical count statement of a GridDialect. mm_codes has one branch per model:
+// its scoped rows with each feature replaced by a code where it is read — −1 for NULL, else the position of the
+// value in the feature's known categories (a bound list), 0 for a value outside them — the codes unpivoted and
+// counted per (window, feature, code). The codes are then named: NULL is KindNull, a top category KindCategory
+// (with its text), another known one KindOther, an unknown one KindUnseen when the known list is complete, else
+// KindOther.
+func (s *Store) gridCategoricalCounts(ctx context.Context, gd GridDialect, scope store.Scope, w store.Windowing, bins []store.CategoricalBins) ([]store.CategoryWindowCount, string, error) {
+	var models []string
+	perModel := map[string][]store.CategoricalBins{}
+	feats := make([]catFeatRow, len(bins))
+	cats := []catCodeRow{}
+	for i, cb := range bins {
+		if _, ok := perModel[cb.Model]; !ok {
+			models = append(models, cb.Model)
+		}
+		perModel[cb.Model] = append(perModel[cb.Model], cb)
+		feats[i] = catFeatRow{M: cb.Model, F: cb.Feature, Complete: cb.Complete}
+		top := map[string]bool{}
+		for _, c := range cb.Top {
+			top[c] = true
+		}
+		for j, c := range cb.Known {
+			cats = append(cats, catCodeRow{M: cb.Model, F: cb.Feature, C: c, Top: top[c], I: float64(j + 1)})
+		}
+	}
+	b := s.newBuilder()
+	featsSQL, err := b.relation(feats, append(slices.Clone(pairColumns), Column{Name: "complete", Type: BoolColumn}))
+	if err != nil {
+		return nil, "", err
+	}
+	catsSQL, err := b.relation(cats, append(slices.Clone(pairColumns), Column{Name: "c", Type: TextColumn},
+		Column{Name: "top", Type: BoolColumn}, Column{Name: "i", Type: DoubleColumn}))
+	if err != nil {
+		return nil, "", err
+	}
+	branches := make([]string, len(models))
+	for i, m := range models {
+		branches[i] = b.codeBranch(gd, scope, w, m, perModel[m])
+	}
+	q := fmt.Sprintf(`WITH mm_feats AS (%s),
+mm_cats AS (%s),
+mm_codes AS (
+%s
+)
+SELECT b.m, b.w, b.feature,
+  CASE WHEN b.code < 0 THEN %d WHEN c.top THEN %d WHEN c.c IS NOT NULL THEN %d WHEN f.complete THEN %d ELSE %d END AS kind,
+  CASE WHEN c.top THEN c.c END AS category, CAST(sum(b.n) AS BIGINT) AS n
+FROM mm_codes b JOIN mm_feats f ON b.m = f.m AND b.feature = f.f
+LEFT JOIN mm_cats c ON b.m = c.m AND b.feature = c.f AND b.code = c.i
+%s`, featsSQL, catsSQL, strings.Join(branches, "\nUNION ALL\n"),
+		store.KindNull, store.KindCategory, store.KindOther, store.KindUnseen, store.KindOther, b.d.GroupBy(5))
+	out, err := s.scanCategoryCounts(ctx, q, b.args)
+	return out, q, err
+}
+
+// codeBranch renders one model's branch of mm_codes: (m, w, feature, code, n) from the model's scoped rows, each
+// feature coded where it is read and the codes unpivoted.
+func (b *builder) codeBranch(gd GridDialect, scope store.Scope, w store.Windowing, model string, bins []store.CategoricalBins) string {
+	label := b.bind(model)
+	names := make([]string, len(bins))
+	codes := make([]string, len(bins))
+	for i, cb := range bins {
+		c := featureAlias(i)
+		names[i] = cb.Feature
+		known := cb.Known
+		if known == nil {
+			known = []string{}
+		}
+		codes[i] = fmt.Sprintf("CASE WHEN %s IS NULL THEN -1 ELSE %s END AS %s", c, gd.ListPosition(b.bind(known), c), c)
+	}
+	rows := b.wideRows(scope, w, names, false, func() string {
+		return b.d.Text(b.quote(b.s.cfg.ModelColumn)) + " = " + b.bind(model)
+	})
+	from := fmt.Sprintf("(SELECT w, %s FROM (%s) mm_x)", strings.Join(codes, ", "), rows)
+	return fmt.Sprintf("  SELECT %s AS m, w, feature, code, count(*) AS n\n  FROM %s\n  %s",
+		label, b.d.Unpivot(from, []string{"w"}, unpivotColumns(names), "feature", "code", true), b.d.GroupBy(4))
 }
