@@ -158,11 +158,36 @@ type catFeatRow struct {
 	Complete bool   `json:"complete"`
 }
 
+// catRow is one known category of a feature; I is its 1-based position in the feature's known list, for the
+// grid form only (gridCategoricalCounts), and left out of the JSON elsewhere.
 type catRow struct {
-	M   string `json:"m"`
-	F   string `json:"f"`
-	C   string `json:"c"`
-	Top bool   `json:"top"`
+	M   string  `json:"m"`
+	F   string  `json:"f"`
+	C   string  `json:"c"`
+	Top bool    `json:"top"`
+	I   float64 `json:"i,omitempty"`
+}
+
+// categoryRows returns the mm_feats and mm_cats rows of categorical bins, with each category's position when
+// positions is set.
+func categoryRows(bins []store.CategoricalBins, positions bool) ([]catFeatRow, []catRow) {
+	feats := make([]catFeatRow, len(bins))
+	cats := []catRow{}
+	for i, cb := range bins {
+		feats[i] = catFeatRow{M: cb.Model, F: cb.Feature, Complete: cb.Complete}
+		top := map[string]bool{}
+		for _, c := range cb.Top {
+			top[c] = true
+		}
+		for j, c := range cb.Known {
+			r := catRow{M: cb.Model, F: cb.Feature, C: c, Top: top[c]}
+			if positions {
+				r.I = float64(j + 1)
+			}
+			cats = append(cats, r)
+		}
+	}
+	return feats, cats
 }
 
 // categoricalCounts runs the categorical count statement: gridCategoricalCounts where the dialect can bin the wide
@@ -172,18 +197,9 @@ func (s *Store) categoricalCounts(ctx context.Context, scope store.Scope, w stor
 	if gd, ok := s.d.(GridDialect); ok && s.cfg.FeatureMapColumn == "" {
 		return s.gridCategoricalCounts(ctx, gd, scope, w, bins)
 	}
-	feats := make([]catFeatRow, len(bins))
-	cats := []catRow{}
+	feats, cats := categoryRows(bins, false)
 	pairs := make([]modelFeature, len(bins))
 	for i, b := range bins {
-		feats[i] = catFeatRow{M: b.Model, F: b.Feature, Complete: b.Complete}
-		top := map[string]bool{}
-		for _, c := range b.Top {
-			top[c] = true
-		}
-		for _, c := range b.Known {
-			cats = append(cats, catRow{M: b.Model, F: b.Feature, C: c, Top: top[c]})
-		}
 		pairs[i] = modelFeature{M: b.Model, F: b.Feature}
 	}
 	b := s.newBuilder()
