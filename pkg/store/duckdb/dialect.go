@@ -9,12 +9,16 @@ import (
 	"github.com/aiops/modelmonitor/pkg/store/sqlstore"
 )
 
-// Dialect renders DuckDB's SQL for the statements of sqlstore. Its performance choices: edges are lists
-// (DOUBLE[]) searched by a balanced CASE tree — not fixed-size arrays DOUBLE[n], whose every `e[i]` DuckDB 1.5.6
-// evaluates as array_extract(CAST(e AS DOUBLE[]), i), copying all n edges at each level of the tree (on the 10 M-row
-// benchmark store, churn's numeric count statement took 20 s of CPU time with arrays; lists together with a
-// grouped look-up of small samples, since reverted because PostgreSQL ran it far slower, took 9 s) — and quantiles come from one sorted list per group (list_sort) rather than quantile_cont
-// (measured ~6× faster in DuckDB 1.5.6 with 99 probabilities: it sorts once instead of selecting per probability).
+// Dialect renders DuckDB's SQL for the statements of sqlstore. Its performance choices: the numeric counts of wide
+// feature columns bin each column where it is read, by a grid look-up in bound lists (sqlstore.GridDialect:
+// ListElement, UnpivotPairs), rather than unpivoting every value and joining each distinct one to its feature's
+// edges; where that long form remains (feature maps), edges are lists (DOUBLE[]) searched by a balanced CASE tree
+// — not fixed-size arrays DOUBLE[n], whose every `e[i]` DuckDB 1.5.6 evaluates as array_extract(CAST(e AS
+// DOUBLE[]), i), copying all n edges at each level of the tree (on the 10 M-row benchmark store, churn's numeric
+// count statement took 20 s of CPU time with arrays; lists together with a grouped look-up of small samples, since
+// reverted because PostgreSQL ran it far slower, took 9 s) — and quantiles come from one sorted list per group
+// (list_sort) rather than quantile_cont (measured ~6× faster in DuckDB 1.5.6 with 99 probabilities: it sorts once
+// instead of selecting per probability).
 type Dialect struct{}
 
 var (
@@ -113,6 +117,11 @@ func (Dialect) UnpivotPairs(from string, pairs []sqlstore.UnpivotPair, nameCol s
 
 // ListElement renders `CAST(? AS DOUBLE[])[k]`.
 func (Dialect) ListElement(list, k string) string { return "CAST(" + list + " AS DOUBLE[])[" + k + "]" }
+
+// ListPosition renders `coalesce(list_position(CAST(? AS VARCHAR[]), x), 0)`.
+func (Dialect) ListPosition(list, x string) string {
+	return "coalesce(list_position(CAST(" + list + " AS VARCHAR[]), " + x + "), 0)"
+}
 
 // literal renders a validated name as a string literal.
 func literal(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }

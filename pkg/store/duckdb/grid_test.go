@@ -131,3 +131,38 @@ func totalRows(values [][]float64) int {
 func closeSum(a, b float64) bool {
 	return a == b || math.Abs(a-b) <= 1e-9*math.Max(math.Abs(a), math.Abs(b))
 }
+
+// The categorical codes of the grid form (sqlstore.GridDialect.ListPosition) match categories as whole texts,
+// whatever they hold (quotes, commas, brackets, list syntax), and a feature with no known category counts every
+// value as other, or as unseen when its (empty) known list is complete. Rows of c: `a,b` ×2, `[x]`, `o'k`, `a`,
+// NULL; of d: `u` ×3, NULL ×3.
+func TestGridCategoriesMatchWholeTexts(t *testing.T) {
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := settings.Defaults()
+	if _, err := db.Exec(`CREATE TABLE ` + cfg.Table + ` (` + cfg.TimeColumn + ` TIMESTAMP, ` + cfg.ModelColumn + ` VARCHAR, c VARCHAR, d VARCHAR)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`INSERT INTO ` + cfg.Table + ` SELECT TIMESTAMP '2026-01-01 12:00:00', 'a', unnest(['a,b', 'a,b', '[x]', 'o''k', 'a', NULL]), unnest(['u', 'u', 'u', NULL, NULL, NULL])`); err != nil {
+		t.Fatal(err)
+	}
+	st := sqlstore.New(cfg, Dialect{}, runner{db: db})
+	defer st.Close()
+	got, err := st.Counts(context.Background(), store.Scope{}, store.Windowing{}, nil, []store.CategoricalBins{
+		{Model: "a", Feature: "c", Top: []string{"a,b", "o'k"}, Known: []string{"a,b", "o'k", "[x]"}},
+		{Model: "a", Feature: "d", Complete: true},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int64{"c 0 a,b": 2, "c 0 o'k": 1, "c 1 ": 2, "c 3 ": 1, "d 2 ": 3, "d 3 ": 3}
+	have := map[string]int64{}
+	for _, c := range got.Categorical {
+		have[fmt.Sprintf("%s %d %s", c.Feature, c.Kind, c.Category)] += c.Count
+	}
+	if fmt.Sprint(have) != fmt.Sprint(want) {
+		t.Errorf("counts by feature, kind and category: got %v, want %v", have, want)
+	}
+}

@@ -158,26 +158,48 @@ type catFeatRow struct {
 	Complete bool   `json:"complete"`
 }
 
+// catRow is one known category of a feature; I is its 1-based position in the feature's known list, for the
+// grid form only (gridCategoricalCounts), and left out of the JSON elsewhere.
 type catRow struct {
-	M   string `json:"m"`
-	F   string `json:"f"`
-	C   string `json:"c"`
-	Top bool   `json:"top"`
+	M   string  `json:"m"`
+	F   string  `json:"f"`
+	C   string  `json:"c"`
+	Top bool    `json:"top"`
+	I   float64 `json:"i,omitempty"`
 }
 
-func (s *Store) categoricalCounts(ctx context.Context, scope store.Scope, w store.Windowing, bins []store.CategoricalBins) ([]store.CategoryWindowCount, string, error) {
+// categoryRows returns the mm_feats and mm_cats rows of categorical bins, with each category's position when
+// positions is set.
+func categoryRows(bins []store.CategoricalBins, positions bool) ([]catFeatRow, []catRow) {
 	feats := make([]catFeatRow, len(bins))
 	cats := []catRow{}
-	pairs := make([]modelFeature, len(bins))
-	for i, b := range bins {
-		feats[i] = catFeatRow{M: b.Model, F: b.Feature, Complete: b.Complete}
+	for i, cb := range bins {
+		feats[i] = catFeatRow{M: cb.Model, F: cb.Feature, Complete: cb.Complete}
 		top := map[string]bool{}
-		for _, c := range b.Top {
+		for _, c := range cb.Top {
 			top[c] = true
 		}
-		for _, c := range b.Known {
-			cats = append(cats, catRow{M: b.Model, F: b.Feature, C: c, Top: top[c]})
+		for j, c := range cb.Known {
+			r := catRow{M: cb.Model, F: cb.Feature, C: c, Top: top[c]}
+			if positions {
+				r.I = float64(j + 1)
+			}
+			cats = append(cats, r)
 		}
+	}
+	return feats, cats
+}
+
+// categoricalCounts runs the categorical count statement: gridCategoricalCounts where the dialect can bin the wide
+// rows (and the features are columns), else the long form — each distinct (model, window, feature, value) joined
+// to its feature's known categories (mm_cats).
+func (s *Store) categoricalCounts(ctx context.Context, scope store.Scope, w store.Windowing, bins []store.CategoricalBins) ([]store.CategoryWindowCount, string, error) {
+	if gd, ok := s.d.(GridDialect); ok && s.cfg.FeatureMapColumn == "" {
+		return s.gridCategoricalCounts(ctx, gd, scope, w, bins)
+	}
+	feats, cats := categoryRows(bins, false)
+	pairs := make([]modelFeature, len(bins))
+	for i, b := range bins {
 		pairs[i] = modelFeature{M: b.Model, F: b.Feature}
 	}
 	b := s.newBuilder()
@@ -196,8 +218,14 @@ UNION ALL
 SELECT z.m, z.w, z.feature, %d AS kind, NULL AS category, z.c AS n
 FROM mm_nulls z JOIN mm_feats f ON z.m = f.m AND z.feature = f.f
 WHERE z.c > 0`, head, store.KindCategory, store.KindOther, store.KindUnseen, store.KindOther, s.d.GroupBy(5), store.KindNull)
+	out, err := s.scanCategoryCounts(ctx, q, b.args)
+	return out, q, err
+}
+
+// scanCategoryCounts runs a categorical count statement, whose rows are (m, w, feature, kind, category, n).
+func (s *Store) scanCategoryCounts(ctx context.Context, q string, args []any) ([]store.CategoryWindowCount, error) {
 	var out []store.CategoryWindowCount
-	err = s.collect(ctx, q, b.args, func(r Rows) error {
+	err := s.collect(ctx, q, args, func(r Rows) error {
 		var c store.CategoryWindowCount
 		var cat sql.NullString
 		if err := r.Scan(&c.Model, &c.Window, &c.Feature, &c.Kind, &cat, &c.Count); err != nil {
@@ -207,5 +235,5 @@ WHERE z.c > 0`, head, store.KindCategory, store.KindOther, store.KindUnseen, sto
 		out = append(out, c)
 		return nil
 	})
-	return out, q, err
+	return out, err
 }

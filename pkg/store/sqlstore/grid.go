@@ -8,16 +8,21 @@ import (
 	"github.com/aiops/modelmonitor/pkg/store"
 )
 
-// GridDialect is implemented by dialects whose numeric count statement bins each feature column of the wide rows
-// where it is read, one branch per model with that model's grids bound (see grid), and unpivots the bins rather
-// than the values: no join of every distinct value to its feature's edges and no GROUP BY of the values. On
-// DuckDB 1.5.6 (10 M-row benchmark store) that took churn's window counts from 3.4 to 1.5 CPU s and the fleet's
-// from 19.5 to 6.3. A dialect without it gets the long form (numericCounts).
+// GridDialect is implemented by dialects whose count statements bin each feature column of the wide rows where it
+// is read, one branch per model with that model's bins bound — a numeric feature's grid (see grid), a categorical
+// feature's known categories — and unpivot the bins rather than the values: no join of every distinct value to
+// its feature's edges or categories and no GROUP BY of the values. On DuckDB 1.5.6 (10 M-row benchmark store,
+// statements replayed, CPU s) that took churn's numeric window counts from 3.4 to 1.5 and the fleet's from 19.5 to
+// 6.3, the fleet's categorical window counts from 3.1 to 1.3. A dialect without it gets the long forms
+// (numericCounts, categoricalCounts), as do feature maps.
 type GridDialect interface {
 	Dialect
 	// ListElement renders element k (a 1-based integer expression) of a list of doubles bound as placeholder
 	// list (a []float64): `CAST(? AS DOUBLE[])[k]`.
 	ListElement(list, k string) string
+	// ListPosition renders the 1-based position of the text x in a list of strings bound as placeholder list (a
+	// []string), 0 when it is not there: `coalesce(list_position(CAST(? AS VARCHAR[]), x), 0)`.
+	ListPosition(list, x string) string
 	// UnpivotPairs renders a FROM item turning pairs of columns of from into rows, NULLs included: one row per
 	// input row and pair, nameCol the pair's Name, valueCols its two columns' values:
 	// `src UNPIVOT INCLUDE NULLS ((bin, v) FOR feature IN ((b1, v1) AS 'age', (b2, v2) AS 'tenure'))`.
