@@ -96,7 +96,7 @@ func startScripted(t *testing.T, s *scriptedServer) *Runner {
 	t.Cleanup(srv.Stop)
 	cfg := settings.Defaults()
 	cfg.Engine, cfg.Path, cfg.QueryTimeoutSecs = settings.EngineSpark, "", 30
-	cfg.Spark = settings.Spark{URL: "sc://" + l.Addr().String(), MaxConcurrentQueries: 1}
+	cfg.Spark.URL, cfg.Spark.MaxConcurrentQueries = "sc://"+l.Addr().String(), 1
 	r, err := NewRunner(cfg)
 	if err != nil {
 		t.Fatal(err)

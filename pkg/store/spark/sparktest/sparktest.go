@@ -44,7 +44,7 @@ func Need(t testing.TB) string {
 func Settings(url, db string) settings.Settings {
 	cfg := settings.Defaults()
 	cfg.Engine, cfg.Path = settings.EngineSpark, ""
-	cfg.Spark = settings.Spark{URL: url, MaxConcurrentQueries: 2}
+	cfg.Spark.URL, cfg.Spark.MaxConcurrentQueries = url, 2
 	cfg.Database = db
 	cfg.QueryTimeoutSecs = 120
 	return cfg
