@@ -3,7 +3,8 @@
  * plugin executable returned through the Grafana-faithful host (lib.mjs startPanelFrames), checked against the
  * same frames read here (never through the panels' code) and against what the demo store was generated to show
  * (pkg/demo: the churn price rise moves monthly_charges; on the last day credit_risk_na pages, churn, upsell_eu and
- * fraud_card_us are tickets, fraud_card_eu goes to the weekly report); and the fleet panel at 52 (live) and 500
+ * fraud_card_us are tickets — fraud_card_us's prior shift standing while its last day's labels are pending —,
+ * fraud_card_eu goes to the weekly report); and the fleet panel at 52 (live) and 500
  * (generated) models, light and dark: render time, screenshots, keyboard drill-down.
  */
 import path from 'node:path';
@@ -151,6 +152,9 @@ export async function liveChecks({ page, base, live, shots, check }) {
       await expectText(panel.getByTestId('mm-fleet-tile-churn'), 'covariate shift: monthly_charges');
       await expectText(panel.getByTestId('mm-fleet-tile-credit_risk_na'), 'concept drift');
       await expectText(panel.getByTestId('mm-fleet-tile-upsell_eu'), 'pipeline break: data_usage_gb');
+      // its last day's labels (1–3 days late) have not arrived: the prior shift of the day before stands, in words
+      await expectText(panel.getByTestId('mm-fleet-tile-fraud_card_us'), 'prior shift');
+      await expectText(panel.getByTestId('mm-fleet-tile-fraud_card_us'), 'labels pending (1 window)');
       await page.screenshot({ path: path.join(shots, `live-fleet-${theme}.png`), fullPage: true });
       // keyboard: Tab reaches the first tile (the most urgent: credit_risk_na), Enter opens its model health
       const id = await tabToTile(page);

@@ -132,6 +132,7 @@ func TestDiagnosisOfEachIncident(t *testing.T) {
 // A weekly run then checks that every model without an incident is ok on weekly windows too (a 7× larger
 // window shrinks the realized AUC's σ, so a biased estimate shows there first: collections_priority_latam).
 func TestDiagnosisOfTheWholeFleet(t *testing.T) {
+	slowQueries(t) // the whole fleet's diagnosis: past the default 60 s on a shared machine
 	q := map[string]any{"queryType": "diagnosis", "model": "", "window": "1d"}
 	rows := verdictRows(t, query(t, q, curFrom, curTo))
 	during := func(inc demo.Incident, d time.Time) bool { return !d.Before(inc.From) && d.Before(inc.To) }

@@ -305,7 +305,7 @@ func parseDay(mmdd string) time.Time {
 
 // An evaluation in the middle of a day reads a partial last window (half a day of logs). It must decide as the
 // midnight evaluation of the same day did: a partial window is neither a drift nor a pipeline break, nor a drop in
-// volume (its counts are scaled by the elapsed share of the window), and a window whose labels have not arrived
+// volume (it expects the reference windows' rows in the same elapsed span), and a window whose labels have not arrived
 // reads null (undecided) for concept drift and prior shift rather than clearing them, so the rule's reduce (last,
 // dropNN) reads the latest window that decided, as at midnight. The days are chosen away from every
 // incident's first and last day, where the partial window could legitimately already show the change.
