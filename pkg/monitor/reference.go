@@ -15,18 +15,18 @@ type key = [2]string // (model, feature)
 // reference is a summarised reference: bins for every feature, and (except for trailing references, whose
 // counts come with the windows) its counts on those bins.
 type reference struct {
-	num     map[key]binning.Numeric
-	cat     map[key]binning.Categorical
-	std     map[key]float64
-	rows    map[key]int64 // finite (numeric) or non-null (categorical) reference rows, for `auto`
+	num  map[key]binning.Numeric
+	cat  map[key]binning.Categorical
+	std  map[key]float64
+	rows map[key]int64 // finite (numeric) or non-null (categorical) reference rows, for `auto`
 	// rankError holds the numeric features whose quantile bins are approximate (store.NumericProfile's
 	// QuantileRankError), for their notice.
 	rankError map[key]float64
-	numBins []store.NumericBins
-	catBins []store.CategoricalBins
-	refNum  map[key]drift.NumericHist
-	refCat  map[key]drift.CategoricalHist
-	sql     []string
+	numBins   []store.NumericBins
+	catBins   []store.CategoricalBins
+	refNum    map[key]drift.NumericHist
+	refCat    map[key]drift.CategoricalHist
+	sql       []string
 }
 
 // ErrNoReference: the reference scope holds no value of any selected feature (the analyses that need a reference
