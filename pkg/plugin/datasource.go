@@ -16,6 +16,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/datasource"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/instancemgmt"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/resource/httpadapter"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/grafana/grafana-plugin-sdk-go/experimental/concurrent"
@@ -108,7 +109,7 @@ func (d *Datasource) open() (*monitor.Service, error) {
 			return nil, errStoreUnavailable{err}
 		}
 		d.svc = monitor.New(cache.NewShared(st, cache.Options{MaxBytes: d.cfg.CacheBytes(), Settle: d.cfg.Settle(), Now: d.now,
-			Persist: cache.Persist{Dir: d.cfg.CacheDir, Instance: d.cfg.UID, Fingerprint: d.cfg.Key()}}), d.cfg)
+			Persist: cache.Persist{Dir: d.cfg.CacheDir, Instance: d.cfg.UID, Fingerprint: d.cfg.Key(), Warn: log.DefaultLogger.Warn}}), d.cfg)
 		addCacheMemory(d.cfg.CacheMB)
 	}
 	return d.svc, nil

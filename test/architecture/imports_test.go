@@ -42,7 +42,7 @@ var rules = map[string]rule{
 	"pkg/store/sqlstore": {"the one SQL seam: each statement's shape over a Dialect and a Runner",
 		[]string{"pkg/store", "pkg/settings", "pkg/query"}, append(append([]string{}, sdk...), drivers[1:]...)},
 	"pkg/store/spark/sparktest": {"test support: the Spark Connect server of the tests, reached through the adapter's runner",
-		[]string{"pkg/store/spark", "pkg/settings"}, sdk},
+		[]string{"pkg/store/spark", "pkg/settings", "pkg/pgload"}, sdk},
 	"pkg/store/open": {"opening a store: the engine chosen by the settings",
 		[]string{"pkg/store", "pkg/store/", "pkg/settings"}, append(append([]string{}, sdk...), drivers...)},
 	"pkg/monitor": {"monitor: orchestration of analyses over the store seam",

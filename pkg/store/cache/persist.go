@@ -13,8 +13,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 )
 
 // Persist says where a Shared cache keeps its settled parts across restarts of the plugin (docs/cache.md,
@@ -28,6 +26,16 @@ type Persist struct {
 	// Fingerprint is everything the kept parts depend on that the keys leave out: the instance's settings. A file
 	// written under another fingerprint, schema version or plugin build is ignored and replaced.
 	Fingerprint string
+	// Warn logs why the file is not used (message and key/value pairs, as Grafana's logger takes them); nil logs
+	// nothing (Stats.Warning says it anyway).
+	Warn func(msg string, keyvals ...any)
+}
+
+// warn calls Warn when set.
+func (p Persist) warn(msg string, keyvals ...any) {
+	if p.Warn != nil {
+		p.Warn(msg, keyvals...)
+	}
 }
 
 // persistEvery is how long new settled parts wait before the file is rewritten: a dashboard's burst of
@@ -39,6 +47,7 @@ const persistEvery = 5 * time.Minute
 // persister writes and reads one instance's cache file. Its status is what the health check shows.
 type persister struct {
 	path   string
+	warn   func(msg string, keyvals ...any) // Persist.warn
 	header fileHeader
 	dirty  atomic.Bool // settled parts kept since the last write
 
@@ -70,7 +79,7 @@ func newPersister(p Persist) (*persister, string) {
 	_ = probe.Close()
 	_ = os.Remove(probe.Name())
 	sum := sha256.Sum256([]byte(p.Fingerprint))
-	return &persister{path: filepath.Join(p.Dir, fileName(p.Instance, sum)),
+	return &persister{path: filepath.Join(p.Dir, fileName(p.Instance, sum)), warn: p.warn,
 		header: fileHeader{Format: fileFormat, Schema: fileSchema, Build: buildID(), Settings: hex.EncodeToString(sum[:])}}, ""
 }
 
@@ -149,7 +158,7 @@ func (p *persister) write(kept *lru, maxBytes int64, last bool) {
 		p.off = true
 		p.status = "not written"
 		p.warning = "memory only: the cache file could not be written: " + err.Error()
-		log.DefaultLogger.Warn("window cache: answers come from memory and the store only", "file", p.path, "error", err.Error())
+		p.warn("window cache: answers come from memory and the store only", "file", p.path, "error", err.Error())
 		return
 	}
 	p.status, p.warning = fmt.Sprintf("%d parts written at %s", n, time.Now().UTC().Format(time.RFC3339)), ""
@@ -175,7 +184,7 @@ func (s *Shared) load() {
 	case err != nil:
 		p.status = "ignored"
 		p.warning = "the cache file was ignored (it is replaced by the next write): " + err.Error()
-		log.DefaultLogger.Warn("window cache: the cache file was ignored", "file", p.path, "error", err.Error())
+		p.warn("window cache: the cache file was ignored", "file", p.path, "error", err.Error())
 		return
 	}
 	for i := len(entries) - 1; i >= 0; i-- {

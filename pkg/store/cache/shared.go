@@ -6,8 +6,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
-
 	"github.com/aiops/modelmonitor/pkg/store"
 )
 
@@ -89,7 +87,7 @@ func NewShared(next store.Store, opts Options) *Shared {
 	if opts.MaxBytes > 0 && s.sig != nil {
 		s.kept = newLRU(opts.MaxBytes)
 		if s.disk, s.diskOff = newPersister(opts.Persist); s.diskOff != "" {
-			log.DefaultLogger.Warn("window cache: answers come from memory and the store only", "error", s.diskOff)
+			opts.Persist.warn("window cache: answers come from memory and the store only", "error", s.diskOff)
 		}
 	}
 	return s
