@@ -22,8 +22,9 @@ import (
 type Dialect struct{}
 
 var (
-	_ sqlstore.MapDialect  = Dialect{} // and so a sqlstore.Dialect
-	_ sqlstore.GridDialect = Dialect{}
+	_ sqlstore.MapDialect            = Dialect{} // and so a sqlstore.Dialect
+	_ sqlstore.GridDialect           = Dialect{}
+	_ sqlstore.SortedDistinctDialect = Dialect{}
 )
 
 // Name is "DuckDB".
@@ -139,6 +140,13 @@ func (Dialect) BinIndex(v, edges string, slots int) string {
 // SortedValues renders `list_sort(list(v) FILTER (WHERE cond))`.
 func (Dialect) SortedValues(v, cond string) string {
 	return "list_sort(list(" + v + ") FILTER (WHERE " + cond + "))"
+}
+
+// DistinctOfSorted renders `SELECT m, feature, len(u) AS distinct_n, CASE WHEN len(u) BETWEEN 1 AND limit THEN
+// list_sort(u) END AS vals FROM (SELECT m, feature, list_distinct(sorted) AS u FROM from) t` (list_distinct keeps
+// no order).
+func (Dialect) DistinctOfSorted(from, sorted string, limit int) string {
+	return fmt.Sprintf("SELECT m, feature, len(u) AS distinct_n, CASE WHEN len(u) BETWEEN 1 AND %d THEN list_sort(u) END AS vals\n  FROM (SELECT m, feature, list_distinct(%s) AS u FROM %s) t", limit, sorted, from)
 }
 
 // OrderStatistics renders s[1 + ⌊p·(len(s) − 1)⌋] (next: one further, capped at len(s)) for every probability p of
