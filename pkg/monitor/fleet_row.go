@@ -89,6 +89,15 @@ func (in fleetInputs) row(m store.Model, hold int) FleetRow {
 		r.LabelsPending, r.PendingSince = r.LabelsPending+1, dm.Windows[j].Start
 	}
 	r.Severity = severity.Hold(levels, hold)[i]
+	heldFrom := "" // the window whose severity the cool-down holds, when it is not this window's own
+	if r.Severity != levels[i] {
+		for j := i - 1; j >= 0; j-- {
+			if levels[j] == r.Severity {
+				heldFrom = fmt.Sprintf("%s in the window of %s", verdicts[j], dm.Windows[j].Start.Format("2006-01-02 15:04"))
+				break
+			}
+		}
+	}
 	r.WeightedDrift, r.Impact, r.DriftMatters = w.CovariateShift, last.Impact, last.Matters()
 	r.QualityCheck, r.QualityEvidence = w.PipelineCheck, w.PipelineBreak
 	r.Estimated, r.Realized = r.Windows[i].Estimated, r.Windows[i].Realized
@@ -112,7 +121,7 @@ func (in fleetInputs) row(m store.Model, hold int) FleetRow {
 	}
 	r.WorstCause, r.WorstEvidence = worstCause(decided, st.Verdict)
 	in.worstFeature(&r, w, i)
-	r.Reason = reason(r, decided, hold)
+	r.Reason = reason(r, decided, hold, heldFrom)
 	return r
 }
 
@@ -175,8 +184,10 @@ func (in fleetInputs) worstFeature(r *FleetRow, w DiagnosisWindow, i int) {
 }
 
 // reason says in words why a row has its severity; decided is the window whose evidence gave the verdict (its
-// realized and estimated ROC AUC are a concept drift's numbers).
-func reason(r FleetRow, decided DiagnosisWindow, hold int) string {
+// realized and estimated ROC AUC are a concept drift's numbers); heldFrom names the earlier window whose severity
+// the cool-down (hold windows) keeps, "" when the severity is this window's own. Evidence is the cause's score
+// over its alert level (1 = at the level).
+func reason(r FleetRow, decided DiagnosisWindow, hold int, heldFrom string) string {
 	var parts []string
 	num := func(x *float64) string {
 		if x == nil {
@@ -186,13 +197,13 @@ func reason(r FleetRow, decided DiagnosisWindow, hold int) string {
 	}
 	switch r.Verdict {
 	case diagnosis.CausePipelineBreak:
-		parts = append(parts, fmt.Sprintf("pipeline break: %s at %s× its limit", r.QualityCheck, num(r.QualityEvidence)))
+		parts = append(parts, fmt.Sprintf("pipeline break: %s (evidence %s× its alert level)", r.QualityCheck, num(r.QualityEvidence)))
 	case diagnosis.CauseConceptDrift:
 		parts = append(parts, fmt.Sprintf("concept drift: realized %s %s below the estimate %s", PerfROCAUC, num(decided.RealizedAUC), num(decided.EstimatedAUC)))
 	case diagnosis.CauseCovariateShift:
 		parts = append(parts, fmt.Sprintf("covariate shift: importance-weighted drift %s", num(r.WeightedDrift)))
 	case diagnosis.CausePriorShift:
-		parts = append(parts, fmt.Sprintf("prior shift: label rate moved (%s× its limit)", num(r.WorstEvidence)))
+		parts = append(parts, fmt.Sprintf("prior shift: label rate moved (evidence %s× its alert level)", num(r.WorstEvidence)))
 	default:
 		parts = append(parts, "verdict ok")
 	}
@@ -217,8 +228,8 @@ func reason(r FleetRow, decided DiagnosisWindow, hold int) string {
 		}
 	}
 	s := fmt.Sprintf("%s (%s tier): %s", r.Severity, r.Tier, strings.Join(parts, "; "))
-	if hold > 1 {
-		s += fmt.Sprintf("; held for %d windows", hold)
+	if heldFrom != "" {
+		s += fmt.Sprintf("; severity held from %s (cool-down of %d windows)", heldFrom, hold)
 	}
 	return s
 }

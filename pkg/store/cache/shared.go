@@ -62,7 +62,11 @@ func (s *Shared) Stats() Stats {
 	}
 	if p := s.disk; p != nil {
 		p.mu.Lock()
-		st.File = p.path + ": " + p.status
+		status := p.status
+		if status == "" {
+			status = "not read yet (read on the first query)"
+		}
+		st.File = p.path + ": " + status
 		if p.warning != "" {
 			st.Warning = p.warning
 		}
