@@ -64,7 +64,7 @@ func parseTime(name, v string) (time.Time, error) {
 // object or an array of them).
 func runQuery(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("query", flag.ExitOnError)
-	settingsPath := fs.String("settings", "", "data source settings JSON")
+	settingsPath := settingsFlag(fs)
 	queryPath := fs.String("query", "", "query JSON file (object or array)")
 	from := fs.String("from", "", "range start, RFC 3339")
 	to := fs.String("to", "", "range end, RFC 3339")
@@ -150,7 +150,7 @@ func writeIndented(out io.Writer, v any) error {
 // the check gives them, its jsonDetails as "details"; an unhealthy data source is an error (exit 1).
 func runHealth(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("health", flag.ExitOnError)
-	settingsPath := fs.String("settings", "", "data source settings JSON")
+	settingsPath := settingsFlag(fs)
 	_ = fs.Parse(args)
 	ds, err := openDatasource(*settingsPath)
 	if err != nil {
@@ -177,7 +177,7 @@ func runHealth(ctx context.Context, args []string, out io.Writer) error {
 // runResource calls a resource path (e.g. "models", "features?model=churn") and prints its JSON.
 func runResource(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("resource", flag.ExitOnError)
-	settingsPath := fs.String("settings", "", "data source settings JSON")
+	settingsPath := settingsFlag(fs)
 	path := fs.String("path", "models", "resource path with query string")
 	_ = fs.Parse(args)
 	ds, err := openDatasource(*settingsPath)
@@ -203,4 +203,9 @@ func runResource(ctx context.Context, args []string, out io.Writer) error {
 		return fmt.Errorf("resource %s answered %d", *path, status)
 	}
 	return nil
+}
+
+// settingsFlag defines the -settings flag every command takes: the path of the settings file (not the JSON).
+func settingsFlag(fs *flag.FlagSet) *string {
+	return fs.String("settings", "", `path of a JSON file with the data source settings (jsonData, or {"jsonData": …, "secureJsonData": …})`)
 }

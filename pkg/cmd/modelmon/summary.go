@@ -21,7 +21,7 @@ type fleetFlags struct {
 
 func newFleetFlags(fs *flag.FlagSet) fleetFlags {
 	return fleetFlags{
-		settings: fs.String("settings", "", "data source settings JSON"),
+		settings: settingsFlag(fs),
 		from:     fs.String("from", "", "range start, RFC 3339"),
 		to:       fs.String("to", "", "range end, RFC 3339"),
 		refFrom:  fs.String("reference-from", "", "reference start, RFC 3339"),
