@@ -88,15 +88,11 @@ func (in fleetInputs) row(m store.Model, hold int) FleetRow {
 	for j := i; j >= 0 && standings[j].LabelsPending; j-- {
 		r.LabelsPending, r.PendingSince = r.LabelsPending+1, dm.Windows[j].Start
 	}
-	r.Severity = severity.Hold(levels, hold)[i]
+	held := severity.HeldFrom(levels, hold, i)
+	r.Severity = levels[held]
 	heldFrom := "" // the window whose severity the cool-down holds, when it is not this window's own
-	if r.Severity != levels[i] {
-		for j := i - 1; j >= 0; j-- {
-			if levels[j] == r.Severity {
-				heldFrom = fmt.Sprintf("%s in the window of %s", verdicts[j], dm.Windows[j].Start.Format("2006-01-02 15:04"))
-				break
-			}
-		}
+	if held != i {
+		heldFrom = fmt.Sprintf("%s in the window of %s", verdicts[held], dm.Windows[held].Start.Format("2006-01-02 15:04"))
 	}
 	r.WeightedDrift, r.Impact, r.DriftMatters = w.CovariateShift, last.Impact, last.Matters()
 	r.QualityCheck, r.QualityEvidence = w.PipelineCheck, w.PipelineBreak

@@ -169,12 +169,21 @@ func Of(tier string, u Urgency) Level {
 func Hold(levels []Level, hold int) []Level {
 	out := make([]Level, len(levels))
 	for i := range levels {
-		out[i] = levels[i]
-		for j := max(0, i-hold+1); j < i; j++ {
-			out[i] = max(out[i], levels[j])
-		}
+		out[i] = levels[HeldFrom(levels, hold, i)]
 	}
 	return out
+}
+
+// HeldFrom is the window whose severity Hold gives window i: the latest of windows i−hold+1 … i−1 with a higher
+// severity than window i's own and the highest of them, or i itself when none is higher (always for hold <= 1).
+func HeldFrom(levels []Level, hold, i int) int {
+	from := i
+	for j := i - 1; j >= max(0, i-hold+1); j-- {
+		if levels[j] > levels[from] {
+			from = j
+		}
+	}
+	return from
 }
 
 // Since is the index of the first window of the run of equal values that ends at the last window of xs (0 when

@@ -81,6 +81,17 @@ func TestHold(t *testing.T) {
 	if got := Hold(in, 3); !slices.Equal(got, want) {
 		t.Errorf("hold 3: %v, want %v", got, want)
 	}
+	// hold 3: window 3 (ticket) is held at window 1's page, window 5 at window 3's ticket; window 1 is its own.
+	// Of two equal higher windows the latest holds: {page, page, ok} at window 2 is held from window 1.
+	for _, c := range []struct {
+		in      []Level
+		i, want int
+	}{{in, 3, 1}, {in, 5, 3}, {in, 1, 1}, {in, 6, 6},
+		{[]Level{Page, Page, OK}, 2, 1}} {
+		if got := HeldFrom(c.in, 3, c.i); got != c.want {
+			t.Errorf("HeldFrom(%v, 3, %d) = %d, want %d", c.in, c.i, got, c.want)
+		}
+	}
 }
 
 func TestSince(t *testing.T) {
