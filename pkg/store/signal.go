@@ -43,3 +43,148 @@ type ChangeSignal interface {
 	LabelState(ctx context.Context, until time.Time) (LabelState, error)
 	LabelledWindows(ctx context.Context, scope Scope, w Windowing, after, until time.Time) ([]int64, error)
 }
+
+// LabelDelta is the optional capability of a store that can tell how the performance aggregates of a scope change
+// when the label cut-off moves, reading only the labels that arrived in between. pkg/store/cache uses it to bring
+// a kept window's performance part from its cut-off to a later (or earlier) one, instead of asking the window
+// again, when labels of its predictions arrived in between (ChangeSignal.LabelledWindows).
+//
+// Contract (checked by pkg/store/storetest where an engine offers it): with a labels table, let the touched rows
+// be the scoped rows whose prediction id has a label with label_ts after the earlier and at or before the later
+// of from and req.LabelsUntil. Before is Performance over the touched rows with labels known by from, After the
+// same with labels known by req.LabelsUntil (req otherwise as given). Hence, for every additive field (every count
+// and sum, score buckets, class counts and lag buckets, matched by their keys), Performance under
+// req.LabelsUntil = Performance under from − Before + After, as long as the labels with label_ts <= from are
+// unchanged (ChangeSignal.LabelState). SQL lists the statements run. Errors as ChangeSignal.LabelState; labels in
+// the log row (no labels table) are an error: their changes are rows (ChangeSignal.WindowRows).
+type LabelDelta interface {
+	PerformanceDelta(ctx context.Context, scope Scope, w Windowing, req PerformanceRequest, from time.Time) (before, after Performance, err error)
+}
+
+// ApplyLabelDelta brings a performance answer computed under one label cut-off to another: kept − before + after
+// (LabelDelta), field by field, keyed rows matched by their keys. Rows whose counts all come to zero are dropped
+// (a store never returns them), the sums of a window with no labelled row left are exactly 0, and the lag
+// quantiles of the windows the delta touches are read again from their lag histogram. The answer's statements
+// are kept's. Kept is not modified.
+func ApplyLabelDelta(kept, before, after Performance) Performance {
+	type wk struct {
+		m string
+		w int64
+	}
+	out := Performance{SQL: kept.SQL}
+	windows := map[wk]int{}
+	out.Windows = append([]WindowPerformance(nil), kept.Windows...)
+	for i, r := range out.Windows {
+		windows[wk{r.Model, r.Window}] = i
+	}
+	touched := map[wk]bool{}
+	for _, d := range []struct {
+		sign int64
+		rows []WindowPerformance
+	}{{-1, before.Windows}, {1, after.Windows}} {
+		sign, rows := d.sign, d.rows
+		for i := range rows {
+			k := wk{rows[i].Model, rows[i].Window}
+			at, ok := windows[k]
+			if !ok {
+				at = len(out.Windows)
+				windows[k] = at
+				out.Windows = append(out.Windows, WindowPerformance{Model: k.m, Window: k.w})
+			}
+			AddPerformance(&out.Windows[at], &rows[i], sign)
+			touched[k] = true
+		}
+	}
+
+	type bk struct {
+		m             string
+		w             int64
+		label, bucket int
+	}
+	out.Buckets = addRows(kept.Buckets, before.Buckets, after.Buckets,
+		func(b ScoreBucket) bk { return bk{b.Model, b.Window, b.Label, b.Bucket} },
+		func(dst *ScoreBucket, src ScoreBucket, sign int64) {
+			dst.Count += sign * src.Count
+			dst.ScoreSum += float64(sign) * src.ScoreSum
+		}, func(b ScoreBucket) bool { return b.Count == 0 })
+	type ck struct {
+		m     string
+		w     int64
+		class string
+	}
+	out.Classes = addRows(kept.Classes, before.Classes, after.Classes,
+		func(c ClassCount) ck { return ck{c.Model, c.Window, c.Class} },
+		func(dst *ClassCount, src ClassCount, sign int64) {
+			dst.TP += sign * src.TP
+			dst.FP += sign * src.FP
+			dst.FN += sign * src.FN
+		}, func(c ClassCount) bool { return c.TP == 0 && c.FP == 0 && c.FN == 0 })
+	type lk struct {
+		m      string
+		w      int64
+		bucket int
+	}
+	out.Lags = addRows(kept.Lags, before.Lags, after.Lags,
+		func(l LagBucket) lk { return lk{l.Model, l.Window, l.Bucket} },
+		func(dst *LagBucket, src LagBucket, sign int64) { dst.Count += sign * src.Count },
+		func(l LagBucket) bool { return l.Count == 0 })
+
+	lags := map[wk][]LagBucket{}
+	for _, l := range out.Lags {
+		if k := (wk{l.Model, l.Window}); touched[k] {
+			lags[k] = append(lags[k], l)
+		}
+	}
+	for i := range out.Windows {
+		r := &out.Windows[i]
+		k := wk{r.Model, r.Window}
+		if !touched[k] {
+			continue
+		}
+		r.LagP50Hours, r.LagP90Hours = LagQuantiles(lags[k])
+		if r.Labelled == 0 {
+			r.LogLossSum = 0
+		}
+		if r.RegLabelled == 0 {
+			r.AbsErrSum, r.SqErrSum, r.APESum = 0, 0, 0
+		}
+	}
+	return out
+}
+
+// addRows returns kept − before + after for rows matched by key (add adds sign times a row into another), kept's
+// rows first in their order, then new keys in the order they come; rows that zero reports are left out. nil when
+// no row is left, as a store answers without rows.
+func addRows[R any, K comparable](kept, before, after []R, key func(R) K, add func(*R, R, int64), zero func(R) bool) []R {
+	if len(before) == 0 && len(after) == 0 {
+		return kept
+	}
+	rows := append([]R(nil), kept...)
+	at := make(map[K]int, len(rows))
+	for i, r := range rows {
+		at[key(r)] = i
+	}
+	for _, d := range []struct {
+		sign int64
+		rows []R
+	}{{-1, before}, {1, after}} {
+		for _, r := range d.rows {
+			k := key(r)
+			i, ok := at[k]
+			if !ok {
+				i = len(rows)
+				at[k] = i
+				rows = append(rows, r) // a new key: r's keys with zero counts (r minus itself)
+				add(&rows[i], r, -1)
+			}
+			add(&rows[i], r, d.sign)
+		}
+	}
+	var out []R
+	for _, r := range rows {
+		if !zero(r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}

@@ -8,6 +8,8 @@ package store
 
 import (
 	"context"
+	"math"
+	"sort"
 	"time"
 
 	"github.com/aiops/modelmonitor/pkg/query"
@@ -257,7 +259,8 @@ type WindowPerformance struct {
 	// (settings.LabelClasses), e.g. 'pos' and 'neg' without positiveLabel; they do not count as labelled.
 	Unreadable int64
 	// LagHours are the median and 90th percentile of label_ts − ts over the window's labels from the labels table
-	// (nil where no label has a time: none known yet, or labels taken from a label column).
+	// (nil where no label has a time: none known yet, or labels taken from a label column), read from the
+	// window's lag histogram (LagBucket, LagQuantile): within 1 % of numpy's linear quantiles of the exact lags.
 	LagP50Hours, LagP90Hours *float64
 
 	// Multiclass (PerformanceRequest.ClassModels): rows with a label and a prediction (compared as numbers when
@@ -294,7 +297,9 @@ type Performance struct {
 	Windows []WindowPerformance
 	Buckets []ScoreBucket
 	Classes []ClassCount
-	SQL     []string
+	// Lags is the label lag histogram each window's LagP50Hours and LagP90Hours are read from (LagBucket).
+	Lags []LagBucket
+	SQL  []string
 }
 
 // Store is one engine's adapter: catalogue look-ups and aggregate queries over the inference log the settings
@@ -376,4 +381,100 @@ type Store interface {
 	// reference's calibration buckets and confusion counts (labels read as Performance reads them) and the current
 	// windows' predicted-class score buckets. No score or prediction column: an error.
 	MulticlassHistograms(ctx context.Context, req MulticlassRequest) (MulticlassHistograms, error)
+}
+
+// LagBucket is the count of one (model, window, label lag bucket): the labels (from a labels table) whose lag
+// label_ts − ts falls in the bucket. Bucket 0 holds the lags under a second either way; bucket k > 0 the lags
+// of [LagGrowth^(k−1), LagGrowth^k) seconds, bucket −k the same lags negated (a label stamped before its
+// prediction). Lag quantiles are read from these counts (LagQuantile) so that they add up across label
+// cut-offs: a window's histogram under a later cut-off is its histogram under an earlier one plus the changed
+// labels' buckets, where exact quantiles would need every lag again.
+type LagBucket struct {
+	Model  string
+	Window int64
+	Bucket int
+	Count  int64
+}
+
+// LagGrowth is the ratio of a lag bucket's upper to its lower bound. A bucket stands for its geometric midpoint,
+// within √1.02 − 1 ≈ 0.995 % of every lag in it: for a label lag in hours (days, for most models) that is
+// minutes at most, below what the lag's use — when truth arrives, whether labels are pending — can tell apart.
+const LagGrowth = 1.02
+
+// LagBucketHours is the lag, in hours, bucket k stands for: 0 for bucket 0, else ±LagGrowth^(|k|−½) seconds.
+func LagBucketHours(k int) float64 {
+	if k == 0 {
+		return 0
+	}
+	a := k
+	if a < 0 {
+		a = -a
+	}
+	h := math.Exp((float64(a)-0.5)*math.Log(LagGrowth)) / 3600
+	if k < 0 {
+		return -h
+	}
+	return h
+}
+
+// LagQuantile is numpy's linear quantile at p (0 ≤ p ≤ 1) of the lags a histogram holds, each lag read as its
+// bucket's LagBucketHours: with n lags sorted, position h = p·(n−1) between the lags of ranks ⌊h⌋ and ⌊h⌋+1.
+// The buckets may come in any order and several rows may name one bucket; nil when the histogram is empty.
+func LagQuantile(buckets []LagBucket, p float64) *float64 {
+	counts := map[int]int64{}
+	var n int64
+	for _, b := range buckets {
+		counts[b.Bucket] += b.Count
+		n += b.Count
+	}
+	if n <= 0 {
+		return nil
+	}
+	keys := make([]int, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	sort.Ints(keys)
+	h := p * float64(n-1)
+	lo := int64(math.Floor(h))
+	at := func(rank int64) float64 {
+		for _, k := range keys {
+			if rank < counts[k] {
+				return LagBucketHours(k)
+			}
+			rank -= counts[k]
+		}
+		return LagBucketHours(keys[len(keys)-1])
+	}
+	v := at(lo)
+	if hi := min(lo+1, n-1); hi != lo {
+		v += (h - float64(lo)) * (at(hi) - v)
+	}
+	return &v
+}
+
+// LagQuantiles returns the median and 90th percentile of a lag histogram (LagQuantile): a window's LagP50Hours
+// and LagP90Hours.
+func LagQuantiles(buckets []LagBucket) (p50, p90 *float64) {
+	return LagQuantile(buckets, 0.5), LagQuantile(buckets, 0.9)
+}
+
+// AddPerformance adds sign (1 or −1) times the additive fields of src to dst: every count and sum of
+// WindowPerformance but the lag quantiles (read from the lag histogram) and the model and window.
+func AddPerformance(dst, src *WindowPerformance, sign int64) {
+	f := float64(sign)
+	dst.Served += sign * src.Served
+	dst.Labelled += sign * src.Labelled
+	dst.TP += sign * src.TP
+	dst.FP += sign * src.FP
+	dst.TN += sign * src.TN
+	dst.FN += sign * src.FN
+	dst.LogLossSum += f * src.LogLossSum
+	dst.Unreadable += sign * src.Unreadable
+	dst.ClassLabelled += sign * src.ClassLabelled
+	dst.Correct += sign * src.Correct
+	dst.RegLabelled += sign * src.RegLabelled
+	dst.AbsErrSum += f * src.AbsErrSum
+	dst.SqErrSum += f * src.SqErrSum
+	dst.APESum += f * src.APESum
 }

@@ -76,7 +76,7 @@ func (s *Store) MulticlassHistograms(ctx context.Context, req store.MulticlassRe
 SELECT m, pc, %s AS bucket, yc = pc AS correct, count(*) AS n
 FROM mm_lab
 WHERE %s
-%s`, b.labelledSource(req.Reference, store.Windowing{}, lr, zoned), scoreBucketSQL, labelled, s.d.GroupBy(4))
+%s`, b.labelledSource(req.Reference, store.Windowing{}, lr, zoned, nil), scoreBucketSQL, labelled, s.d.GroupBy(4))
 	out.SQL = append(out.SQL, q)
 	err = s.collect(ctx, q, b.args, func(r Rows) error {
 		var row store.ClassCalibrationBucket
@@ -95,7 +95,7 @@ WHERE %s
 SELECT m, pc, yc, count(*) AS n
 FROM mm_lab
 WHERE %s
-%s`, b.labelledSource(req.Reference, store.Windowing{}, lr, zoned), labelled, s.d.GroupBy(3))
+%s`, b.labelledSource(req.Reference, store.Windowing{}, lr, zoned, nil), labelled, s.d.GroupBy(3))
 	out.SQL = append(out.SQL, q)
 	err = s.collect(ctx, q, b.args, func(r Rows) error {
 		var row store.ClassConfusion

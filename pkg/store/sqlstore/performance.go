@@ -2,30 +2,43 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"math"
+	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/aiops/modelmonitor/pkg/store"
 )
 
 // Performance returns the binary-classification aggregates of the scoped rows: per (model, window) the served
 // and labelled rows, the confusion counts at the bound decision threshold and the exact log-loss sum; per
-// (model, window, label) the score histogram in 1/1000 buckets with the score sum of each bucket. Two GROUP BY
-// statements over the same labelled relation (three with class models); aggregates only, identifiers quoted,
-// values bound.
+// (model, window, label) the score histogram in 1/1000 buckets with the score sum of each bucket; per (model,
+// window, lag bucket) the label lag histogram the lag quantiles are read from. Two GROUP BY statements over the
+// same labelled relation (three with class models); aggregates only, identifiers quoted, values bound.
 func (s *Store) Performance(ctx context.Context, scope store.Scope, w store.Windowing, req store.PerformanceRequest) (store.Performance, error) {
-	var out store.Performance
 	zoned, err := s.checkPerformanceColumns(ctx)
 	if err != nil {
-		return out, err
+		return store.Performance{}, err
 	}
+	return s.performance(ctx, scope, w, req, zoned, nil)
+}
+
+// labelSpan restricts a performance statement to the touched rows of a label delta: the scoped rows whose
+// prediction id has a label with label_ts in (after, until].
+type labelSpan struct{ after, until time.Time }
+
+// performance runs the statements of Performance, over the touched rows only when touched is set.
+func (s *Store) performance(ctx context.Context, scope store.Scope, w store.Windowing, req store.PerformanceRequest, zoned bool, touched *labelSpan) (store.Performance, error) {
+	var out store.Performance
 	d := s.d
 	b := s.newBuilder()
-	src := b.labelledSource(scope, w, req, zoned)
+	src := b.labelledSource(scope, w, req, zoned, touched)
 	labelled := "y IS NOT NULL AND p IS NOT NULL"
 	q := fmt.Sprintf(`WITH %s
-SELECT m, w, count(*) AS served,
+SELECT m, w, %s AS lagk, count(*) AS served,
   %s AS labelled,
   %s AS tp,
   %s AS fp,
@@ -38,43 +51,41 @@ SELECT m, w, count(*) AS served,
   coalesce(sum(abs(yn - pn)), 0) AS abs_sum,
   coalesce(sum((yn - pn) * (yn - pn)), 0) AS sq_sum,
   coalesce(sum(abs(yn - pn) / greatest(abs(yn), 2.220446049250313e-16)), 0) AS ape_sum,
-  %s AS lag_q,
   %s AS unreadable
 FROM mm_lab
-%s`, src,
+%s`, src, lagBucketSQL,
 		d.Filtered("count(*)", labelled),
 		d.Filtered("count(*)", "y = 1 AND yhat"), d.Filtered("count(*)", "y = 0 AND yhat"),
 		d.Filtered("count(*)", "y = 0 AND NOT yhat"), d.Filtered("count(*)", "y = 1 AND NOT yhat"),
 		d.Filtered("sum(-(y * ln(greatest(least(p, 1 - 1e-15), 1e-15)) + (1 - y) * ln(1 - greatest(least(p, 1 - 1e-15), 1e-15))))", labelled),
 		d.Filtered("count(*)", "yc IS NOT NULL AND pc IS NOT NULL"), d.Filtered("count(*)", "yc = pc"),
 		d.Filtered("count(*)", "yn IS NOT NULL AND pn IS NOT NULL"),
-		d.Filtered(d.QuantileAgg("lag_h", []float64{0.5, 0.9}), "lag_h IS NOT NULL"), d.Filtered("count(*)", "yr AND y IS NULL"), d.GroupBy(2))
+		d.Filtered("count(*)", "yr AND y IS NULL"), d.GroupBy(3))
 	out.SQL = append(out.SQL, q)
-	err = s.collect(ctx, q, b.args, func(r Rows) error {
-		var row store.WindowPerformance
-		var lag []float64
-		if err := r.Scan(&row.Model, &row.Window, &row.Served, &row.Labelled, &row.TP, &row.FP, &row.TN, &row.FN, &row.LogLossSum,
-			&row.ClassLabelled, &row.Correct, &row.RegLabelled, &row.AbsErrSum, &row.SqErrSum, &row.APESum, &lag, &row.Unreadable); err != nil {
+	var groups []lagGroup
+	err := s.collect(ctx, q, b.args, func(r Rows) error {
+		var g lagGroup
+		row := &g.row
+		if err := r.Scan(&row.Model, &row.Window, &g.bucket, &row.Served, &row.Labelled, &row.TP, &row.FP, &row.TN, &row.FN, &row.LogLossSum,
+			&row.ClassLabelled, &row.Correct, &row.RegLabelled, &row.AbsErrSum, &row.SqErrSum, &row.APESum, &row.Unreadable); err != nil {
 			return err
 		}
-		if len(lag) == 2 {
-			row.LagP50Hours, row.LagP90Hours = &lag[0], &lag[1]
-		}
-		out.Windows = append(out.Windows, row)
+		groups = append(groups, g)
 		return nil
 	})
 	if err != nil {
 		return out, err
 	}
+	out.Windows, out.Lags = foldLagGroups(groups)
 
 	if len(req.ClassModels) > 0 {
-		if err := s.classCounts(ctx, scope, w, req, zoned, &out); err != nil {
+		if err := s.classCounts(ctx, scope, w, req, zoned, touched, &out); err != nil {
 			return out, err
 		}
 	}
 
 	b = s.newBuilder()
-	src = b.labelledSource(scope, w, req, zoned)
+	src = b.labelledSource(scope, w, req, zoned, touched)
 	q = fmt.Sprintf(`WITH %s
 SELECT m, w, CAST(y AS INTEGER) AS y, %s AS bucket, count(*) AS n, sum(p) AS ps
 FROM mm_lab
@@ -93,14 +104,14 @@ WHERE y IS NOT NULL AND p IS NOT NULL
 }
 
 // classCounts adds the per-(model, window, class) one-vs-rest confusion counts of the multiclass models.
-func (s *Store) classCounts(ctx context.Context, scope store.Scope, w store.Windowing, req store.PerformanceRequest, zoned bool, out *store.Performance) error {
+func (s *Store) classCounts(ctx context.Context, scope store.Scope, w store.Windowing, req store.PerformanceRequest, zoned bool, touched *labelSpan, out *store.Performance) error {
 	if len(req.ClassModels) == 1 {
 		// One multiclass model in a fleet (the common case): scope the statement to it, so that it reads that
 		// model's rows and only their labels (scopedLabels) instead of joining the whole fleet's.
 		scope.Model = req.ClassModels[0]
 	}
 	b := s.newBuilder()
-	src := b.labelledSource(scope, w, req, zoned)
+	src := b.labelledSource(scope, w, req, zoned, touched)
 	q := fmt.Sprintf(`WITH %s,
 mm_pairs AS (SELECT m, w, yc, pc FROM mm_lab WHERE yc IS NOT NULL AND pc IS NOT NULL)
 SELECT m, w, c, CAST(sum(tp) AS BIGINT), CAST(sum(fp) AS BIGINT), CAST(sum(fn) AS BIGINT) FROM (
@@ -167,8 +178,9 @@ var scoreBucketSQL = fmt.Sprintf("CAST(greatest(0, least(%d, floor(p * %d))) AS 
 // scopedLabels restricts the labels aggregated to the prediction ids in scope when the scope is one model or one
 // segment: a semi-join, measured on the 10 M-row benchmark store (DuckDB) at 3× faster for one model's
 // performance (1.1 s against 3.5 s) but 35 % slower for the whole fleet, where nearly every label is in scope.
-func (s *Store) scopedLabels(scope store.Scope) string {
-	if scope.Model == "" && scope.Segment == nil {
+// The touched rows of a label delta are few: their labels are always restricted to them.
+func (s *Store) scopedLabels(scope store.Scope, touched *labelSpan) string {
+	if scope.Model == "" && scope.Segment == nil && touched == nil {
 		return ""
 	}
 	return " AND " + s.d.Text("prediction_id") + " IN (SELECT pid FROM mm_scoped)"
@@ -177,8 +189,10 @@ func (s *Store) scopedLabels(scope store.Scope) string {
 // labelledSource renders the mm_scoped, mm_labels and mm_lab CTEs: the scoped rows with p = score, y = 0/1 label
 // (else NULL), yhat = p >= threshold, yc/pc = label/prediction as class text (req.ClassModels only, else NULL),
 // yn/pn = label/prediction as numbers, lag_h = hours from the prediction to its label (labels table only).
-// Table labels are the latest per prediction id among those with label_ts <= the bound LabelsUntil.
-func (b *builder) labelledSource(scope store.Scope, w store.Windowing, req store.PerformanceRequest, zoned bool) string {
+// Table labels are the latest per prediction id among those with label_ts <= the bound LabelsUntil. With touched
+// set, mm_scoped holds only the rows whose prediction id has a label with label_ts in (touched.after,
+// touched.until] (a label delta's rows).
+func (b *builder) labelledSource(scope store.Scope, w store.Windowing, req store.PerformanceRequest, zoned bool, touched *labelSpan) string {
 	cfg := b.s.cfg
 	d := b.d
 	windowExpr := b.windowExpr(w)
@@ -196,6 +210,9 @@ func (b *builder) labelledSource(scope store.Scope, w store.Windowing, req store
 		d.Text(b.quote(cfg.ModelColumn)), windowExpr, d.TryDouble(col(cfg.ScoreColumn)), pid, col(cfg.LabelColumn),
 		col(cfg.PredictionColumn), d.EpochMicros(b.quote(cfg.TimeColumn)))
 	table, whereSQL := b.scopeFilter(scope)
+	if touched != nil {
+		whereSQL = and(whereSQL, b.labelledIn(*touched, zoned))
+	}
 	scoped := fmt.Sprintf("mm_scoped AS (\n  %s\n  FROM %s%s\n)", scopedSelect, table, whereSQL)
 	label, lag := "s.lbl", d.Double("NULL")
 	joinSQL, labelsCTE := "", ""
@@ -208,7 +225,7 @@ mm_labels AS (
   WHERE label_ts <= %s%s
   %s
 )`, d.Text("prediction_id"), d.LatestBy("label", "label_ts"), d.EpochMicros("max(label_ts)"), b.quote(cfg.LabelsTable),
-			until, b.s.scopedLabels(scope), d.GroupBy(1))
+			until, b.s.scopedLabels(scope, touched), d.GroupBy(1))
 		joinSQL = " LEFT JOIN mm_labels l ON s.pid = l.lid"
 		label, lag = "l.ly", "(l.lus - s.tus) / 3.6e9"
 	}
@@ -260,4 +277,71 @@ func (b *builder) binaryLabel(label string) string {
 		negative = match(neg)
 	}
 	return fmt.Sprintf("CASE WHEN %s THEN 1 WHEN %s THEN 0 END", positive, negative)
+}
+
+// labelledIn renders the condition that a log row's prediction id has a label with label_ts in (span.after,
+// span.until]: a semi-join with the labels of that span only (binding both bounds).
+func (b *builder) labelledIn(span labelSpan, zoned bool) string {
+	d, cfg := b.d, b.s.cfg
+	return fmt.Sprintf("%s IN (SELECT %s FROM %s WHERE label_ts > %s AND label_ts <= %s)", d.Text(b.quote(cfg.PredictionIDColumn)),
+		d.Text("prediction_id"), b.quote(cfg.LabelsTable), d.TimeBound(b.bind(timeText(span.after, zoned)), zoned),
+		d.TimeBound(b.bind(timeText(span.until, zoned)), zoned))
+}
+
+// and appends a condition to a WHERE clause as scopeFilter renders it ("" when there is none).
+func and(whereSQL, cond string) string {
+	if whereSQL == "" {
+		return "\n  WHERE " + cond
+	}
+	return whereSQL + " AND " + cond
+}
+
+// lagBucketSQL is a labelled row's lag bucket (store.LagBucket): NULL without a lag, 0 under a second either
+// way, else ±(1 + ⌊ln(|lag| in seconds) / ln LagGrowth⌋).
+var lagBucketSQL = fmt.Sprintf(`CASE WHEN lag_h IS NULL THEN NULL WHEN abs(lag_h) * 3600 < 1 THEN 0
+  ELSE (CASE WHEN lag_h > 0 THEN 1 ELSE -1 END) * (1 + CAST(floor(ln(abs(lag_h) * 3600) / %s) AS INTEGER)) END`,
+	strconv.FormatFloat(math.Log(store.LagGrowth), 'g', -1, 64))
+
+// lagGroup is one row of the performance statement: a (model, window, lag bucket)'s counts and sums.
+type lagGroup struct {
+	row    store.WindowPerformance
+	bucket sql.NullInt64 // NULL: the rows without a lag (unlabelled, or labels from a label column)
+}
+
+// foldLagGroups adds up the lag buckets of each (model, window) into its window row, in bucket order (so that
+// the floating sums of one answer do not depend on the order the engine returns groups in), with the lag
+// quantiles read from its lag histogram; windows come out ordered by model and window.
+func foldLagGroups(groups []lagGroup) ([]store.WindowPerformance, []store.LagBucket) {
+	sort.Slice(groups, func(i, j int) bool {
+		a, b := &groups[i], &groups[j]
+		if a.row.Model != b.row.Model {
+			return a.row.Model < b.row.Model
+		}
+		if a.row.Window != b.row.Window {
+			return a.row.Window < b.row.Window
+		}
+		return !a.bucket.Valid && b.bucket.Valid || a.bucket.Valid && b.bucket.Valid && a.bucket.Int64 < b.bucket.Int64
+	})
+	var windows []store.WindowPerformance
+	var lags []store.LagBucket
+	var firstLag []int // per window, the index of its first lag bucket
+	for i := range groups {
+		g := &groups[i]
+		if i == 0 || g.row.Model != groups[i-1].row.Model || g.row.Window != groups[i-1].row.Window {
+			windows = append(windows, store.WindowPerformance{Model: g.row.Model, Window: g.row.Window})
+			firstLag = append(firstLag, len(lags))
+		}
+		store.AddPerformance(&windows[len(windows)-1], &g.row, 1)
+		if g.bucket.Valid {
+			lags = append(lags, store.LagBucket{Model: g.row.Model, Window: g.row.Window, Bucket: int(g.bucket.Int64), Count: g.row.Served})
+		}
+	}
+	for i := range windows {
+		end := len(lags)
+		if i+1 < len(windows) {
+			end = firstLag[i+1]
+		}
+		windows[i].LagP50Hours, windows[i].LagP90Hours = store.LagQuantiles(lags[firstLag[i]:end])
+	}
+	return windows, lags
 }

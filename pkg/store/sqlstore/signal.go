@@ -69,14 +69,7 @@ func (s *Store) LabelledWindows(ctx context.Context, scope store.Scope, w store.
 	b := s.newBuilder()
 	windowExpr := b.windowExpr(w)
 	table, whereSQL := b.scopeFilter(scope)
-	late := fmt.Sprintf("%s IN (SELECT %s FROM %s WHERE label_ts > %s AND label_ts <= %s)", s.d.Text(s.quote(s.cfg.PredictionIDColumn)),
-		s.d.Text("prediction_id"), s.quote(s.cfg.LabelsTable), s.d.TimeBound(b.bind(timeText(after, zoned)), zoned),
-		s.d.TimeBound(b.bind(timeText(until, zoned)), zoned))
-	if whereSQL == "" {
-		whereSQL = "\n  WHERE " + late
-	} else {
-		whereSQL += " AND " + late
-	}
+	whereSQL = and(whereSQL, b.labelledIn(labelSpan{after, until}, zoned))
 	q := fmt.Sprintf("SELECT DISTINCT %s AS w\nFROM %s%s", windowExpr, table, whereSQL)
 	var out []int64
 	err = s.collect(ctx, q, b.args, func(r Rows) error {

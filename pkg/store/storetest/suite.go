@@ -40,6 +40,9 @@ func Run(t *testing.T, e Engine) {
 			if sig, ok := st.(store.ChangeSignal); ok {
 				t.Run("ChangeSignal", func(t *testing.T) { checkChangeSignal(t, sig) })
 			}
+			if ld, ok := st.(store.LabelDelta); ok {
+				t.Run("LabelDelta", func(t *testing.T) { checkLabelDelta(t, st, ld) })
+			}
 		})
 	}
 }
@@ -212,9 +215,12 @@ func checkQuality(t *testing.T, st store.Store, mapped bool) {
 
 // Labels known by day 5 (a8's correction on day 9 is not). Window 0 (a1–a4): TP a1, FP a2, TN a3, FN a4; log
 // loss −ln 0.9 − ln 0.2 − ln 0.7 − ln 0.2; regression |e| 0, 1, 0, 1 (APE 1/ε for a2, whose label is 0, and 1 for
-// a4); lags 6, 12, 1, 3 h → median 4.5, p90 10.2 (numpy linear). Window 1: a5 TP, a8 FP (label 0), a6 unlabelled
-// (twice); log loss −ln 0.7 − ln 0.05; lags 24 and 2 h → 13, 21.8. As a class model, labels and predictions are
-// the classes 1 and 0.
+// a4); lags 6, 12, 1, 3 h. Window 1: a5 TP, a8 FP (label 0), a6 unlabelled (twice); log loss −ln 0.7 − ln 0.05;
+// lags 24 and 2 h. As a class model, labels and predictions are the classes 1 and 0.
+// Lag quantiles are numpy's linear quantiles of the lags read as their bucket's midpoint (store.LagBucket): bucket
+// 1 + ⌊ln(lag in s) / ln 1.02⌋, midpoint 1.02^(k − ½) s; computed in Python — 1 h (3600 s) is bucket 414, 3 h
+// 469, 6 h 504, 12 h 539, 2 h 449, 24 h 575 — which gives 4.456082672232123 and 10.099808778991164 for window
+// 0 (exact lags: 4.5 and 10.2, within 1 %) and 13.118625227694405 and 22.0140980476204 for window 1 (13, 21.8).
 func checkPerformance(t *testing.T, st store.Store) {
 	req := store.PerformanceRequest{Threshold: 0.5, LabelsUntil: day(5, 0), ClassModels: []string{"a"}}
 	got, err := st.Performance(ctx, twoDays, daily, req)
@@ -225,12 +231,18 @@ func checkPerformance(t *testing.T, st store.Store) {
 	byWindow := func(w store.WindowPerformance) string { return k(w.Window) }
 	expect(t, "window performance", sorted(got.Windows, byWindow), []store.WindowPerformance{
 		{Model: "a", Window: 0, Served: 4, Labelled: 4, TP: 1, FP: 1, TN: 1, FN: 1,
-			LogLossSum: -math.Log(0.9) - math.Log(1-0.8) - math.Log(1-0.3) - math.Log(0.2), LagP50Hours: ptr(4.5), LagP90Hours: ptr(10.2),
+			LogLossSum: -math.Log(0.9) - math.Log(1-0.8) - math.Log(1-0.3) - math.Log(0.2), LagP50Hours: ptr(4.456082672232123), LagP90Hours: ptr(10.099808778991164),
 			ClassLabelled: 4, Correct: 2, RegLabelled: 4, AbsErrSum: 2, SqErrSum: 2, APESum: 1/eps + 1},
 		{Model: "a", Window: 1, Served: 4, Labelled: 2, TP: 1, FP: 1,
-			LogLossSum: -math.Log(0.7) - math.Log(1-0.95), LagP50Hours: ptr(13), LagP90Hours: ptr(21.8),
+			LogLossSum: -math.Log(0.7) - math.Log(1-0.95), LagP50Hours: ptr(13.118625227694405), LagP90Hours: ptr(22.0140980476204),
 			ClassLabelled: 2, Correct: 1, RegLabelled: 2, AbsErrSum: 1, SqErrSum: 1, APESum: 1 / eps},
 	})
+	byLag := func(l store.LagBucket) string { return k(l.Window, l.Bucket) }
+	expect(t, "lag buckets", sorted(got.Lags, byLag), sorted([]store.LagBucket{
+		{Model: "a", Window: 0, Bucket: 414, Count: 1}, {Model: "a", Window: 0, Bucket: 469, Count: 1},
+		{Model: "a", Window: 0, Bucket: 504, Count: 1}, {Model: "a", Window: 0, Bucket: 539, Count: 1},
+		{Model: "a", Window: 1, Bucket: 449, Count: 1}, {Model: "a", Window: 1, Bucket: 575, Count: 1},
+	}, byLag))
 	byBucket := func(b store.ScoreBucket) string { return k(b.Window, b.Label, b.Bucket) }
 	expect(t, "score buckets", sorted(got.Buckets, byBucket), sorted([]store.ScoreBucket{
 		{Model: "a", Window: 0, Label: 1, Bucket: 900, Count: 1, ScoreSum: 0.9},
