@@ -27,7 +27,7 @@ import (
 
 // fileSchema is the version of the cache file's layout and of what its parts mean; a file of another version is
 // ignored and replaced. The plugin build (buildID) is in the header too, so a new build never reads an old file.
-const fileSchema = 2
+const fileSchema = 3 // 3: performance parts hold their lag histogram (store.LagBucket)
 
 // fileFormat names the file's format in its header.
 const fileFormat = "modelmonitor-window-cache"

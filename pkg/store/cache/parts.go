@@ -88,6 +88,7 @@ func wpWin(r *store.WindowPerformance) *int64    { return &r.Window }
 func sbWin(r *store.ScoreBucket) *int64          { return &r.Window }
 func ccWin(r *store.ClassCount) *int64           { return &r.Window }
 func pbWin(r *store.PredictedBucket) *int64      { return &r.Window }
+func lbWin(r *store.LagBucket) *int64            { return &r.Window }
 
 var countsShape = shape[store.Counts]{
 	split: func(c store.Counts) map[int64]store.Counts {
@@ -141,6 +142,7 @@ var performanceShape = shape[store.Performance]{
 		into(out, store.Performance{}, a.Windows, wpWin, func(p *store.Performance, r []store.WindowPerformance) { p.Windows = r })
 		into(out, store.Performance{}, a.Buckets, sbWin, func(p *store.Performance, r []store.ScoreBucket) { p.Buckets = r })
 		into(out, store.Performance{}, a.Classes, ccWin, func(p *store.Performance, r []store.ClassCount) { p.Classes = r })
+		into(out, store.Performance{}, a.Lags, lbWin, func(p *store.Performance, r []store.LagBucket) { p.Lags = r })
 		return out
 	},
 	empty: func(store.Performance) store.Performance { return store.Performance{} },
@@ -149,12 +151,14 @@ var performanceShape = shape[store.Performance]{
 			Windows: joinRows(ps, func(a *store.Performance) []store.WindowPerformance { return a.Windows }, wpWin),
 			Buckets: joinRows(ps, func(a *store.Performance) []store.ScoreBucket { return a.Buckets }, sbWin),
 			Classes: joinRows(ps, func(a *store.Performance) []store.ClassCount { return a.Classes }, ccWin),
+			Lags:    joinRows(ps, func(a *store.Performance) []store.LagBucket { return a.Lags }, lbWin),
 		}
 	},
 	bytes: func(a store.Performance) int64 {
 		return sizeOf(a.Windows, func(r *store.WindowPerformance) int { return len(r.Model) + 16 }) +
 			sizeOf(a.Buckets, func(r *store.ScoreBucket) int { return len(r.Model) }) +
-			sizeOf(a.Classes, func(r *store.ClassCount) int { return len(r.Model) + len(r.Class) })
+			sizeOf(a.Classes, func(r *store.ClassCount) int { return len(r.Model) + len(r.Class) }) +
+			sizeOf(a.Lags, func(r *store.LagBucket) int { return len(r.Model) })
 	},
 	sql: func(a *store.Performance) *[]string { return &a.SQL },
 }

@@ -50,6 +50,16 @@ type aggCall[T any] struct {
 	labels bool
 	until  time.Time // label cut-off (labels only)
 	ask    func(store.Scope, store.Windowing) (T, error)
+	// relabel, when set (a label reader over a store.LabelDelta), brings kept parts computed under the label
+	// cut-off from to the call's, over the scope's windows it is given (parts, by window index): the new parts by
+	// window index, every given window answered.
+	relabel func(scope store.Scope, w store.Windowing, from time.Time, parts map[int64]T) (map[int64]T, error)
+}
+
+// stale is a kept part whose window received labels since its cut-off: relabel brings it to the call's.
+type stale[T any] struct {
+	win window
+	e   entry[T]
 }
 
 // window is one window of a call: its index in the caller's windowing, its bounds, whether the scope covers it
@@ -125,20 +135,40 @@ func reuse[T any](ctx context.Context, s *Shared, sh shape[T], c aggCall[T], sco
 	held := map[int64]T{}
 	var heldSQL []string
 	var missing []window
+	var relabel []stale[T]
 	for _, win := range wins {
 		if v, ok := s.kept.get(partKey(key, win)); ok && win.settled {
-			if e := v.(entry[T]); e.Sig == sigs[win.index] && labels.answers(e.Until, e.Labels, win.index) {
+			e := v.(entry[T])
+			switch labelled := labels.answers(e.Until, e.Labels, win.index); {
+			case e.Sig != sigs[win.index]:
+			case labelled == same:
 				held[win.index], heldSQL = e.Part, e.SQL
 				if e.Until != labels.until.UnixMicro() { // the same answer under this cut-off: kept under it from now on
 					e.Until, e.Labels = labels.until.UnixMicro(), labels.known
 					s.kept.put(partKey(key, win), e, e.size(sh))
 				}
 				continue
+			case labelled == relabelled && c.relabel != nil:
+				relabel = append(relabel, stale[T]{win, e})
+				continue
 			}
 		}
 		missing = append(missing, win)
 	}
-	s.count(len(wins)-len(missing), len(missing))
+	relabel, missing = relabelOutside(relabel, missing)
+	for _, group := range byCutoff(relabel) {
+		if parts, err := relabelParts(s, sh, c, key, group, scope, w, labels); err != nil {
+			for _, st := range group {
+				missing = append(missing, st.win)
+			}
+		} else {
+			for i, p := range parts {
+				held[i], heldSQL = p, group[0].e.SQL
+			}
+		}
+	}
+	sortWindows(missing)
+	s.count(len(wins)-len(missing)-len(relabel), len(missing), len(relabel))
 	var asked T
 	parts := make([]placed[T], 0, len(wins))
 	if len(missing) > 0 {
@@ -222,12 +252,24 @@ type labelDelta struct {
 	touched map[int64]bool
 }
 
-func (v *labelView) answers(until int64, known store.LabelState, window int64) bool {
+// labelAnswer is how a part kept under one label cut-off answers for another.
+type labelAnswer int
+
+const (
+	changed    labelAnswer = iota // labels known by the kept cut-off changed (or cannot be read): ask the window again
+	same                          // the same labels: the kept part answers as it is
+	relabelled                    // labels of the window's predictions arrived in between: a label delta brings it
+)
+
+func (v *labelView) answers(until int64, known store.LabelState, window int64) labelAnswer {
 	if !v.known.HasLabelTable {
-		return true
+		return same
 	}
 	if until == v.until.UnixMicro() {
-		return known == v.known
+		if known == v.known {
+			return same
+		}
+		return changed
 	}
 	d, ok := v.cutoffs[until]
 	if !ok {
@@ -244,7 +286,13 @@ func (v *labelView) answers(until int64, known store.LabelState, window int64) b
 			}
 		}
 	}
-	return d.same && !d.touched[window]
+	switch {
+	case !d.same:
+		return changed
+	case d.touched[window]:
+		return relabelled
+	}
+	return same
 }
 
 func callKey[T any](c aggCall[T], scope store.Scope, w store.Windowing) (string, error) {

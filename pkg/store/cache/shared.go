@@ -28,15 +28,19 @@ type Options struct {
 type Shared struct {
 	next store.Store
 	sig  store.ChangeSignal // nil: the store offers no change signal, nothing is reused
-	opts Options
-	kept *lru // nil: reuse is off
+	// delta is nil when the store offers no label delta: a kept performance part whose window received labels is
+	// asked again
+	delta store.LabelDelta
+	opts  Options
+	kept  *lru // nil: reuse is off
 
 	disk     *persister // nil: memory only
 	diskOff  string     // why there is no file although one was asked for ("" otherwise)
 	loaded   sync.Once  // the file is read on the first aggregate call
 	fileRead atomic.Int64
 
-	reused, asked atomic.Int64 // windows answered from kept parts, windows asked from the store (reuse on)
+	// windows answered from kept parts, asked from the store, answered from kept parts and a label delta (reuse on)
+	reused, asked, relabelled atomic.Int64
 }
 
 // Stats is what a Shared cache did so far: windows answered from kept parts and windows asked from the store
@@ -44,8 +48,11 @@ type Shared struct {
 type Stats struct {
 	Reused int64 `json:"reusedWindows"`
 	Asked  int64 `json:"askedWindows"`
-	Parts  int   `json:"keptParts"`
-	Bytes  int64 `json:"keptBytes"` // estimated
+	// Relabelled counts the windows answered from a kept part brought to the query's label cut-off by a label
+	// delta (the labels that arrived for its predictions since), not in Reused or Asked.
+	Relabelled int64 `json:"relabelledWindows"`
+	Parts      int   `json:"keptParts"`
+	Bytes      int64 `json:"keptBytes"` // estimated
 	// File is the cache file (Options.Persist) and what it did last; FileRead the parts read from it.
 	File     string `json:"file,omitempty"`
 	FileRead int64  `json:"fileReadParts"`
@@ -56,7 +63,7 @@ type Stats struct {
 
 // Stats returns the cache's counters and size.
 func (s *Shared) Stats() Stats {
-	st := Stats{Reused: s.reused.Load(), Asked: s.asked.Load(), FileRead: s.fileRead.Load(), Warning: s.diskOff}
+	st := Stats{Reused: s.reused.Load(), Asked: s.asked.Load(), Relabelled: s.relabelled.Load(), FileRead: s.fileRead.Load(), Warning: s.diskOff}
 	if s.kept != nil {
 		st.Parts, st.Bytes = s.kept.size()
 	}
@@ -75,9 +82,10 @@ func (s *Shared) Stats() Stats {
 	return st
 }
 
-func (s *Shared) count(reused, asked int) {
+func (s *Shared) count(reused, asked, relabelled int) {
 	s.reused.Add(int64(reused))
 	s.asked.Add(int64(asked))
+	s.relabelled.Add(int64(relabelled))
 }
 
 var _ store.Store = (*Shared)(nil)
@@ -88,6 +96,7 @@ var _ store.Store = (*Shared)(nil)
 func NewShared(next store.Store, opts Options) *Shared {
 	s := &Shared{next: next, opts: opts}
 	s.sig, _ = next.(store.ChangeSignal)
+	s.delta, _ = next.(store.LabelDelta)
 	if opts.MaxBytes > 0 && s.sig != nil {
 		s.kept = newLRU(opts.MaxBytes)
 		if s.disk, s.diskOff = newPersister(opts.Persist); s.diskOff != "" {
@@ -152,13 +161,24 @@ func (s *Shared) Quality(ctx context.Context, scope store.Scope, w store.Windowi
 
 // Performance is kept per settled window and (scope, width, threshold, class models), under the state of the
 // labels known by the label cut-off; the cut-off is not part of the key: under the same state, two cut-offs know
-// the same labels.
+// the same labels. A kept window whose predictions received labels between its cut-off and the call's is brought
+// to the call's by a label delta (store.LabelDelta) where the store offers one.
 func (s *Shared) Performance(ctx context.Context, scope store.Scope, w store.Windowing, req store.PerformanceRequest) (store.Performance, error) {
-	return reuse(ctx, s, performanceShape, aggCall[store.Performance]{method: "Performance",
+	c := aggCall[store.Performance]{method: "Performance",
 		args: []any{req.Threshold, req.ClassModels}, labels: true, until: req.LabelsUntil,
 		ask: func(sc store.Scope, w store.Windowing) (store.Performance, error) {
 			return s.next.Performance(ctx, sc, w, req)
-		}}, scope, w)
+		}}
+	if s.delta != nil {
+		c.relabel = func(sc store.Scope, w store.Windowing, from time.Time, parts map[int64]store.Performance) (map[int64]store.Performance, error) {
+			before, after, err := s.delta.PerformanceDelta(ctx, sc, w, req, from)
+			if err != nil {
+				return nil, err
+			}
+			return relabelPerformance(parts, before, after), nil
+		}
+	}
+	return reuse(ctx, s, performanceShape, c, scope, w)
 }
 
 // ScoreHistogram is kept per settled window and (scope, width, threshold).
