@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"math"
 	"time"
 )
 
@@ -66,12 +67,31 @@ type LabelDelta interface {
 // (a store never returns them), the sums of a window with no labelled row left are exactly 0, and the lag
 // quantiles of the windows the delta touches are read again from their lag histogram. The answer's statements
 // are kept's. Kept is not modified.
-func ApplyLabelDelta(kept, before, after Performance) Performance {
+//
+// exact is false when a floating sum lost too much to cancellation to equal the sum a store computes (within
+// 1e-13 relative): when the terms taken out and put in are several hundred times the result, as when a label of
+// 0 with a mean absolute percentage error of |e|/ε ≈ 4.5e15 is corrected. The caller then asks the store.
+func ApplyLabelDelta(kept, before, after Performance) (out Performance, exact bool) {
 	type wk struct {
 		m string
 		w int64
 	}
-	out := Performance{SQL: kept.SQL}
+	out = Performance{SQL: kept.SQL}
+	exact = true
+	sums := func(r *WindowPerformance) [4]*float64 {
+		return [4]*float64{&r.LogLossSum, &r.AbsErrSum, &r.SqErrSum, &r.APESum}
+	}
+	mags := map[wk]*[4]float64{} // per touched window, the magnitudes of the terms of its floating sums
+	addMag := func(k wk, r *WindowPerformance) {
+		m := mags[k]
+		if m == nil {
+			m = &[4]float64{}
+			mags[k] = m
+		}
+		for i, f := range sums(r) {
+			m[i] += math.Abs(*f)
+		}
+	}
 	windows := map[wk]int{}
 	out.Windows = append([]WindowPerformance(nil), kept.Windows...)
 	for i, r := range out.Windows {
@@ -91,6 +111,10 @@ func ApplyLabelDelta(kept, before, after Performance) Performance {
 				windows[k] = at
 				out.Windows = append(out.Windows, WindowPerformance{Model: k.m, Window: k.w})
 			}
+			if !touched[k] {
+				addMag(k, &out.Windows[at])
+			}
+			addMag(k, &rows[i])
 			AddPerformance(&out.Windows[at], &rows[i], sign)
 			touched[k] = true
 		}
@@ -101,12 +125,26 @@ func ApplyLabelDelta(kept, before, after Performance) Performance {
 		w             int64
 		label, bucket int
 	}
+	bucketMags := map[bk]float64{}
+	for _, rows := range [][]ScoreBucket{before.Buckets, after.Buckets} {
+		for _, b := range rows {
+			bucketMags[bk{b.Model, b.Window, b.Label, b.Bucket}] += math.Abs(b.ScoreSum)
+		}
+	}
+	for _, b := range kept.Buckets {
+		if k := (bk{b.Model, b.Window, b.Label, b.Bucket}); bucketMags[k] > 0 {
+			bucketMags[k] += math.Abs(b.ScoreSum)
+		}
+	}
 	out.Buckets = addRows(kept.Buckets, before.Buckets, after.Buckets,
 		func(b ScoreBucket) bk { return bk{b.Model, b.Window, b.Label, b.Bucket} },
 		func(dst *ScoreBucket, src ScoreBucket, sign int64) {
 			dst.Count += sign * src.Count
 			dst.ScoreSum += float64(sign) * src.ScoreSum
 		}, func(b ScoreBucket) bool { return b.Count == 0 })
+	for _, b := range out.Buckets {
+		exact = exact && !cancelled(b.ScoreSum, bucketMags[bk{b.Model, b.Window, b.Label, b.Bucket}])
+	}
 	type ck struct {
 		m     string
 		w     int64
@@ -148,8 +186,19 @@ func ApplyLabelDelta(kept, before, after Performance) Performance {
 		if r.RegLabelled == 0 {
 			r.AbsErrSum, r.SqErrSum, r.APESum = 0, 0, 0
 		}
+		for i, f := range sums(r) {
+			set := i == 0 && r.Labelled == 0 || i > 0 && r.RegLabelled == 0 // exactly 0, as a store's sum of no term
+			exact = exact && (set || !cancelled(*f, mags[k][i]))
+		}
 	}
-	return out
+	return out, exact
+}
+
+// cancelled reports whether a floating sum r of terms whose magnitudes add up to mag may be off by more than
+// 1e-13 of r: each of its additions rounds by at most ε = 2⁻⁵³ of the running magnitude, a few of them here
+// (the store's sums of kept, before and after, and the two of the delta), so the error is within 4ε·mag.
+func cancelled(r, mag float64) bool {
+	return r != 0 && 4*0x1p-53*mag > 1e-13*math.Abs(r) || r == 0 && mag != 0
 }
 
 // addRows returns kept − before + after for rows matched by key (add adds sign times a row into another), kept's

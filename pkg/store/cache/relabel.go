@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"errors"
 	"sort"
 	"time"
 
@@ -70,17 +71,24 @@ func relabelParts[T any](s *Shared, sh shape[T], c aggCall[T], key string, group
 
 // relabelPerformance applies a label delta (store.LabelDelta's before and after answers over the parts' span) to
 // kept performance parts, window by window (store.ApplyLabelDelta), each part's rows set to its window's index.
-func relabelPerformance(parts map[int64]store.Performance, before, after store.Performance) map[int64]store.Performance {
+func relabelPerformance(parts map[int64]store.Performance, before, after store.Performance) (map[int64]store.Performance, error) {
 	b, a := performanceShape.split(before), performanceShape.split(after)
 	one := func(i int64, p store.Performance) store.Performance {
 		return performanceShape.join([]placed[store.Performance]{{i, p}})
 	}
 	out := make(map[int64]store.Performance, len(parts))
 	for i, p := range parts {
-		out[i] = store.ApplyLabelDelta(one(i, p), one(i, b[i]), one(i, a[i]))
+		var exact bool
+		if out[i], exact = store.ApplyLabelDelta(one(i, p), one(i, b[i]), one(i, a[i])); !exact {
+			return nil, errCancelled
+		}
 	}
-	return out
+	return out, nil
 }
+
+// errCancelled is why a label delta is not used: a floating sum would lose too much to cancellation
+// (store.ApplyLabelDelta); the windows are asked from the store.
+var errCancelled = errors.New("label delta: a floating sum would cancel")
 
 func sortWindows(ws []window) {
 	sort.Slice(ws, func(i, j int) bool { return ws[i].index < ws[j].index })

@@ -175,7 +175,7 @@ func (s *Shared) Performance(ctx context.Context, scope store.Scope, w store.Win
 			if err != nil {
 				return nil, err
 			}
-			return relabelPerformance(parts, before, after), nil
+			return relabelPerformance(parts, before, after)
 		}
 	}
 	return reuse(ctx, s, performanceShape, c, scope, w)

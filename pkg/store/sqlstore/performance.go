@@ -23,22 +23,44 @@ func (s *Store) Performance(ctx context.Context, scope store.Scope, w store.Wind
 	if err != nil {
 		return store.Performance{}, err
 	}
-	return s.performance(ctx, scope, w, req, zoned, nil)
+	out, err := s.performance(ctx, scope, w, req, zoned, nil)
+	return out[0], err
 }
 
-// labelSpan restricts a performance statement to the touched rows of a label delta: the scoped rows whose
-// prediction id has a label with label_ts in (after, until].
-type labelSpan struct{ after, until time.Time }
+// labelSpan is a label delta: the cut-off a kept answer was computed under (from) and the new one (to). Its
+// statements read the touched rows only — the scoped rows whose prediction id has a label with label_ts in
+// (lo, hi], the earlier and the later cut-off — under both cut-offs at once: side 0 under from, side 1 under to.
+type labelSpan struct{ from, to time.Time }
 
-// performance runs the statements of Performance, over the touched rows only when touched is set.
-func (s *Store) performance(ctx context.Context, scope store.Scope, w store.Windowing, req store.PerformanceRequest, zoned bool, touched *labelSpan) (store.Performance, error) {
-	var out store.Performance
+func (l labelSpan) lo() time.Time { return earliestTime(l.from, l.to) }
+func (l labelSpan) hi() time.Time { return latestTime(l.from, l.to) }
+
+// performance runs the statements of Performance: one answer, or with delta set the two answers of the touched
+// rows (before: under delta.from, after: under delta.to), each statement grouping by side too.
+func (s *Store) performance(ctx context.Context, scope store.Scope, w store.Windowing, req store.PerformanceRequest, zoned bool, delta *labelSpan) ([]store.Performance, error) {
+	out := make([]store.Performance, 1)
+	keys, nk := "m, w", 2
+	if delta != nil {
+		out, keys, nk = make([]store.Performance, 2), "side, m, w", 3
+	}
+	// scan reads a row whose leading columns are the keys: side (with delta: the answer it belongs to), then dest.
+	scan := func(r Rows, dest ...any) (int, error) {
+		var side int
+		if delta != nil {
+			dest = append([]any{&side}, dest...)
+		}
+		err := r.Scan(dest...)
+		if err == nil && (side < 0 || side >= len(out)) {
+			err = fmt.Errorf("performance: side %d", side)
+		}
+		return side, err
+	}
 	d := s.d
 	b := s.newBuilder()
-	src := b.labelledSource(scope, w, req, zoned, touched)
+	src := b.labelledSource(scope, w, req, zoned, delta)
 	labelled := "y IS NOT NULL AND p IS NOT NULL"
 	q := fmt.Sprintf(`WITH %s
-SELECT m, w, %s AS lagk, count(*) AS served,
+SELECT %s, %s AS lagk, count(*) AS served,
   %s AS labelled,
   %s AS tp,
   %s AS fp,
@@ -53,82 +75,83 @@ SELECT m, w, %s AS lagk, count(*) AS served,
   coalesce(sum(abs(yn - pn) / greatest(abs(yn), 2.220446049250313e-16)), 0) AS ape_sum,
   %s AS unreadable
 FROM mm_lab
-%s`, src, lagBucketSQL,
+%s`, src, keys, lagBucketSQL,
 		d.Filtered("count(*)", labelled),
 		d.Filtered("count(*)", "y = 1 AND yhat"), d.Filtered("count(*)", "y = 0 AND yhat"),
 		d.Filtered("count(*)", "y = 0 AND NOT yhat"), d.Filtered("count(*)", "y = 1 AND NOT yhat"),
 		d.Filtered("sum(-(y * ln(greatest(least(p, 1 - 1e-15), 1e-15)) + (1 - y) * ln(1 - greatest(least(p, 1 - 1e-15), 1e-15))))", labelled),
 		d.Filtered("count(*)", "yc IS NOT NULL AND pc IS NOT NULL"), d.Filtered("count(*)", "yc = pc"),
 		d.Filtered("count(*)", "yn IS NOT NULL AND pn IS NOT NULL"),
-		d.Filtered("count(*)", "yr AND y IS NULL"), d.GroupBy(3))
-	out.SQL = append(out.SQL, q)
-	var groups []lagGroup
+		d.Filtered("count(*)", "yr AND y IS NULL"), d.GroupBy(nk+1))
+	groups := make([][]lagGroup, len(out))
 	err := s.collect(ctx, q, b.args, func(r Rows) error {
 		var g lagGroup
 		row := &g.row
-		if err := r.Scan(&row.Model, &row.Window, &g.bucket, &row.Served, &row.Labelled, &row.TP, &row.FP, &row.TN, &row.FN, &row.LogLossSum,
-			&row.ClassLabelled, &row.Correct, &row.RegLabelled, &row.AbsErrSum, &row.SqErrSum, &row.APESum, &row.Unreadable); err != nil {
-			return err
-		}
-		groups = append(groups, g)
-		return nil
+		side, err := scan(r, &row.Model, &row.Window, &g.bucket, &row.Served, &row.Labelled, &row.TP, &row.FP, &row.TN, &row.FN, &row.LogLossSum,
+			&row.ClassLabelled, &row.Correct, &row.RegLabelled, &row.AbsErrSum, &row.SqErrSum, &row.APESum, &row.Unreadable)
+		groups[side] = append(groups[side], g)
+		return err
 	})
+	sqls := []string{q}
 	if err != nil {
 		return out, err
 	}
-	out.Windows, out.Lags = foldLagGroups(groups)
+	for i := range out {
+		out[i].Windows, out[i].Lags = foldLagGroups(groups[i])
+	}
 
 	if len(req.ClassModels) > 0 {
-		if err := s.classCounts(ctx, scope, w, req, zoned, touched, &out); err != nil {
+		q, err := s.classCounts(ctx, scope, w, req, zoned, delta, keys, nk, func(r Rows) error {
+			var row store.ClassCount
+			side, err := scan(r, &row.Model, &row.Window, &row.Class, &row.TP, &row.FP, &row.FN)
+			out[side].Classes = append(out[side].Classes, row)
+			return err
+		})
+		sqls = append(sqls, q)
+		if err != nil {
 			return out, err
 		}
 	}
 
 	b = s.newBuilder()
-	src = b.labelledSource(scope, w, req, zoned, touched)
+	src = b.labelledSource(scope, w, req, zoned, delta)
 	q = fmt.Sprintf(`WITH %s
-SELECT m, w, CAST(y AS INTEGER) AS y, %s AS bucket, count(*) AS n, sum(p) AS ps
+SELECT %s, CAST(y AS INTEGER) AS y, %s AS bucket, count(*) AS n, sum(p) AS ps
 FROM mm_lab
 WHERE y IS NOT NULL AND p IS NOT NULL
-%s`, src, scoreBucketSQL, d.GroupBy(4))
-	out.SQL = append(out.SQL, q)
+%s`, src, keys, scoreBucketSQL, d.GroupBy(nk+2))
+	sqls = append(sqls, q)
+	for i := range out {
+		out[i].SQL = sqls
+	}
 	err = s.collect(ctx, q, b.args, func(r Rows) error {
 		var row store.ScoreBucket
-		if err := r.Scan(&row.Model, &row.Window, &row.Label, &row.Bucket, &row.Count, &row.ScoreSum); err != nil {
-			return err
-		}
-		out.Buckets = append(out.Buckets, row)
-		return nil
+		side, err := scan(r, &row.Model, &row.Window, &row.Label, &row.Bucket, &row.Count, &row.ScoreSum)
+		out[side].Buckets = append(out[side].Buckets, row)
+		return err
 	})
 	return out, err
 }
 
-// classCounts adds the per-(model, window, class) one-vs-rest confusion counts of the multiclass models.
-func (s *Store) classCounts(ctx context.Context, scope store.Scope, w store.Windowing, req store.PerformanceRequest, zoned bool, touched *labelSpan, out *store.Performance) error {
+// classCounts runs the statement of the per-(keys, class) one-vs-rest confusion counts of the multiclass models
+// (keys: the nk leading key columns, as performance groups them), calling scan per row; it returns the statement.
+func (s *Store) classCounts(ctx context.Context, scope store.Scope, w store.Windowing, req store.PerformanceRequest, zoned bool, delta *labelSpan, keys string, nk int, scan func(Rows) error) (string, error) {
 	if len(req.ClassModels) == 1 {
 		// One multiclass model in a fleet (the common case): scope the statement to it, so that it reads that
 		// model's rows and only their labels (scopedLabels) instead of joining the whole fleet's.
 		scope.Model = req.ClassModels[0]
 	}
 	b := s.newBuilder()
-	src := b.labelledSource(scope, w, req, zoned, touched)
+	src := b.labelledSource(scope, w, req, zoned, delta)
 	q := fmt.Sprintf(`WITH %s,
-mm_pairs AS (SELECT m, w, yc, pc FROM mm_lab WHERE yc IS NOT NULL AND pc IS NOT NULL)
-SELECT m, w, c, CAST(sum(tp) AS BIGINT), CAST(sum(fp) AS BIGINT), CAST(sum(fn) AS BIGINT) FROM (
-  SELECT m, w, yc AS c, CAST(yc = pc AS INTEGER) AS tp, 0 AS fp, CAST(yc <> pc AS INTEGER) AS fn FROM mm_pairs
+mm_pairs AS (SELECT %s, yc, pc FROM mm_lab WHERE yc IS NOT NULL AND pc IS NOT NULL)
+SELECT %s, c, CAST(sum(tp) AS BIGINT), CAST(sum(fp) AS BIGINT), CAST(sum(fn) AS BIGINT) FROM (
+  SELECT %s, yc AS c, CAST(yc = pc AS INTEGER) AS tp, 0 AS fp, CAST(yc <> pc AS INTEGER) AS fn FROM mm_pairs
   UNION ALL
-  SELECT m, w, pc AS c, 0 AS tp, CAST(yc <> pc AS INTEGER) AS fp, 0 AS fn FROM mm_pairs
+  SELECT %s, pc AS c, 0 AS tp, CAST(yc <> pc AS INTEGER) AS fp, 0 AS fn FROM mm_pairs
 ) x
-%s`, src, s.d.GroupBy(3))
-	out.SQL = append(out.SQL, q)
-	return s.collect(ctx, q, b.args, func(r Rows) error {
-		var row store.ClassCount
-		if err := r.Scan(&row.Model, &row.Window, &row.Class, &row.TP, &row.FP, &row.FN); err != nil {
-			return err
-		}
-		out.Classes = append(out.Classes, row)
-		return nil
-	})
+%s`, src, keys, keys, keys, keys, s.d.GroupBy(nk+1))
+	return q, s.collect(ctx, q, b.args, scan)
 }
 
 // checkPerformanceColumns names what a performance query needs and is missing: labels in the log row, or a labels
@@ -175,24 +198,30 @@ func canonical(d Dialect, expr string) string {
 // [0, ScoreBuckets − 1], so a score of 1 falls in the last bucket.
 var scoreBucketSQL = fmt.Sprintf("CAST(greatest(0, least(%d, floor(p * %d))) AS INTEGER)", store.ScoreBuckets-1, store.ScoreBuckets)
 
-// scopedLabels restricts the labels aggregated to the prediction ids in scope when the scope is one model or one
-// segment: a semi-join, measured on the 10 M-row benchmark store (DuckDB) at 3× faster for one model's
-// performance (1.1 s against 3.5 s) but 35 % slower for the whole fleet, where nearly every label is in scope.
-// The touched rows of a label delta are few: their labels are always restricted to them.
-func (s *Store) scopedLabels(scope store.Scope, touched *labelSpan) string {
-	if scope.Model == "" && scope.Segment == nil && touched == nil {
+// scopedLabels restricts the labels aggregated to the prediction ids in scope when the scope is one model, one
+// segment or at most scopedLabelsSpan long: a semi-join, measured on the 10 M-row benchmark store (DuckDB) at 3×
+// faster for one model's performance (1.1 s against 3.5 s) and for the fleet's last day (1.7 CPU s against 6.0;
+// its last week 3.4 against 8.1) but slower for the fleet over 30 days of 37 (13.6 against 11.1), where nearly
+// every label is in scope. The touched rows of a label delta are few: their labels are always restricted to them.
+func (s *Store) scopedLabels(scope store.Scope, touched bool) string {
+	short := !scope.From.IsZero() && scope.To.Sub(scope.From) <= scopedLabelsSpan
+	if scope.Model == "" && scope.Segment == nil && !touched && !short {
 		return ""
 	}
 	return " AND " + s.d.Text("prediction_id") + " IN (SELECT pid FROM mm_scoped)"
 }
 
+// scopedLabelsSpan is the longest time range whose labels are read through the semi-join of scopedLabels: a
+// week, a reference period's usual length and the windows a warm query asks for (the open and the new ones).
+const scopedLabelsSpan = 7 * 24 * time.Hour
+
 // labelledSource renders the mm_scoped, mm_labels and mm_lab CTEs: the scoped rows with p = score, y = 0/1 label
 // (else NULL), yhat = p >= threshold, yc/pc = label/prediction as class text (req.ClassModels only, else NULL),
 // yn/pn = label/prediction as numbers, lag_h = hours from the prediction to its label (labels table only).
-// Table labels are the latest per prediction id among those with label_ts <= the bound LabelsUntil. With touched
-// set, mm_scoped holds only the rows whose prediction id has a label with label_ts in (touched.after,
-// touched.until] (a label delta's rows).
-func (b *builder) labelledSource(scope store.Scope, w store.Windowing, req store.PerformanceRequest, zoned bool, touched *labelSpan) string {
+// Table labels are the latest per prediction id among those with label_ts <= the bound LabelsUntil. With delta
+// set (a labels table), mm_scoped holds only the touched rows (labelSpan) and mm_lab each of them twice, with
+// side 0 and its label known by delta.from, side 1 and its label known by delta.to (LabelsUntil is not read).
+func (b *builder) labelledSource(scope store.Scope, w store.Windowing, req store.PerformanceRequest, zoned bool, delta *labelSpan) string {
 	cfg := b.s.cfg
 	d := b.d
 	windowExpr := b.windowExpr(w)
@@ -210,29 +239,48 @@ func (b *builder) labelledSource(scope store.Scope, w store.Windowing, req store
 		d.Text(b.quote(cfg.ModelColumn)), windowExpr, d.TryDouble(col(cfg.ScoreColumn)), pid, col(cfg.LabelColumn),
 		col(cfg.PredictionColumn), d.EpochMicros(b.quote(cfg.TimeColumn)))
 	table, whereSQL := b.scopeFilter(scope)
-	if touched != nil {
-		whereSQL = and(whereSQL, b.labelledIn(*touched, zoned))
+	if delta != nil {
+		whereSQL = and(whereSQL, b.labelledIn(delta.lo(), delta.hi(), zoned))
 	}
 	scoped := fmt.Sprintf("mm_scoped AS (\n  %s\n  FROM %s%s\n)", scopedSelect, table, whereSQL)
-	label, lag := "s.lbl", d.Double("NULL")
+	// sides are the (label, lag) expressions mm_lab reads: one, or one per cut-off of a delta.
+	sides := [][2]string{{"s.lbl", d.Double("NULL")}}
 	joinSQL, labelsCTE := "", ""
 	if cfg.LabelColumn == "" {
-		until := d.TimeBound(b.bind(timeText(req.LabelsUntil, zoned)), zoned)
+		var latest string
+		var bound time.Time
+		if delta == nil {
+			latest = fmt.Sprintf("%s AS ly0, %s AS lus0", d.LatestBy("label", "label_ts"), d.EpochMicros("max(label_ts)"))
+			bound = req.LabelsUntil
+		} else {
+			var cols []string
+			for i, until := range []time.Time{delta.from, delta.to} {
+				ts := fmt.Sprintf("CASE WHEN label_ts <= %s THEN label_ts END", d.TimeBound(b.bind(timeText(until, zoned)), zoned))
+				cols = append(cols, fmt.Sprintf("%s AS ly%d", d.LatestBy("label", ts), i))
+				ts = fmt.Sprintf("CASE WHEN label_ts <= %s THEN label_ts END", d.TimeBound(b.bind(timeText(until, zoned)), zoned))
+				cols = append(cols, fmt.Sprintf("%s AS lus%d", d.EpochMicros("max("+ts+")"), i))
+			}
+			latest, bound = strings.Join(cols, ", "), delta.hi()
+		}
 		labelsCTE = fmt.Sprintf(`,
 mm_labels AS (
-  SELECT %s AS lid, %s AS ly, %s AS lus
+  SELECT %s AS lid, %s
   FROM %s
   WHERE label_ts <= %s%s
   %s
-)`, d.Text("prediction_id"), d.LatestBy("label", "label_ts"), d.EpochMicros("max(label_ts)"), b.quote(cfg.LabelsTable),
-			until, b.s.scopedLabels(scope, touched), d.GroupBy(1))
+)`, d.Text("prediction_id"), latest, b.quote(cfg.LabelsTable), d.TimeBound(b.bind(timeText(bound, zoned)), zoned),
+			b.s.scopedLabels(scope, delta != nil), d.GroupBy(1))
 		joinSQL = " LEFT JOIN mm_labels l ON s.pid = l.lid"
-		label, lag = "l.ly", "(l.lus - s.tus) / 3.6e9"
+		sides = [][2]string{{"l.ly0", "(l.lus0 - s.tus) / 3.6e9"}}
+		if delta != nil {
+			sides = append(sides, [2]string{"l.ly1", "(l.lus1 - s.tus) / 3.6e9"})
+		}
 	}
 	// Class text (yc, pc) only for the models whose classes are compared: rendering every row's label and
 	// prediction as text costs ~18 % of a fleet's performance statement, and binary or regression models never
 	// use it.
-	yc, pc, classCTE := "NULL", "NULL", ""
+	classCTE := ""
+	classModel := "FALSE"
 	if len(req.ClassModels) > 0 {
 		rows := make([]modelFeature, len(req.ClassModels))
 		for i, m := range req.ClassModels {
@@ -240,18 +288,31 @@ mm_labels AS (
 		}
 		rel, _ := b.relation(rows, []Column{{Name: "m", Type: TextColumn}}) // strings always marshal
 		classCTE = ",\nmm_class_models AS (" + rel + ")"
-		yc = fmt.Sprintf("CASE WHEN s.m IN (SELECT m FROM mm_class_models) THEN %s END", canonical(d, label))
-		pc = fmt.Sprintf("CASE WHEN s.m IN (SELECT m FROM mm_class_models) THEN %s END", canonical(d, "s.pred"))
+		classModel = "s.m IN (SELECT m FROM mm_class_models)"
 	}
-	y := b.binaryLabel(label)
-	threshold := b.bind(req.Threshold)
-	return fmt.Sprintf(`%s%s%s,
-mm_lab AS (
-  SELECT s.m, s.w, s.p,
+	var selects []string
+	for i, side := range sides {
+		label, lag := side[0], side[1]
+		y := b.binaryLabel(label) // binds in text order: y, then the threshold
+		threshold := b.bind(req.Threshold)
+		yc, pc := "NULL", "NULL"
+		if classCTE != "" {
+			yc = fmt.Sprintf("CASE WHEN %s THEN %s END", classModel, canonical(d, label))
+			pc = fmt.Sprintf("CASE WHEN %s THEN %s END", classModel, canonical(d, "s.pred"))
+		}
+		sideCol := ""
+		if delta != nil {
+			sideCol = fmt.Sprintf("%d AS side, ", i)
+		}
+		selects = append(selects, fmt.Sprintf(`  SELECT %ss.m, s.w, s.p,
     %s AS y, %s IS NOT NULL AS yr, s.p >= %s AS yhat,
     %s AS yc, %s AS pc, %s AS yn, %s AS pn, %s AS lag_h
-  FROM mm_scoped s%s
-)`, scoped, labelsCTE, classCTE, y, label, threshold, yc, pc, d.TryDouble(label), d.TryDouble("s.pred"), lag, joinSQL)
+  FROM mm_scoped s%s`, sideCol, y, label, threshold, yc, pc, d.TryDouble(label), d.TryDouble("s.pred"), lag, joinSQL))
+	}
+	return fmt.Sprintf(`%s%s%s,
+mm_lab AS (
+%s
+)`, scoped, labelsCTE, classCTE, strings.Join(selects, "\n  UNION ALL\n"))
 }
 
 // binaryLabel renders a label as the binary class, 1 or 0, NULL where it is neither, by the settings'
@@ -279,13 +340,27 @@ func (b *builder) binaryLabel(label string) string {
 	return fmt.Sprintf("CASE WHEN %s THEN 1 WHEN %s THEN 0 END", positive, negative)
 }
 
-// labelledIn renders the condition that a log row's prediction id has a label with label_ts in (span.after,
-// span.until]: a semi-join with the labels of that span only (binding both bounds).
-func (b *builder) labelledIn(span labelSpan, zoned bool) string {
+// labelledIn renders the condition that a log row's prediction id has a label with label_ts in (after, until]: a
+// semi-join with the labels of that span only (binding both bounds).
+func (b *builder) labelledIn(after, until time.Time, zoned bool) string {
 	d, cfg := b.d, b.s.cfg
 	return fmt.Sprintf("%s IN (SELECT %s FROM %s WHERE label_ts > %s AND label_ts <= %s)", d.Text(b.quote(cfg.PredictionIDColumn)),
-		d.Text("prediction_id"), b.quote(cfg.LabelsTable), d.TimeBound(b.bind(timeText(span.after, zoned)), zoned),
-		d.TimeBound(b.bind(timeText(span.until, zoned)), zoned))
+		d.Text("prediction_id"), b.quote(cfg.LabelsTable), d.TimeBound(b.bind(timeText(after, zoned)), zoned),
+		d.TimeBound(b.bind(timeText(until, zoned)), zoned))
+}
+
+func earliestTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+func latestTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // and appends a condition to a WHERE clause as scopeFilter renders it ("" when there is none).

@@ -69,7 +69,7 @@ func (s *Store) LabelledWindows(ctx context.Context, scope store.Scope, w store.
 	b := s.newBuilder()
 	windowExpr := b.windowExpr(w)
 	table, whereSQL := b.scopeFilter(scope)
-	whereSQL = and(whereSQL, b.labelledIn(labelSpan{after, until}, zoned))
+	whereSQL = and(whereSQL, b.labelledIn(after, until, zoned))
 	q := fmt.Sprintf("SELECT DISTINCT %s AS w\nFROM %s%s", windowExpr, table, whereSQL)
 	var out []int64
 	err = s.collect(ctx, q, b.args, func(r Rows) error {

@@ -55,8 +55,12 @@ func checkLabelDelta(t *testing.T, st store.Store, ld store.LabelDelta) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, want := store.ApplyLabelDelta(perf(c.from), b, a), perf(c.to)
+		got, exact := store.ApplyLabelDelta(perf(c.from), b, a)
+		want := perf(c.to)
 		name := "from " + c.from.Format(time.DateTime) + " to " + c.to.Format(time.DateTime)
+		if !exact {
+			t.Errorf("%s: not exact", name)
+		}
 		byWindow := func(w store.WindowPerformance) string { return k(w.Window) }
 		expect(t, name, sorted(got.Windows, byWindow), sorted(want.Windows, byWindow))
 		byKey := func(b store.ScoreBucket) string { return k(b.Window, b.Label, b.Bucket) }
