@@ -16,7 +16,8 @@ var aliasNames = []string{"n", "c", "c1", "c2", "f", "fm", "e", "k", "val", "x",
 	"tus", "lag_h", "yhat", "yn", "pn", "pc", "lid", "ly", "lus", "dup", "null_score", "null_prediction", "finite",
 	"non_finite", "quantiles", "distinct_n", "correct", "bucket", "served", "labelled", "ll", "cls_n", "reg_n",
 	"abs_sum", "sq_sum", "ape_sum", "lag_q", "ps", "tp", "fp", "fn", "cls", "unnest", "key", "value", "p_1", "src",
-	"long", "vals", "nulls", "feats", "cats", "agg", "checked", "missing", "typeerr", "scoped", "lab", "pairs", "scored"}
+	"long", "vals", "nulls", "feats", "cats", "agg", "checked", "missing", "typeerr", "scoped", "lab", "pairs", "scored",
+	"lagk", "side", "ly0", "lus0", "ly1", "lus1"}
 
 // Names is a store whose every name is one of the statements' own: the log table is called src, the labels
 // table labels, the time column m, the model column w, the version v, the prediction id pid, the prediction
