@@ -137,18 +137,20 @@ func reuse[T any](ctx context.Context, s *Shared, sh shape[T], c aggCall[T], sco
 	var missing []window
 	var relabel []stale[T]
 	for _, win := range wins {
-		if v, ok := s.kept.get(partKey(key, win)); ok && win.settled {
+		if v, ok := s.kept.get(partKey(key, win)); ok && win.settled && v.(entry[T]).Sig == sigs[win.index] {
 			e := v.(entry[T])
-			switch labelled := labels.answers(e.Until, e.Labels, win.index); {
-			case e.Sig != sigs[win.index]:
-			case labelled == same:
+			switch labels.answers(e.Until, e.Labels, win.index) {
+			case same:
 				held[win.index], heldSQL = e.Part, e.SQL
 				if e.Until != labels.until.UnixMicro() { // the same answer under this cut-off: kept under it from now on
 					e.Until, e.Labels = labels.until.UnixMicro(), labels.known
 					s.kept.put(partKey(key, win), e, e.size(sh))
 				}
 				continue
-			case labelled == relabelled && c.relabel != nil:
+			case relabelled:
+				if c.relabel == nil {
+					break
+				}
 				relabel = append(relabel, stale[T]{win, e})
 				continue
 			}
@@ -156,19 +158,22 @@ func reuse[T any](ctx context.Context, s *Shared, sh shape[T], c aggCall[T], sco
 		missing = append(missing, win)
 	}
 	relabel, missing = relabelOutside(relabel, missing)
+	brought := 0 // windows a label delta brought forward
 	for _, group := range byCutoff(relabel) {
-		if parts, err := relabelParts(s, sh, c, key, group, scope, w, labels); err != nil {
+		parts, err := relabelParts(s, sh, c, key, group, scope, w, labels)
+		if err != nil { // asked from the store instead
 			for _, st := range group {
 				missing = append(missing, st.win)
 			}
-		} else {
-			for i, p := range parts {
-				held[i], heldSQL = p, group[0].e.SQL
-			}
+			continue
 		}
+		for i, p := range parts {
+			held[i], heldSQL = p, group[0].e.SQL
+		}
+		brought += len(group)
 	}
 	sortWindows(missing)
-	s.count(len(wins)-len(missing)-len(relabel), len(missing), len(relabel))
+	s.count(len(wins)-len(missing)-brought, len(missing), brought)
 	var asked T
 	parts := make([]placed[T], 0, len(wins))
 	if len(missing) > 0 {

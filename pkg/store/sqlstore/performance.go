@@ -32,8 +32,20 @@ func (s *Store) Performance(ctx context.Context, scope store.Scope, w store.Wind
 // (lo, hi], the earlier and the later cut-off — under both cut-offs at once: side 0 under from, side 1 under to.
 type labelSpan struct{ from, to time.Time }
 
-func (l labelSpan) lo() time.Time { return earliestTime(l.from, l.to) }
-func (l labelSpan) hi() time.Time { return latestTime(l.from, l.to) }
+// lo and hi are the earlier and the later cut-off.
+func (l labelSpan) lo() time.Time {
+	if l.to.Before(l.from) {
+		return l.to
+	}
+	return l.from
+}
+
+func (l labelSpan) hi() time.Time {
+	if l.to.Before(l.from) {
+		return l.from
+	}
+	return l.to
+}
 
 // performance runs the statements of Performance: one answer, or with delta set the two answers of the touched
 // rows (before: under delta.from, after: under delta.to), each statement grouping by side too.
@@ -347,20 +359,6 @@ func (b *builder) labelledIn(after, until time.Time, zoned bool) string {
 	return fmt.Sprintf("%s IN (SELECT %s FROM %s WHERE label_ts > %s AND label_ts <= %s)", d.Text(b.quote(cfg.PredictionIDColumn)),
 		d.Text("prediction_id"), b.quote(cfg.LabelsTable), d.TimeBound(b.bind(timeText(after, zoned)), zoned),
 		d.TimeBound(b.bind(timeText(until, zoned)), zoned))
-}
-
-func earliestTime(a, b time.Time) time.Time {
-	if a.Before(b) {
-		return a
-	}
-	return b
-}
-
-func latestTime(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
 }
 
 // and appends a condition to a WHERE clause as scopeFilter renders it ("" when there is none).
