@@ -10,8 +10,9 @@ import (
 
 // Quality returns the data-quality counts: one GROUP BY over the scoped rows for the row-level checks (rows,
 // duplicate prediction ids, NULL score, NULL prediction), then one statement per feature type for nulls,
-// out-of-range values (numeric) and new categories (categorical). Aggregates only; the reference ranges and
-// categories travel as bound JSON parameters.
+// out-of-range values (numeric) and new categories (categorical) — gridQuality's per-model aggregates of the wide
+// rows where the dialect is a GridDialect and the features are columns, else the long forms (numericQuality,
+// categoricalQuality). Aggregates only; the reference ranges and categories are bound values.
 func (s *Store) Quality(ctx context.Context, scope store.Scope, w store.Windowing, features []store.QualityFeature) (store.Quality, error) {
 	var out store.Quality
 	rows, q, err := s.windowQuality(ctx, scope, w)
@@ -28,15 +29,23 @@ func (s *Store) Quality(ctx context.Context, scope store.Scope, w store.Windowin
 		}
 	}
 	out.TypeChecked = s.cfg.FeatureMapColumn != ""
-	if len(num) > 0 {
-		rows, q, err := s.numericQuality(ctx, scope, w, num)
-		if err != nil {
-			return out, err
+	numeric, categorical := s.numericQuality, s.categoricalQuality
+	if gd, ok := s.d.(GridDialect); ok && s.cfg.FeatureMapColumn == "" {
+		numeric = func(ctx context.Context, scope store.Scope, w store.Windowing, f []store.QualityFeature) ([]store.FeatureQuality, string, error) {
+			return s.gridQuality(ctx, gd, scope, w, f, false)
 		}
-		out.Features, out.SQL = append(out.Features, rows...), append(out.SQL, q)
+		categorical = func(ctx context.Context, scope store.Scope, w store.Windowing, f []store.QualityFeature) ([]store.FeatureQuality, string, error) {
+			return s.gridQuality(ctx, gd, scope, w, f, true)
+		}
 	}
-	if len(cat) > 0 {
-		rows, q, err := s.categoricalQuality(ctx, scope, w, cat)
+	for _, part := range []struct {
+		feats []store.QualityFeature
+		run   func(context.Context, store.Scope, store.Windowing, []store.QualityFeature) ([]store.FeatureQuality, string, error)
+	}{{num, numeric}, {cat, categorical}} {
+		if len(part.feats) == 0 {
+			continue
+		}
+		rows, q, err := part.run(ctx, scope, w, part.feats)
 		if err != nil {
 			return out, err
 		}

@@ -211,6 +211,30 @@ func checkQuality(t *testing.T, st store.Store, mapped bool) {
 		{Model: "a", Window: 0, Feature: "x", Nulls: 1},
 		{Model: "a", Window: 1, Feature: "x", OutOfRange: 3},
 	})
+
+	// The fleet: b's x checked against an upper end only (20 and 1e308 above 15, 10 not), b's c without known
+	// categories (nothing new).
+	fleet := store.Scope{From: twoDays.From, To: twoDays.To}
+	got, err = st.Quality(ctx, fleet, daily, []store.QualityFeature{
+		{Model: "a", Feature: "x", Type: store.Numeric, Min: ptr(1), Max: ptr(4.5)},
+		{Model: "b", Feature: "x", Type: store.Numeric, Max: ptr(15)},
+		{Model: "a", Feature: "c", Type: store.Categorical, Known: []string{"u", "v"}},
+		{Model: "b", Feature: "c", Type: store.Categorical},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byModel := func(f store.FeatureQuality) string { return k(f.Model, f.Feature, f.Window) }
+	expect(t, "fleet feature quality", sorted(got.Features, byModel), []store.FeatureQuality{
+		{Model: "a", Window: 0, Feature: "c", Nulls: 1},
+		{Model: "a", Window: 1, Feature: "c", NewCategory: 1},
+		{Model: "a", Window: 0, Feature: "x", Nulls: 1},
+		{Model: "a", Window: 1, Feature: "x", OutOfRange: 3},
+		{Model: "b", Window: 0, Feature: "c"},
+		{Model: "b", Window: 1, Feature: "c"},
+		{Model: "b", Window: 0, Feature: "x", OutOfRange: 1},
+		{Model: "b", Window: 1, Feature: "x", OutOfRange: 1},
+	})
 }
 
 // Labels known by day 5 (a8's correction on day 9 is not). Window 0 (a1–a4): TP a1, FP a2, TN a3, FN a4; log
