@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"slices"
 
 	"github.com/aiops/modelmonitor/pkg/engine/binning"
 	"github.com/aiops/modelmonitor/pkg/engine/drift"
@@ -42,7 +43,7 @@ func (s *Service) loadReference(ctx context.Context, scope store.Scope, features
 		return nil, err
 	}
 	r := &reference{num: map[key]binning.Numeric{}, cat: map[key]binning.Categorical{}, std: map[key]float64{},
-		rows: map[key]int64{}, sql: p.SQL}
+		rows: map[key]int64{}, sql: slices.Clone(p.SQL)} // p is shared (cache): appending to its SQL could write into it
 	for _, np := range p.Numeric {
 		k := key{np.Model, np.Feature}
 		b := binning.NewFromProfile(np, probs, bins)

@@ -2,7 +2,8 @@
 // There are two lifetimes:
 //
 //   - Shared (shared.go, reuse.go) keeps the aggregates of settled windows for every query of one data source
-//     instance, checked against the store's change signal, bounded by bytes (docs/cache.md).
+//     instance, checked against the store's change signal, bounded by bytes (docs/cache.md); identical
+//     aggregate calls under way run once (flight.go).
 //   - Request keeps answers for one request only (below).
 //
 // Request: a diagnosis composes analyses that each ask for what they need, and several need the same aggregate

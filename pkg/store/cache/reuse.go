@@ -104,19 +104,28 @@ func floorDiv(d, w time.Duration) int64 {
 	return q
 }
 
-// reuse answers c over scope and w from kept parts of settled windows and asks the store, in one call over the
-// span from the first to the last window not held, for the rest. It asks the store for the whole scope when the
-// store offers no change signal, when reuse is off, or when the signal cannot be read (the call's own error then
-// surfaces from the store).
+// reuse answers c over scope and w once for identical concurrent calls (together; reuse on or off), by plan. A
+// call with an argument JSON cannot encode (NaN) is neither shared nor kept: it asks the store.
 func reuse[T any](ctx context.Context, s *Shared, sh shape[T], c aggCall[T], scope store.Scope, w store.Windowing) (T, error) {
-	if s.sig == nil || s.kept == nil {
-		return c.ask(scope, w)
-	}
-	s.loaded.Do(s.load)
 	key, err := callKey(c, scope, w)
 	if err != nil {
 		return c.ask(scope, w)
 	}
+	return together(ctx, &s.flight, flightKey(key, c, scope, w), func() (T, error) {
+		return plan(ctx, s, sh, c, key, scope, w)
+	})
+}
+
+// plan answers c (kept under key, see callKey) over scope and w from kept parts of settled windows and asks the
+// store, in one call over the span from the first to the last window not held, for the rest. It asks the store
+// for the whole scope when the store offers no change signal, when reuse is off, or when the signal cannot be
+// read (the call's own error then surfaces from the store).
+func plan[T any](ctx context.Context, s *Shared, sh shape[T], c aggCall[T], key string, scope store.Scope, w store.Windowing) (T, error) {
+	if s.sig == nil || s.kept == nil {
+		return c.ask(scope, w)
+	}
+	s.loaded.Do(s.load)
+	var err error
 	wins, ok := windowsOf(scope, w, s.now().Add(-s.opts.Settle))
 	if !ok {
 		return c.ask(scope, w)
@@ -311,6 +320,16 @@ func callKey[T any](c aggCall[T], scope store.Scope, w store.Windowing) (string,
 	}
 	sum := sha256.Sum256(raw)
 	return hex.EncodeToString(sum[:]), nil
+}
+
+// flightKey names a call whole, to share it while it runs (together): its kept parts' key and what that key
+// leaves out — the scope's time bounds, the windows' origin and the label cut-off.
+func flightKey[T any](key string, c aggCall[T], scope store.Scope, w store.Windowing) string {
+	out := key
+	for _, t := range []time.Time{scope.From, scope.To, w.Origin, c.until} {
+		out += "/" + t.UTC().Format(time.RFC3339Nano)
+	}
+	return out
 }
 
 // partKey names one window's part of a call: the call's key and the window's start (the caller's origin does not

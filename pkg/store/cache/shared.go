@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/aiops/modelmonitor/pkg/store"
+	"golang.org/x/sync/singleflight"
 )
 
 // Options configure a Shared cache.
@@ -41,6 +42,8 @@ type Shared struct {
 
 	// windows answered from kept parts, asked from the store, answered from kept parts and a label delta (reuse on)
 	reused, asked, relabelled atomic.Int64
+
+	flight singleflight.Group // identical aggregate calls under way, answered once (together)
 }
 
 // Stats is what a Shared cache did so far: windows answered from kept parts and windows asked from the store

@@ -110,16 +110,17 @@ func (s *Store) numericProfile(ctx context.Context, scope store.Scope, feats []m
 		return nil, "", err
 	}
 	finite := d.IsFinite("l.v")
-	aq := s.approxQuantiles(b, finite, probs)
+	pairs := b.pairJoin(scope, feats)
+	aq := s.approxQuantiles(b, pairs, finite, probs)
 	// mm_distinct counts the distinct finite values and lists them where there are at most DistinctValuesCap
 	// (the list aggregate only collects values of such features).
 	distinct := fmt.Sprintf(`mm_vals AS (
   SELECT m, feature, v, count(*) OVER (PARTITION BY m, feature) AS distinct_n
-  FROM (SELECT l.m, l.feature, l.v FROM mm_long l JOIN mm_feats f ON l.m = f.m AND l.feature = f.f WHERE %s %s) u
+  FROM (SELECT l.m, l.feature, l.v FROM mm_long l%s WHERE %s %s) u
 ),
 mm_distinct AS (
   SELECT m, feature, max(distinct_n) AS distinct_n, %s AS vals FROM mm_vals %s
-)`, finite, d.GroupBy(3), d.SortedValues("v", fmt.Sprintf("distinct_n <= %d", store.DistinctValuesCap)), d.GroupBy(2))
+)`, pairs, finite, d.GroupBy(3), d.SortedValues("v", fmt.Sprintf("distinct_n <= %d", store.DistinctValuesCap)), d.GroupBy(2))
 	if sd, ok := d.(SortedDistinctDialect); ok {
 		distinct = "mm_distinct AS (\n  " + sd.DistinctOfSorted("mm_agg", "sorted", store.DistinctValuesCap) + "\n)"
 	}
@@ -133,7 +134,7 @@ mm_agg AS (
     %s,
     %s AS lo, %s AS hi,
     %s AS sorted%s
-  FROM mm_long l JOIN mm_feats f ON l.m = f.m AND l.feature = f.f%s
+  FROM mm_long l%s%s
   %s
 ),
 %s
@@ -145,7 +146,7 @@ LEFT JOIN mm_distinct v ON v.m = z.m AND v.feature = z.feature
 ORDER BY 1, 2`, featsSQL, src, b.nullCounts(names), aq.sizes,
 		d.Filtered("count(*)", "NOT "+finite), d.Filtered("count(*)", finite),
 		momentAggregates(d, "l.v"), d.Filtered("min(l.v)", finite), d.Filtered("max(l.v)", finite),
-		d.SortedValues("l.v", finite+aq.exactOnly), aq.aggregate, aq.join, d.GroupBy(2), distinct,
+		d.SortedValues("l.v", finite+aq.exactOnly), aq.aggregate, pairs, aq.join, d.GroupBy(2), distinct,
 		momentColumns(), aq.or(d.OrderStatistics("sorted", b.bind(probs), false)), aq.or(d.OrderStatistics("sorted", b.bind(probs), true)),
 		aq.flag)
 	var out []store.NumericProfile
@@ -173,13 +174,14 @@ ORDER BY 1, 2`, featsSQL, src, b.nullCounts(names), aq.sizes,
 // approxParts are the pieces numericProfile adds for an ApproxQuantileDialect with a limit: the finite values
 // of each (model, feature) counted first (mm_sizes, joined to the values), the exact sort restricted to groups
 // within the limit, the sketch to the others, the quantiles taken from the sketch where there is one, and a
-// last column saying so. All empty (the statement unchanged) for other dialects.
+// last column saying so. All empty (the statement unchanged) for other dialects. mm_sizes reads mm_long through
+// pairs (pairJoin's join).
 type approxParts struct {
 	sizes, exactOnly, aggregate, join, flag string
 	rankError                               float64
 }
 
-func (s *Store) approxQuantiles(b *builder, finite string, probs []float64) approxParts {
+func (s *Store) approxQuantiles(b *builder, pairs, finite string, probs []float64) approxParts {
 	ad, ok := s.d.(ApproxQuantileDialect)
 	if !ok {
 		return approxParts{}
@@ -192,8 +194,8 @@ func (s *Store) approxQuantiles(b *builder, finite string, probs []float64) appr
 	return approxParts{
 		sizes: fmt.Sprintf(`
 mm_sizes AS (
-  SELECT l.m, l.feature, count(*) AS n FROM mm_long l JOIN mm_feats f ON l.m = f.m AND l.feature = f.f WHERE %s %s
-),`, finite, s.d.GroupBy(2)),
+  SELECT l.m, l.feature, count(*) AS n FROM mm_long l%s WHERE %s %s
+),`, pairs, finite, s.d.GroupBy(2)),
 		exactOnly: " AND sz.n <= " + limitP,
 		aggregate: ",\n    " + ad.ApproxQuantiles("l.v", finite+" AND sz.n > "+limitP, b.bind(probs)) + " AS approx",
 		join:      "\n  LEFT JOIN mm_sizes sz ON sz.m = l.m AND sz.feature = l.feature",
@@ -230,12 +232,12 @@ func (s *Store) categoricalProfile(ctx context.Context, scope store.Scope, feats
 %s,
 %s,
 mm_agg AS (
-  SELECT l.m, l.feature, l.v, count(*) AS c FROM mm_long l JOIN mm_feats f ON l.m = f.m AND l.feature = f.f %s
+  SELECT l.m, l.feature, l.v, count(*) AS c FROM mm_long l%s %s
   UNION ALL
   SELECT z.m, z.feature, NULL AS v, z.c FROM mm_nulls z JOIN mm_feats f ON z.m = f.m AND z.feature = f.f WHERE z.c > 0
 )
 %s
-ORDER BY m, feature, c DESC, v`, featsSQL, src, b.nullCounts(names), s.d.GroupBy(3), top)
+ORDER BY m, feature, c DESC, v`, featsSQL, src, b.nullCounts(names), b.pairJoin(scope, feats), s.d.GroupBy(3), top)
 	index := map[modelFeature]int{}
 	var out []store.CategoricalProfile
 	err = s.collect(ctx, q, b.args, func(r Rows) error {

@@ -138,18 +138,28 @@ func checkProfile(t *testing.T, st store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	expect(t, "numeric profiles", got.Numeric, []store.NumericProfile{
+	wantNum := []store.NumericProfile{
 		{Model: "a", Feature: "x", Rows: 8, Finite: 5, NonFinite: 2, Mean: 3, Std: math.Sqrt2, Min: 1, Max: 5,
 			Lower: []float64{1, 3, 5}, Upper: []float64{2, 4, 5}, Distinct: 5, Values: []float64{1, 2, 3, 4, 5}},
 		{Model: "b", Feature: "x", Rows: 3, Finite: 3, Mean: 3.3333333333333333e307, Std: 4.714045207910316829e307, Min: 10, Max: 1e308,
 			Lower: []float64{10, 20, 1e308}, Upper: []float64{20, 1e308, 1e308}, Distinct: 3, Values: []float64{10, 20, 1e308}},
-	})
-	expect(t, "categorical profiles", got.Categorical, []store.CategoricalProfile{
+	}
+	wantCat := []store.CategoricalProfile{
 		{Model: "a", Feature: "c", Rows: 8, Nulls: 1, Distinct: 3, Categories: []store.CategoryCount{{Value: "u", Count: 4}, {Value: "v", Count: 2}}},
-	})
+	}
+	expect(t, "numeric profiles", got.Numeric, wantNum)
+	expect(t, "categorical profiles", got.Categorical, wantCat)
 	if len(got.SQL) != 2 {
 		t.Errorf("%d statements reported, want 2", len(got.SQL))
 	}
+	// A scope of one model with only its features (statements that may skip the feature-list join): model a's
+	// profiles, the same.
+	one, err := st.Profile(ctx, store.Scope{From: day(0, 0), To: day(2, 0), Model: "a"}, feats[:2], probs, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	expect(t, "numeric profiles of model a's scope", one.Numeric, wantNum[:1])
+	expect(t, "categorical profiles of model a's scope", one.Categorical, wantCat)
 }
 
 // Edges [2, 4]: bin 0 below 2, bin 1 on [2, 4), bin 2 from 4. Window 0: 1 → 0; 2, 3 → 1 (sum 5, min 2, max 3);
