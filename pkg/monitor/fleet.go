@@ -72,6 +72,13 @@ type FleetRow struct {
 	VolumeRatio     *float64
 	// Severity: the last window's severity after the cool-down (severity.Hold).
 	Severity severity.Level
+	// HeldAt: the start of the earlier window whose severity the cool-down holds (severity.HeldFrom), zero when
+	// Severity is the last window's own; HeldCause and HeldFeature: the cause and feature that gave that window
+	// its severity (as WorstCause and WorstFeature read there), "" when not held (or that window has none). While held, the alert output's
+	// cause and feature labels are these, so the alert instance, its runbook text and its routing stay those of
+	// the incident the severity comes from.
+	HeldAt                 time.Time
+	HeldCause, HeldFeature string
 	// Reason says in words why the model has its severity.
 	Reason  string
 	Windows []FleetWindow

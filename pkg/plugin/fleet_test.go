@@ -14,6 +14,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/grafana/grafana-plugin-sdk-go/experimental"
 
+	"github.com/aiops/modelmonitor/pkg/engine/severity"
 	"github.com/aiops/modelmonitor/pkg/monitor"
 	"github.com/aiops/modelmonitor/pkg/query"
 	"github.com/aiops/modelmonitor/pkg/settings"
@@ -347,5 +348,31 @@ func TestFleetHealthThousandModels(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(notices, "\n"), "no labels (performance needs labels") {
 		t.Errorf("no notice of the missing labels in %q", notices)
+	}
+}
+
+// While the cool-down holds a severity, the alert instance keeps the cause and feature of the window it is held
+// from (the runbook text and routing of that incident, the same labels as when it fired), and the table says
+// which; a severity of the window's own labels its own worst signal.
+func TestFleetHeldSeverityLabels(t *testing.T) {
+	at := time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)
+	held := monitor.FleetRow{Model: "m", Owner: "risk-ml", Tier: "critical", Severity: severity.Page, WorstCause: "prediction_drift",
+		WorstFeature: "income", HeldAt: at, HeldCause: "concept_drift", HeldFeature: "age"}
+	own := monitor.FleetRow{Model: "n", Owner: "risk-ml", Tier: "critical", Severity: severity.Report, WorstCause: "prediction_drift",
+		WorstFeature: "income"}
+	res := monitor.FleetResult{Rows: []monitor.FleetRow{held, own}}
+	var got []string
+	for _, f := range fleetAlertFrames(res) {
+		l := f.Fields[0].Labels
+		got = append(got, l["model"]+" "+l["severity"]+" "+l["cause"]+" "+l["feature"])
+	}
+	if want := []string{"m page concept_drift age", "n report prediction_drift income"}; !slices.Equal(got, want) {
+		t.Errorf("alert labels %q, want %q", got, want)
+	}
+	table := fleetFrames(res)[0]
+	cause, _ := table.FieldByName("held_cause")
+	heldAt, _ := table.FieldByName("held_at")
+	if cause.At(0) != "concept_drift" || *heldAt.At(0).(*time.Time) != at || cause.At(1) != "" || heldAt.At(1).(*time.Time) != nil {
+		t.Errorf("held_cause %v %v, held_at %v %v", cause.At(0), cause.At(1), heldAt.At(0), heldAt.At(1))
 	}
 }
