@@ -41,6 +41,25 @@ describe('prepareFleetData', () => {
     expect(describeSignal(quiet)).toBe('healthy so far · labels pending (3 windows)');
   });
 
+  it('leads a held severity with the cause it is held from, then says what the model reads now', () => {
+    const row = {
+      ...FLEET.find((r) => r.model === 'ltv_forecast')!,
+      model: 'credit_risk_eu',
+      severity: 'page',
+      held_cause: 'concept_drift',
+      held_at: Date.UTC(2026, 10, 29),
+    };
+    const [held] = prepareFleetData([fleetFrame([row])]).tiles;
+    expect([held.severity, held.heldCause, held.heldAt]).toEqual(['page', 'concept_drift', 1795910400000]);
+    expect(describeSignal(held)).toBe('concept drift (held from 2026-11-29 00:00 UTC) · now healthy');
+    expect(fleet.tiles.map((t) => [t.heldCause, t.heldAt])).toEqual([
+      ['', null],
+      ['', null],
+      ['', null],
+      ['', null],
+    ]);
+  });
+
   it('reads the labels pending and since when', () => {
     const by = Object.fromEntries(fleet.tiles.map((t) => [t.model, [t.labelsPending, t.pendingSince]]));
     expect(by).toEqual({
