@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -189,8 +190,33 @@ func (s *Service) fleetHealth(ctx context.Context, req Request) (FleetResult, er
 	for _, m := range models {
 		res.Rows = append(res.Rows, in.row(m, res.Hold))
 	}
+	if n := silentNotice(models, in.volume, req); n != "" {
+		res.Notices = append(res.Notices, n)
+	}
 	sortFleet(res.Rows)
 	return res, nil
+}
+
+// silentNotice says which models logged no row in the range (every window of their volume_ratio series at 0
+// rows), which the volume check reads as a pipeline break: all of them — a logging outage of the whole fleet, or
+// a range outside the log — or some (a model whose logging stopped, or one retired but still in the log). ""
+// when every model logged rows, or without volume series (a reference table: no volume check).
+func silentNotice(models []store.Model, volume map[string]QualitySeries, req Request) string {
+	var silent []string
+	for _, m := range models {
+		pts := volume[m.ID].Points
+		if len(pts) > 0 && !slices.ContainsFunc(pts, func(p QualityPoint) bool { return p.Rows > 0 }) {
+			silent = append(silent, m.ID)
+		}
+	}
+	span := req.From.UTC().Format(time.RFC3339) + " – " + req.To.UTC().Format(time.RFC3339)
+	switch {
+	case len(silent) == 0:
+		return ""
+	case len(silent) == len(models):
+		return fmt.Sprintf("no model has rows in %s: each reads as a pipeline break (volume 0) — a logging outage of the whole fleet, or a range outside the log", span)
+	}
+	return fmt.Sprintf("%d models have no rows in %s, read as a pipeline break (volume 0): %s", len(silent), span, abbreviate(silent))
 }
 
 // noLabels says whether err is the store's "no labels at all" (store.NoLabelsError).

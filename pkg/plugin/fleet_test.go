@@ -246,6 +246,27 @@ func TestFleetHealthBadInput(t *testing.T) {
 	if len(frames) != 1 || frames[0].Rows() != 0 || !strings.Contains(fmt.Sprint(frames[0].Meta.Notices), "the reference has no rows of any model") {
 		t.Errorf("empty reference: %d frames, notices %v", len(frames), frames[0].Meta.Notices)
 	}
+	// 0 models in range: a month after the data, against the reference day: every model is a row (a logging
+	// outage must not read as healthy), its volume 0 a pipeline break, and one notice says no model logged a row.
+	from := day1.AddDate(0, 1, 0)
+	r = run(t, ds, `{"queryType":"fleetHealth","window":"1d",`+refDay1+`}`, from, from.AddDate(0, 0, 2))
+	table := frameByName(t, mustOK(t, r), "fleet")
+	verdict, _ := table.FieldByName("verdict")
+	check, _ := table.FieldByName("quality_check")
+	for i := 0; i < table.Rows(); i++ {
+		if verdict.At(i) != "pipeline_break" || check.At(i) != "volume_ratio" {
+			t.Errorf("row %d: %v %v, want a pipeline break of volume_ratio", i, verdict.At(i), check.At(i))
+		}
+	}
+	var notices []string
+	for _, n := range table.Meta.Notices {
+		notices = append(notices, n.Text)
+	}
+	want := "no model has rows in 2026-02-01T00:00:00Z – 2026-02-03T00:00:00Z: each reads as a pipeline break (volume 0) — " +
+		"a logging outage of the whole fleet, or a range outside the log"
+	if table.Rows() != 4 || !slices.Contains(notices, want) {
+		t.Errorf("0 models in range: %d rows, notices %q", table.Rows(), notices)
+	}
 }
 
 // countingStore counts the aggregate statements a request sends to the store.
