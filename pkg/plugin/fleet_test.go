@@ -397,3 +397,35 @@ func TestFleetHeldSeverityLabels(t *testing.T) {
 		t.Errorf("held_cause %v %v, held_at %v %v", cause.At(0), cause.At(1), heldAt.At(0), heldAt.At(1))
 	}
 }
+
+// A low-volume critical model L: 20 rows on the reference day, 9 on day 2, none on day 3. Day 2's ratio 0.45 is
+// Poisson noise where 20 rows are expected (P(N <= 9) = 0.0050, z/4 = 0.64403667666493802; mpmath): no break, ok.
+// Day 3's silence is not (P(N = 0) = e^-20, z/4 = 1.4698023391213341): a pipeline break, which pages.
+func TestFleetLowVolumeIsJudgedAgainstPoissonNoise(t *testing.T) {
+	cfg := logStore(t, `CREATE TABLE inference_log AS SELECT TIMESTAMP '2026-01-01' + INTERVAL (d - 1) DAY + INTERVAL (60 * i) MINUTE AS ts,
+		'L' AS model_id, 'L-' || d || '-' || i AS prediction_id, CAST(i % 5 AS DOUBLE) AS k, CAST(i % 2 AS INTEGER) AS prediction,
+		(i % 10) / 10 + 0.05 AS score FROM range(1, 3) a(d), range(0, 20) b(i) WHERE d = 1 OR i < 9`,
+		`CREATE TABLE model_registry AS SELECT 'L' AS model_id, 'binary' AS task, 'k' AS feature, 'numeric' AS feature_type,
+		1.0 AS importance, 'risk-ml' AS owner, 'critical' AS tier`)
+	cfg.RegistryTable, cfg.PredictionColumn, cfg.ScoreColumn = "model_registry", "prediction", "score"
+	ds := New(cfg, nil)
+	defer ds.Dispose()
+	from, to := day2, day2.AddDate(0, 0, 2)
+	evidence := frameByName(t, mustOK(t, run(t, ds, `{"queryType":"diagnosis","model":"L","window":"1d",`+refDay1+`}`, from, to)), "L · pipeline_break")
+	var got []float64
+	for i := 0; i < evidence.Rows(); i++ {
+		x, _ := evidence.Fields[1].ConcreteAt(i)
+		got = append(got, x.(float64))
+	}
+	if want := []float64{0.64403667666493802, 1.4698023391213341}; len(got) != 2 || !near(got[0], want[0], 1e-9) || !near(got[1], want[1], 1e-9) {
+		t.Errorf("pipeline_break evidence %v, want %v", got, want)
+	}
+	trend := frameByName(t, mustOK(t, run(t, ds, `{"queryType":"fleetHealth","model":"L","window":"1d","fleet":{"output":"trend"},`+refDay1+`}`, from, to)), "fleet trend")
+	var levels []string
+	for i := 0; i < trend.Rows(); i++ {
+		levels = append(levels, fmt.Sprintf("%v %v", trend.Fields[2].At(i), trend.Fields[3].At(i)))
+	}
+	if want := []string{"ok 0", "pipeline_break 3"}; !slices.Equal(levels, want) {
+		t.Errorf("trend (verdict, severity_level) %q, want %q", levels, want)
+	}
+}
