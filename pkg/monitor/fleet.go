@@ -244,8 +244,9 @@ func (s *Service) emptyReference(ctx context.Context, req Request) (bool, error)
 }
 
 // registryDefaults gives every model a known tier and an owner: a model without a registry row (or with an empty
-// tier/owner) gets severity.DefaultTier and DefaultOwner, an unknown tier DefaultTier; a model listed twice is
-// kept once. Each default is summarised in one notice.
+// tier/owner) gets severity.DefaultTier and DefaultOwner, an unknown tier DefaultTier; a model whose registry rows
+// disagree on its tier gets the most critical of them (severity.MostCritical), on its owner the greatest (as the
+// store gives it), each with a notice; a model listed twice is kept once. Each default is summarised in one notice.
 func registryDefaults(models []store.Model) ([]store.Model, []string) {
 	var out []store.Model
 	var notices, noOwner, noTier []string
@@ -256,6 +257,15 @@ func registryDefaults(models []store.Model) ([]store.Model, []string) {
 			continue
 		}
 		seen[m.ID] = true
+		if len(m.Tiers) > 1 {
+			m.Tier = severity.MostCritical(m.Tiers)
+			notices = append(notices, fmt.Sprintf("model %s: its registry rows disagree on tier (%s): taken as %s, the most critical",
+				m.ID, strings.Join(m.Tiers, ", "), m.Tier))
+		}
+		if len(m.Owners) > 1 {
+			notices = append(notices, fmt.Sprintf("model %s: its registry rows disagree on owner (%s): shown as %s",
+				m.ID, strings.Join(m.Owners, ", "), m.Owner))
+		}
 		if m.Tier == "" {
 			noTier = append(noTier, m.ID)
 		}

@@ -429,3 +429,35 @@ func TestFleetLowVolumeIsJudgedAgainstPoissonNoise(t *testing.T) {
 		t.Errorf("trend (verdict, severity_level) %q, want %q", levels, want)
 	}
 }
+
+// Registry rows of one model that disagree: m1's row for x says experimental and team-z, its others critical and
+// team-a. The model keeps its most critical tier (its day-2 pipeline break still pages: by the store's greatest
+// value alone it would be an experimental model's report), the owner is the store's greatest, and notices say both.
+func TestFleetRegistryRowsThatDisagree(t *testing.T) {
+	cfg := fleetFixtureStore(t)
+	db, err := sql.Open("duckdb", cfg.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`UPDATE fleet_registry SET tier = 'experimental', owner = 'team-z' WHERE model_id = 'm1' AND feature = 'x'`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	ds := New(cfg, nil)
+	defer ds.Dispose()
+	frames := mustOK(t, run(t, ds, `{"queryType":"fleetHealth","model":"m1","window":"1d","fleet":{"output":"alert"},`+refDay1+`}`, day1, day1.AddDate(0, 0, 2)))
+	l := frames[0].Fields[0].Labels
+	if got := l["severity"] + " " + l["tier"] + " " + l["owner"]; got != "page critical team-z" {
+		t.Errorf("m1: %q, want page critical team-z", got)
+	}
+	var notices []string
+	for _, n := range frames[0].Meta.Notices {
+		notices = append(notices, n.Text)
+	}
+	for _, w := range []string{"model m1: its registry rows disagree on tier (critical, experimental): taken as critical, the most critical",
+		"model m1: its registry rows disagree on owner (team-a, team-z): shown as team-z"} {
+		if !slices.Contains(notices, w) {
+			t.Errorf("no notice %q in %q", w, notices)
+		}
+	}
+}
