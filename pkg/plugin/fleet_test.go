@@ -258,14 +258,10 @@ func TestFleetHealthBadInput(t *testing.T) {
 			t.Errorf("row %d: %v %v, want a pipeline break of volume_ratio", i, verdict.At(i), check.At(i))
 		}
 	}
-	var notices []string
-	for _, n := range table.Meta.Notices {
-		notices = append(notices, n.Text)
-	}
 	want := "no model has rows in 2026-02-01T00:00:00Z – 2026-02-03T00:00:00Z: each reads as a pipeline break (volume 0) — " +
 		"a logging outage of the whole fleet, or a range outside the log"
-	if table.Rows() != 4 || !slices.Contains(notices, want) {
-		t.Errorf("0 models in range: %d rows, notices %q", table.Rows(), notices)
+	if table.Rows() != 4 || !hasNotice(data.Frames{table}, want) {
+		t.Errorf("0 models in range: %d rows, notices %v", table.Rows(), table.Meta.Notices)
 	}
 }
 
@@ -450,14 +446,10 @@ func TestFleetRegistryRowsThatDisagree(t *testing.T) {
 	if got := l["severity"] + " " + l["tier"] + " " + l["owner"]; got != "page critical team-z" {
 		t.Errorf("m1: %q, want page critical team-z", got)
 	}
-	var notices []string
-	for _, n := range frames[0].Meta.Notices {
-		notices = append(notices, n.Text)
-	}
 	for _, w := range []string{"model m1: its registry rows disagree on tier (critical, experimental): taken as critical, the most critical",
 		"model m1: its registry rows disagree on owner (team-a, team-z): shown as team-z"} {
-		if !slices.Contains(notices, w) {
-			t.Errorf("no notice %q in %q", w, notices)
+		if !hasNotice(frames, w) {
+			t.Errorf("no notice %q in %v", w, frames[0].Meta.Notices)
 		}
 	}
 }
