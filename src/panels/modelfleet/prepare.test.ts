@@ -1,6 +1,6 @@
 import { FieldType, toDataFrame } from '@grafana/data';
 
-import { describeSignal, drilldownUrl, filterTiles, prepareFleetData, sparkline } from './prepare';
+import { describeSignal, drilldownUrl, filterTiles, initialFilters, prepareFleetData, sparkline } from './prepare';
 import { FLEET, fleetFrame } from './testdata';
 
 const trend = toDataFrame({
@@ -121,5 +121,14 @@ describe('sparkline', () => {
     expect(sparkline([1, null, 3, 2, 1], 80, 20)).toBe('0,20 40,0 60,10 80,20');
     expect(sparkline([5, 5], 10, 20)).toBe('0,10 10,10');
     expect(sparkline([null, 1], 10, 20)).toBe('');
+  });
+});
+
+describe('initialFilters', () => {
+  it("opens on the owner of the dashboard variable the fleet alert's link sets, else on everything", () => {
+    const vars = (values: Record<string, string>) => (s: string) => values[s] ?? s;
+    expect(initialFilters(vars({ $owner: 'cx-ml' }))).toEqual({ owner: 'cx-ml', tier: '', verdict: '' });
+    expect(initialFilters(vars({ $owner: '' }))).toEqual({ owner: '', tier: '', verdict: '' });
+    expect(initialFilters(vars({}))).toEqual({ owner: '', tier: '', verdict: '' });
   });
 });

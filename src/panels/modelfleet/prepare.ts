@@ -248,6 +248,16 @@ export function prepareFleetData(frames: DataFrame[]): FleetData {
   };
 }
 
+/**
+ * The filters the panel opens with: the value of the dashboard variable `owner` when it has one (the fleet alert's
+ * fleet_url sets it: /d/mm-fleet?var-owner=…), else none. replace is the panel's replaceVariables, which leaves
+ * "$owner" as it is on a dashboard without that variable.
+ */
+export function initialFilters(replace: (s: string) => string): FleetFilters {
+  const owner = replace('$owner');
+  return owner && owner !== '$owner' ? { ...NO_FILTERS, owner } : NO_FILTERS;
+}
+
 /** The tiles that pass every set filter (an empty filter passes everything). */
 export function filterTiles(tiles: FleetTile[], filters: FleetFilters): FleetTile[] {
   return tiles.filter(
