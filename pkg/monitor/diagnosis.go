@@ -222,7 +222,7 @@ func qualityReadings(series []QualitySeries, m string, i int, refNull map[key]fl
 			name += ":" + qs.Feature
 		}
 		out = append(out, diagnosis.QualityReading{Name: name, Check: check, Value: *qs.Points[i].Value,
-			ReferenceNullShare: refNull[key{m, qs.Feature}]})
+			ReferenceNullShare: refNull[key{m, qs.Feature}], Rows: qs.Points[i].Rows, Expected: qs.Points[i].Expected})
 	}
 	return out
 }

@@ -43,13 +43,13 @@ func TestQualityReadings(t *testing.T) {
 	pt := func(x float64) []QualityPoint { return []QualityPoint{{Value: &x}} }
 	series := []QualitySeries{
 		{Model: "m", Check: CheckNullShare, Feature: "age", Points: pt(0.3)},
-		{Model: "m", Check: CheckVolumeRatio, Points: pt(1.2)},
+		{Model: "m", Check: CheckVolumeRatio, Points: []QualityPoint{{Value: v(1.2), Rows: 120, Expected: 100}}},
 		{Model: "m", Check: CheckDuplicateShare, Points: pt(0.9)},
 		{Model: "other", Check: CheckOutOfRangeShare, Feature: "age", Points: pt(0.9)},
 	}
 	got := qualityReadings(series, "m", 0, map[key]float64{{"m", "age"}: 0.1})
 	want := []diagnosis.QualityReading{{Name: "null_share:age", Check: diagnosis.NullShare, Value: 0.3, ReferenceNullShare: 0.1},
-		{Name: "volume_ratio", Check: diagnosis.Volume, Value: 1.2}}
+		{Name: "volume_ratio", Check: diagnosis.Volume, Value: 1.2, Rows: 120, Expected: 100}}
 	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
 		t.Fatalf("readings %+v, want %+v", got, want)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -72,6 +73,13 @@ type FleetRow struct {
 	VolumeRatio     *float64
 	// Severity: the last window's severity after the cool-down (severity.Hold).
 	Severity severity.Level
+	// HeldAt: the start of the earlier window whose severity the cool-down holds (severity.HeldFrom), zero when
+	// Severity is the last window's own; HeldCause and HeldFeature: the cause and feature that gave that window
+	// its severity (as WorstCause and WorstFeature read there), "" when not held (or that window has none). While held, the alert output's
+	// cause and feature labels are these, so the alert instance, its runbook text and its routing stay those of
+	// the incident the severity comes from.
+	HeldAt                 time.Time
+	HeldCause, HeldFeature string
 	// Reason says in words why the model has its severity.
 	Reason  string
 	Windows []FleetWindow
@@ -182,8 +190,33 @@ func (s *Service) fleetHealth(ctx context.Context, req Request) (FleetResult, er
 	for _, m := range models {
 		res.Rows = append(res.Rows, in.row(m, res.Hold))
 	}
+	if n := silentNotice(models, in.volume, req); n != "" {
+		res.Notices = append(res.Notices, n)
+	}
 	sortFleet(res.Rows)
 	return res, nil
+}
+
+// silentNotice says which models logged no row in the range (every window of their volume_ratio series at 0
+// rows), which the volume check reads as a pipeline break: all of them — a logging outage of the whole fleet, or
+// a range outside the log — or some (a model whose logging stopped, or one retired but still in the log). ""
+// when every model logged rows, or without volume series (a reference table: no volume check).
+func silentNotice(models []store.Model, volume map[string]QualitySeries, req Request) string {
+	var silent []string
+	for _, m := range models {
+		pts := volume[m.ID].Points
+		if len(pts) > 0 && !slices.ContainsFunc(pts, func(p QualityPoint) bool { return p.Rows > 0 }) {
+			silent = append(silent, m.ID)
+		}
+	}
+	span := req.From.UTC().Format(time.RFC3339) + " – " + req.To.UTC().Format(time.RFC3339)
+	switch {
+	case len(silent) == 0:
+		return ""
+	case len(silent) == len(models):
+		return fmt.Sprintf("no model has rows in %s: each reads as a pipeline break (volume 0) — a logging outage of the whole fleet, or a range outside the log", span)
+	}
+	return fmt.Sprintf("%d models have no rows in %s, read as a pipeline break (volume 0): %s", len(silent), span, abbreviate(silent))
 }
 
 // noLabels says whether err is the store's "no labels at all" (store.NoLabelsError).
@@ -211,8 +244,9 @@ func (s *Service) emptyReference(ctx context.Context, req Request) (bool, error)
 }
 
 // registryDefaults gives every model a known tier and an owner: a model without a registry row (or with an empty
-// tier/owner) gets severity.DefaultTier and DefaultOwner, an unknown tier DefaultTier; a model listed twice is
-// kept once. Each default is summarised in one notice.
+// tier/owner) gets severity.DefaultTier and DefaultOwner, an unknown tier DefaultTier; a model whose registry rows
+// disagree on its tier gets the most critical of them (severity.MostCritical), on its owner the greatest (as the
+// store gives it), each with a notice; a model listed twice is kept once. Each default is summarised in one notice.
 func registryDefaults(models []store.Model) ([]store.Model, []string) {
 	var out []store.Model
 	var notices, noOwner, noTier []string
@@ -223,6 +257,15 @@ func registryDefaults(models []store.Model) ([]store.Model, []string) {
 			continue
 		}
 		seen[m.ID] = true
+		if len(m.Tiers) > 1 {
+			m.Tier = severity.MostCritical(m.Tiers)
+			notices = append(notices, fmt.Sprintf("model %s: its registry rows disagree on tier (%s): taken as %s, the most critical",
+				m.ID, strings.Join(m.Tiers, ", "), m.Tier))
+		}
+		if len(m.Owners) > 1 {
+			notices = append(notices, fmt.Sprintf("model %s: its registry rows disagree on owner (%s): shown as %s",
+				m.ID, strings.Join(m.Owners, ", "), m.Owner))
+		}
 		if m.Tier == "" {
 			noTier = append(noTier, m.ID)
 		}

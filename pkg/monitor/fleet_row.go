@@ -90,10 +90,6 @@ func (in fleetInputs) row(m store.Model, hold int) FleetRow {
 	}
 	held := severity.HeldFrom(levels, hold, i)
 	r.Severity = levels[held]
-	heldFrom := "" // the window whose severity the cool-down holds, when it is not this window's own
-	if held != i {
-		heldFrom = fmt.Sprintf("%s in the window of %s", verdicts[held], dm.Windows[held].Start.Format("2006-01-02 15:04"))
-	}
 	r.WeightedDrift, r.Impact, r.DriftMatters = w.CovariateShift, last.Impact, last.Matters()
 	r.QualityCheck, r.QualityEvidence = w.PipelineCheck, w.PipelineBreak
 	r.Estimated, r.Realized = r.Windows[i].Estimated, r.Windows[i].Realized
@@ -117,7 +113,13 @@ func (in fleetInputs) row(m store.Model, hold int) FleetRow {
 	}
 	r.WorstCause, r.WorstEvidence = worstCause(decided, st.Verdict)
 	in.worstFeature(&r, w, i)
-	r.Reason = reason(r, decided, hold, heldFrom)
+	if held != i {
+		h := FleetRow{Model: m.ID}
+		h.WorstCause, _ = worstCause(dm.Windows[standings[held].DecidedIn], standings[held].Verdict)
+		in.worstFeature(&h, dm.Windows[held], held)
+		r.HeldAt, r.HeldCause, r.HeldFeature = dm.Windows[held].Start, h.WorstCause, h.WorstFeature
+	}
+	r.Reason = reason(r, decided, hold)
 	return r
 }
 
@@ -180,10 +182,10 @@ func (in fleetInputs) worstFeature(r *FleetRow, w DiagnosisWindow, i int) {
 }
 
 // reason says in words why a row has its severity; decided is the window whose evidence gave the verdict (its
-// realized and estimated ROC AUC are a concept drift's numbers); heldFrom names the earlier window whose severity
-// the cool-down (hold windows) keeps, "" when the severity is this window's own. Evidence is the cause's score
-// over its alert level (1 = at the level).
-func reason(r FleetRow, decided DiagnosisWindow, hold int, heldFrom string) string {
+// realized and estimated ROC AUC are a concept drift's numbers). A severity the cool-down (hold windows) keeps
+// from an earlier window leads with that window's cause and start (r.HeldCause, r.HeldAt), then says what the
+// last window reads now. Evidence is the cause's score over its alert level (1 = at the level).
+func reason(r FleetRow, decided DiagnosisWindow, hold int) string {
 	var parts []string
 	num := func(x *float64) string {
 		if x == nil {
@@ -223,11 +225,15 @@ func reason(r FleetRow, decided DiagnosisWindow, hold int, heldFrom string) stri
 			parts = append(parts, "the drift is not expected to hurt")
 		}
 	}
-	s := fmt.Sprintf("%s (%s tier): %s", r.Severity, r.Tier, strings.Join(parts, "; "))
-	if heldFrom != "" {
-		s += fmt.Sprintf("; severity held from %s (cool-down of %d windows)", heldFrom, hold)
+	head := fmt.Sprintf("%s (%s tier): ", r.Severity, r.Tier)
+	if !r.HeldAt.IsZero() {
+		from := "the window of " + r.HeldAt.UTC().Format("2006-01-02 15:04")
+		if r.HeldCause != "" {
+			from = r.HeldCause + " in " + from
+		}
+		head += fmt.Sprintf("held from %s (cool-down of %d windows); now ", from, hold)
 	}
-	return s
+	return head + strings.Join(parts, "; ")
 }
 
 // pendingWords says which windows' labels are pending and what the verdict rests on meanwhile.

@@ -36,10 +36,12 @@ func CheckKind(check string) band.Kind {
 // QualityPoint is one window's value of one check; Value is nil when the check has no value there (Notice says
 // why).
 type QualityPoint struct {
-	Start  time.Time
-	Value  *float64
-	Rows   int64
-	Notice string
+	Start time.Time
+	Value *float64
+	Rows  int64
+	// Expected (volume_ratio only): the rows the reference's rate expects in the window, Value's denominator.
+	Expected float64
+	Notice   string
 }
 
 // QualitySeries is one check of one model (and one feature, for the feature checks).
@@ -313,7 +315,7 @@ func (s *Service) volumeSeries(req Request, p plan, m string, refRows int64, par
 		}
 		if mean > 0 {
 			v := float64(n) / mean
-			pt.Value = &v
+			pt.Value, pt.Expected = &v, mean
 		} else {
 			pt.Notice = "the reference has no rows: no volume ratio"
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/grafana/grafana-plugin-sdk-go/experimental"
 
+	"github.com/aiops/modelmonitor/pkg/engine/severity"
 	"github.com/aiops/modelmonitor/pkg/monitor"
 	"github.com/aiops/modelmonitor/pkg/query"
 	"github.com/aiops/modelmonitor/pkg/settings"
@@ -245,6 +246,23 @@ func TestFleetHealthBadInput(t *testing.T) {
 	if len(frames) != 1 || frames[0].Rows() != 0 || !strings.Contains(fmt.Sprint(frames[0].Meta.Notices), "the reference has no rows of any model") {
 		t.Errorf("empty reference: %d frames, notices %v", len(frames), frames[0].Meta.Notices)
 	}
+	// 0 models in range: a month after the data, against the reference day: every model is a row (a logging
+	// outage must not read as healthy), its volume 0 a pipeline break, and one notice says no model logged a row.
+	from := day1.AddDate(0, 1, 0)
+	r = run(t, ds, `{"queryType":"fleetHealth","window":"1d",`+refDay1+`}`, from, from.AddDate(0, 0, 2))
+	table := frameByName(t, mustOK(t, r), "fleet")
+	verdict, _ := table.FieldByName("verdict")
+	check, _ := table.FieldByName("quality_check")
+	for i := 0; i < table.Rows(); i++ {
+		if verdict.At(i) != "pipeline_break" || check.At(i) != "volume_ratio" {
+			t.Errorf("row %d: %v %v, want a pipeline break of volume_ratio", i, verdict.At(i), check.At(i))
+		}
+	}
+	want := "no model has rows in 2026-02-01T00:00:00Z – 2026-02-03T00:00:00Z: each reads as a pipeline break (volume 0) — " +
+		"a logging outage of the whole fleet, or a range outside the log"
+	if table.Rows() != 4 || !hasNotice(data.Frames{table}, want) {
+		t.Errorf("0 models in range: %d rows, notices %v", table.Rows(), table.Meta.Notices)
+	}
 }
 
 // countingStore counts the aggregate statements a request sends to the store.
@@ -347,5 +365,91 @@ func TestFleetHealthThousandModels(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(notices, "\n"), "no labels (performance needs labels") {
 		t.Errorf("no notice of the missing labels in %q", notices)
+	}
+}
+
+// While the cool-down holds a severity, the alert instance keeps the cause and feature of the window it is held
+// from (the runbook text and routing of that incident, the same labels as when it fired), and the table says
+// which; a severity of the window's own labels its own worst signal.
+func TestFleetHeldSeverityLabels(t *testing.T) {
+	at := time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)
+	held := monitor.FleetRow{Model: "m", Owner: "risk-ml", Tier: "critical", Severity: severity.Page, WorstCause: "prediction_drift",
+		WorstFeature: "income", HeldAt: at, HeldCause: "concept_drift", HeldFeature: "age"}
+	own := monitor.FleetRow{Model: "n", Owner: "risk-ml", Tier: "critical", Severity: severity.Report, WorstCause: "prediction_drift",
+		WorstFeature: "income"}
+	res := monitor.FleetResult{Rows: []monitor.FleetRow{held, own}}
+	var got []string
+	for _, f := range fleetAlertFrames(res) {
+		l := f.Fields[0].Labels
+		got = append(got, l["model"]+" "+l["severity"]+" "+l["cause"]+" "+l["feature"])
+	}
+	if want := []string{"m page concept_drift age", "n report prediction_drift income"}; !slices.Equal(got, want) {
+		t.Errorf("alert labels %q, want %q", got, want)
+	}
+	table := fleetFrames(res)[0]
+	cause, _ := table.FieldByName("held_cause")
+	heldAt, _ := table.FieldByName("held_at")
+	if cause.At(0) != "concept_drift" || *heldAt.At(0).(*time.Time) != at || cause.At(1) != "" || heldAt.At(1).(*time.Time) != nil {
+		t.Errorf("held_cause %v %v, held_at %v %v", cause.At(0), cause.At(1), heldAt.At(0), heldAt.At(1))
+	}
+}
+
+// A low-volume critical model L: 20 rows on the reference day, 9 on day 2, none on day 3. Day 2's ratio 0.45 is
+// Poisson noise where 20 rows are expected (P(N <= 9) = 0.0050, z/4 = 0.64403667666493802; mpmath): no break, ok.
+// Day 3's silence is not (P(N = 0) = e^-20, z/4 = 1.4698023391213341): a pipeline break, which pages.
+func TestFleetLowVolumeIsJudgedAgainstPoissonNoise(t *testing.T) {
+	cfg := logStore(t, `CREATE TABLE inference_log AS SELECT TIMESTAMP '2026-01-01' + INTERVAL (d - 1) DAY + INTERVAL (60 * i) MINUTE AS ts,
+		'L' AS model_id, 'L-' || d || '-' || i AS prediction_id, CAST(i % 5 AS DOUBLE) AS k, CAST(i % 2 AS INTEGER) AS prediction,
+		(i % 10) / 10 + 0.05 AS score FROM range(1, 3) a(d), range(0, 20) b(i) WHERE d = 1 OR i < 9`,
+		`CREATE TABLE model_registry AS SELECT 'L' AS model_id, 'binary' AS task, 'k' AS feature, 'numeric' AS feature_type,
+		1.0 AS importance, 'risk-ml' AS owner, 'critical' AS tier`)
+	cfg.RegistryTable, cfg.PredictionColumn, cfg.ScoreColumn = "model_registry", "prediction", "score"
+	ds := New(cfg, nil)
+	defer ds.Dispose()
+	from, to := day2, day2.AddDate(0, 0, 2)
+	evidence := frameByName(t, mustOK(t, run(t, ds, `{"queryType":"diagnosis","model":"L","window":"1d",`+refDay1+`}`, from, to)), "L · pipeline_break")
+	var got []float64
+	for i := 0; i < evidence.Rows(); i++ {
+		x, _ := evidence.Fields[1].ConcreteAt(i)
+		got = append(got, x.(float64))
+	}
+	if want := []float64{0.64403667666493802, 1.4698023391213341}; len(got) != 2 || !near(got[0], want[0], 1e-9) || !near(got[1], want[1], 1e-9) {
+		t.Errorf("pipeline_break evidence %v, want %v", got, want)
+	}
+	trend := frameByName(t, mustOK(t, run(t, ds, `{"queryType":"fleetHealth","model":"L","window":"1d","fleet":{"output":"trend"},`+refDay1+`}`, from, to)), "fleet trend")
+	var levels []string
+	for i := 0; i < trend.Rows(); i++ {
+		levels = append(levels, fmt.Sprintf("%v %v", trend.Fields[2].At(i), trend.Fields[3].At(i)))
+	}
+	if want := []string{"ok 0", "pipeline_break 3"}; !slices.Equal(levels, want) {
+		t.Errorf("trend (verdict, severity_level) %q, want %q", levels, want)
+	}
+}
+
+// Registry rows of one model that disagree: m1's row for x says experimental and team-z, its others critical and
+// team-a. The model keeps its most critical tier (its day-2 pipeline break still pages: by the store's greatest
+// value alone it would be an experimental model's report), the owner is the store's greatest, and notices say both.
+func TestFleetRegistryRowsThatDisagree(t *testing.T) {
+	cfg := fleetFixtureStore(t)
+	db, err := sql.Open("duckdb", cfg.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`UPDATE fleet_registry SET tier = 'experimental', owner = 'team-z' WHERE model_id = 'm1' AND feature = 'x'`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	ds := New(cfg, nil)
+	defer ds.Dispose()
+	frames := mustOK(t, run(t, ds, `{"queryType":"fleetHealth","model":"m1","window":"1d","fleet":{"output":"alert"},`+refDay1+`}`, day1, day1.AddDate(0, 0, 2)))
+	l := frames[0].Fields[0].Labels
+	if got := l["severity"] + " " + l["tier"] + " " + l["owner"]; got != "page critical team-z" {
+		t.Errorf("m1: %q, want page critical team-z", got)
+	}
+	for _, w := range []string{"model m1: its registry rows disagree on tier (critical, experimental): taken as critical, the most critical",
+		"model m1: its registry rows disagree on owner (team-a, team-z): shown as team-z"} {
+		if !hasNotice(frames, w) {
+			t.Errorf("no notice %q in %v", w, frames[0].Meta.Notices)
+		}
 	}
 }

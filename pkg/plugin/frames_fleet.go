@@ -81,16 +81,13 @@ var fleetColumns = []fleetColumn{
 	text("task", func(r monitor.FleetRow) string { return r.Task }),
 	text("severity", func(r monitor.FleetRow) string { return r.Severity.String() }),
 	{"severity_level", data.FieldTypeInt64, func(r monitor.FleetRow) any { return int64(r.Severity) }},
+	text("held_cause", func(r monitor.FleetRow) string { return r.HeldCause }),
+	{"held_at", data.FieldTypeNullableTime, func(r monitor.FleetRow) any { return nullTime(r.HeldAt) }},
 	text("verdict", func(r monitor.FleetRow) string { return r.Verdict }),
 	{"verdict_at", data.FieldTypeTime, func(r monitor.FleetRow) any { return r.VerdictAt }},
 	{"since", data.FieldTypeTime, func(r monitor.FleetRow) any { return r.Since }},
 	{"labels_pending", data.FieldTypeInt64, func(r monitor.FleetRow) any { return int64(r.LabelsPending) }},
-	{"pending_since", data.FieldTypeNullableTime, func(r monitor.FleetRow) any {
-		if r.LabelsPending == 0 {
-			return (*time.Time)(nil)
-		}
-		return &r.PendingSince
-	}},
+	{"pending_since", data.FieldTypeNullableTime, func(r monitor.FleetRow) any { return nullTime(r.PendingSince) }},
 	text("worst_cause", func(r monitor.FleetRow) string { return r.WorstCause }),
 	number("worst_evidence", func(r monitor.FleetRow) *float64 { return r.WorstEvidence }),
 	text("worst_feature", func(r monitor.FleetRow) string { return r.WorstFeature }),
@@ -116,6 +113,14 @@ var fleetColumns = []fleetColumn{
 	text("reason", func(r monitor.FleetRow) string { return r.Reason }),
 }
 
+// nullTime is t, or null for the zero time (none).
+func nullTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
 // fleetMeta is what a reader of the fleet frames needs to interpret the numbers.
 func fleetMeta(res monitor.FleetResult) map[string]any {
 	return map[string]any{"windowSeconds": res.Window.Seconds(), "hold": res.Hold,
@@ -126,18 +131,23 @@ func fleetMeta(res monitor.FleetResult) map[string]any {
 // fleetAlertFrames returns one numeric-multi frame per model (fleet output "alert"): a single number field, the
 // model's current severity (0 ok, 1 report, 2 ticket, 3 page, after the cool-down), labelled model, owner, tier,
 // severity, and for a model that is not ok the worst signal's cause and feature (for the alert's summary and
-// drill-down links) — the shape Grafana Alerting turns into one alert instance per model, and the labels its
+// drill-down links; while the cool-down holds the severity, those of the window it is held from, so the instance's
+// labels, and with them the alert and its runbook text, stay those of the incident) — the shape Grafana Alerting turns into one alert instance per model, and the labels its
 // notification policies route on. Every model has a frame, ok ones too, so an alert resolves when its model
 // recovers (the condition is on the value, not on the frame's presence).
 func fleetAlertFrames(res monitor.FleetResult) []*data.Frame {
 	var frames []*data.Frame
 	for _, r := range res.Rows {
 		labels := data.Labels{"model": r.Model, "owner": r.Owner, "tier": r.Tier, "severity": r.Severity.String()}
-		if r.Severity != severity.OK && r.WorstCause != "" {
-			labels["cause"] = r.WorstCause
+		cause, feature := r.WorstCause, r.WorstFeature
+		if !r.HeldAt.IsZero() {
+			cause, feature = r.HeldCause, r.HeldFeature
 		}
-		if r.Severity != severity.OK && r.WorstFeature != "" {
-			labels["feature"] = r.WorstFeature
+		if r.Severity != severity.OK && cause != "" {
+			labels["cause"] = cause
+		}
+		if r.Severity != severity.OK && feature != "" {
+			labels["feature"] = feature
 		}
 		x := float64(r.Severity)
 		value := data.NewField("severity", labels, []*float64{&x})

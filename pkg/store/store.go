@@ -31,13 +31,17 @@ type Feature struct {
 	Importance *float64    `json:"importance"`
 }
 
-// Model is one logged model.
+// Model is one logged model. Task, Tier and Owner come from the registry (its greatest value by byte order where
+// the model's rows disagree). Tiers and Owners are nil when the model's registry rows agree on the tier (owner),
+// case and surrounding space ignored; else the least and the greatest of their values by byte order.
 type Model struct {
 	ID       string   `json:"id"`
 	Versions []string `json:"versions"`
 	Task     string   `json:"task,omitempty"`
 	Tier     string   `json:"tier,omitempty"`
 	Owner    string   `json:"owner,omitempty"`
+	Tiers    []string `json:"tiers,omitempty"`
+	Owners   []string `json:"owners,omitempty"`
 }
 
 // Scope selects the rows an aggregate runs over.

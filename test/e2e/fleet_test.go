@@ -277,6 +277,29 @@ func TestFleetDashboardDrillDown(t *testing.T) {
 			t.Errorf("fleet panel query %v: %d frames", q.Model["fleet"], len(frames))
 		}
 	}
+	// the fleet alert's fleet_url opens this dashboard with var-owner: the variable the fleet panel's owner filter
+	// opens on must exist
+	rawFleet, err := os.ReadFile("../../src/dashboards/fleet.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules, err := os.ReadFile("../../provisioning/alerting/fleet-rules.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vars struct {
+		Templating struct {
+			List []struct {
+				Name string `json:"name"`
+			} `json:"list"`
+		} `json:"templating"`
+	}
+	if err := json.Unmarshal(rawFleet, &vars); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(rules), "/d/mm-fleet?var-owner=") || len(vars.Templating.List) != 1 || vars.Templating.List[0].Name != "owner" {
+		t.Errorf("fleet_url's var-owner and the fleet dashboard's variables %v", vars.Templating.List)
+	}
 	link := panel.Options["linkTemplate"].(string)
 	if !strings.HasPrefix(link, "/d/mm-health?var-model=${model}") || !strings.Contains(link, "from=${from}&to=${to}") {
 		t.Errorf("fleet tile link %q", link)

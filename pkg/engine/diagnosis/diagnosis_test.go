@@ -173,6 +173,32 @@ func TestPredictionEvidence(t *testing.T) {
 	}
 }
 
+// Volume evidence against mpmath (40 digits): z = −√2·erfinv(2p − 1) of the Poisson tail p (gammainc, regularized),
+// over FleetSigmas, capped by the ratio's |x − 1| / 0.5. Tolerance 1e-9 (gonum's incomplete gamma and quantile).
+func TestVolumeEvidence(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		n      int64
+		lambda float64
+		want   float64
+	}{
+		{"1 row where 4 are expected: P(N <= 1) = 0.0916, chance", 1, 4, 0.33277478730765242},
+		{"silence where 20 are expected: P(N = 0) = 2.06e-9", 0, 20, 1.4698023391213341},
+		{"silence where 16 are expected: P(N = 0) = 1.13e-7", 0, 16, 1.2943353051344259},
+		{"12 rows where 4 are expected: P(N >= 12) = 9.15e-4", 12, 4, 0.7791112469710693},
+		{"250 rows where 1000 are expected: the ratio decides", 250, 1000, 1.5},
+		{"as expected", 30, 30, 0},
+	} {
+		got := VolumeEvidence(float64(c.n)/c.lambda, c.n, c.lambda)
+		if math.Abs(got-c.want) > 1e-9 {
+			t.Errorf("%s: %.17g, want %.17g", c.name, got, c.want)
+		}
+	}
+	if got := VolumeEvidence(0.25, 0, 0); got != 1.5 {
+		t.Errorf("unknown expectation: %v, want the ratio's 1.5", got)
+	}
+}
+
 func TestPipelineEvidence(t *testing.T) {
 	rs := []QualityReading{
 		{Name: "null_share:age", Check: NullShare, Value: 0.25, ReferenceNullShare: 0.05}, // 0.2 / 0.1 = 2

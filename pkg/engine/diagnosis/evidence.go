@@ -4,6 +4,9 @@ import (
 	"math"
 	"sort"
 
+	"gonum.org/v1/gonum/mathext"
+	"gonum.org/v1/gonum/stat/distuv"
+
 	"github.com/aiops/modelmonitor/pkg/engine/stats"
 )
 
@@ -264,6 +267,35 @@ func PredictionEvidence(ref, cur []float64, minSamples int64) *float64 {
 	return v(d / PredictionDriftThreshold)
 }
 
+// VolumeEvidence is the volume check's pipeline-break evidence of a window whose rows n are x = n / λ times the
+// λ rows the reference's rate expects there (for a partial last window, in its elapsed span):
+//
+//	evidence = min(|x − 1| / VolumeDeviation, max(z, 0) / FleetSigmas)
+//	z = −Φ⁻¹(P(N ≤ n)) for a drop (x < 1), −Φ⁻¹(P(N ≥ n)) for a surge, N ~ Poisson(λ)
+//
+// (the tails from the regularized incomplete gamma function: P(N ≤ n) = Q(n + 1, λ), P(N ≥ n) = P(n, λ); gonum
+// mathext). Both must hold for a break: the volume moved by half the reference's or more, and by more than
+// Poisson noise at FleetSigmas — so a low-volume model, or the first minutes of a partial window where a few rows
+// are expected, does not read a chance shortfall as a pipeline break (4 expected, 1 logged: x = 0.25, but
+// P(N ≤ 1) = 0.092, evidence 0.33), while a silence where 20 rows were expected does (P(N = 0) = 2.1·10⁻⁹,
+// z = 5.88, evidence 1.47). The form is that of PriorShiftEvidence — a change over the larger of a sampling and a
+// practical tolerance — with the exact Poisson tail for the sampling part; λ is taken as exact (a reference of
+// several windows estimates it far better than one window's count). λ <= 0 (not known): the ratio alone.
+func VolumeEvidence(x float64, n int64, lambda float64) float64 {
+	practical := math.Abs(x-1) / VolumeDeviation
+	if !(lambda > 0) {
+		return practical
+	}
+	var tail float64
+	if k := float64(n); k < lambda {
+		tail = mathext.GammaIncRegComp(k+1, lambda)
+	} else {
+		tail = mathext.GammaIncReg(k, lambda) // n >= λ > 0, so n >= 1 (the function's domain)
+	}
+	z := -distuv.UnitNormal.Quantile(tail)
+	return math.Min(practical, math.Max(z, 0)/FleetSigmas)
+}
+
 // QualityCheck is a data-quality check that can signal a pipeline break; each has its own normalisation.
 type QualityCheck int
 
@@ -273,22 +305,26 @@ const (
 	OutOfRange                          // share outside the reference's range (OutOfRangeShare)
 	NewCategory                         // share of unseen categories (NewCategoryShare)
 	TypeError                           // share of text that is not a number (TypeErrorShare)
-	Volume                              // rows / the reference's mean rows per window (VolumeDeviation)
+	Volume                              // rows / the reference's mean rows per window (VolumeEvidence)
 )
 
 // QualityReading is one data-quality check's value in one window. Name is what PipelineEvidence reports (e.g.
-// "null_share:age"); ReferenceNullShare is the reference's mean null share of the feature (NullShare only).
+// "null_share:age"); ReferenceNullShare is the reference's mean null share of the feature (NullShare only); Rows
+// and Expected are the window's rows and the rows the reference's rate expects there (Volume only: Value = Rows /
+// Expected; Expected 0: not known, the ratio is judged alone).
 type QualityReading struct {
 	Name               string
 	Check              QualityCheck
 	Value              float64
 	ReferenceNullShare float64
+	Rows               int64
+	Expected           float64
 }
 
 // PipelineEvidence is the pipeline-break evidence of one window: the largest exceedance over its readings,
 //
 //	null share: (x − reference null share) / NullShareJump;  out of range: x / OutOfRangeShare;
-//	new category: x / NewCategoryShare;  type error: x / TypeErrorShare;  volume: |x − 1| / VolumeDeviation,
+//	new category: x / NewCategoryShare;  type error: x / TypeErrorShare;  volume: VolumeEvidence,
 //
 // and the Name of the reading that gave it (the first of equal ones). nil and "" without readings.
 func PipelineEvidence(readings []QualityReading) (*float64, string) {
@@ -306,7 +342,7 @@ func PipelineEvidence(readings []QualityReading) (*float64, string) {
 		case TypeError:
 			e = r.Value / TypeErrorShare
 		case Volume:
-			e = math.Abs(r.Value-1) / VolumeDeviation
+			e = VolumeEvidence(r.Value, r.Rows, r.Expected)
 		default:
 			continue
 		}

@@ -25,8 +25,10 @@ package severity
 
 import (
 	"fmt"
-	"github.com/aiops/modelmonitor/pkg/engine/diagnosis"
+	"slices"
 	"strings"
+
+	"github.com/aiops/modelmonitor/pkg/engine/diagnosis"
 )
 
 // Level is a severity, ordered: Page > Ticket > Report > OK. Its number is the value of the alertable series.
@@ -79,6 +81,21 @@ func NormaliseTier(tier string) (string, string) {
 		}
 	}
 	return DefaultTier, fmt.Sprintf("unknown tier %q taken as %s (known: %s)", tier, DefaultTier, strings.Join(Tiers, ", "))
+}
+
+// MostCritical is the most critical of tiers, each normalised (NormaliseTier: an unknown tier counts as
+// DefaultTier); DefaultTier for none. It settles a model whose registry rows disagree on its tier: paging too
+// often is the recoverable mistake, never paging for a critical model is not.
+func MostCritical(tiers []string) string {
+	best := len(Tiers)
+	for _, t := range tiers {
+		n, _ := NormaliseTier(t)
+		best = min(best, slices.Index(Tiers, n))
+	}
+	if best == len(Tiers) {
+		return DefaultTier
+	}
+	return Tiers[best]
 }
 
 // Urgency is how soon a window's state needs a person, before the tier is applied.

@@ -108,3 +108,22 @@ func TestSince(t *testing.T) {
 		t.Error("level names")
 	}
 }
+
+// A model whose registry rows disagree takes the most critical of their tiers, an unknown one counting as standard.
+func TestMostCritical(t *testing.T) {
+	for _, c := range []struct {
+		tiers []string
+		want  string
+	}{
+		{[]string{"standard", "critical"}, TierCritical},
+		{[]string{" Critical ", "experimental"}, TierCritical},
+		{[]string{"experimental", "standard"}, TierStandard},
+		{[]string{"gold", "experimental"}, TierStandard},
+		{[]string{"experimental"}, TierExperimental},
+		{nil, TierStandard},
+	} {
+		if got := MostCritical(c.tiers); got != c.want {
+			t.Errorf("MostCritical(%q) = %s, want %s", c.tiers, got, c.want)
+		}
+	}
+}

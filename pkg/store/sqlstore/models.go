@@ -79,29 +79,39 @@ func (s *Store) addRegistryInfo(ctx context.Context, models []store.Model) error
 		return err
 	}
 	cols, _ := s.columns(ctx, s.cfg.RegistryTable)
-	pick := func(c string) string {
+	pick := func(agg, c string) string {
 		if cols[c] != "" {
-			return "max(" + s.d.Text(s.quote(c)) + ")"
+			return agg + "(" + s.d.Text(s.quote(c)) + ")"
 		}
 		return "NULL"
 	}
-	q := fmt.Sprintf(`SELECT %s AS model, %s, %s, %s FROM %s %s`,
-		s.d.Text("model_id"), pick("task"), pick("tier"), pick("owner"), s.quote(s.cfg.RegistryTable), s.d.GroupBy(1))
+	q := fmt.Sprintf(`SELECT %s AS model, %s, %s, %s, %s, %s FROM %s %s`, s.d.Text("model_id"), pick("max", "task"),
+		pick("max", "tier"), pick("min", "tier"), pick("max", "owner"), pick("min", "owner"), s.quote(s.cfg.RegistryTable), s.d.GroupBy(1))
 	index := map[string]int{}
 	for i, m := range models {
 		index[m.ID] = i
 	}
 	return s.collect(ctx, q, nil, func(r Rows) error {
 		var id string
-		var task, tier, owner sql.NullString
-		if err := r.Scan(&id, &task, &tier, &owner); err != nil {
+		var task, tier, minTier, owner, minOwner sql.NullString
+		if err := r.Scan(&id, &task, &tier, &minTier, &owner, &minOwner); err != nil {
 			return err
 		}
 		if i, ok := index[id]; ok {
 			models[i].Task, models[i].Tier, models[i].Owner = task.String, tier.String, owner.String
+			models[i].Tiers, models[i].Owners = disagreement(minTier.String, tier.String), disagreement(minOwner.String, owner.String)
 		}
 		return nil
 	})
+}
+
+// disagreement is nil when a registry column's least and greatest values of a model agree (case and surrounding
+// space ignored), else both (store.Model's Tiers and Owners).
+func disagreement(least, greatest string) []string {
+	if strings.EqualFold(strings.TrimSpace(least), strings.TrimSpace(greatest)) {
+		return nil
+	}
+	return []string{least, greatest}
 }
 
 // Features lists the features of one model, or of every model when model is "". The registry decides which

@@ -12,7 +12,7 @@ import {
   filterTiles,
   FleetFilters,
   FleetTile,
-  NO_FILTERS,
+  initialFilters,
   prepareFleetData,
   SEVERITIES,
   Severity,
@@ -31,7 +31,7 @@ export function FleetPanel({ data, options, width, height, timeRange, replaceVar
   const theme = useTheme2();
   const styles = useStyles2(getStyles);
   const fleet = useMemo(() => prepareFleetData(data.series), [data.series]);
-  const [filters, setFilters] = useState<FleetFilters>(NO_FILTERS);
+  const [filters, setFilters] = useState<FleetFilters>(() => initialFilters(replaceVariables));
   const id = useId();
   const shown = useMemo(() => filterTiles(fleet.tiles, filters), [fleet.tiles, filters]);
   const color = (s: Severity) => theme.visualization.getColorByName(SEVERITY_COLOR[s]);

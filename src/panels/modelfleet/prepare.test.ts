@@ -1,6 +1,6 @@
 import { FieldType, toDataFrame } from '@grafana/data';
 
-import { describeSignal, drilldownUrl, filterTiles, prepareFleetData, sparkline } from './prepare';
+import { describeSignal, drilldownUrl, filterTiles, initialFilters, prepareFleetData, sparkline } from './prepare';
 import { FLEET, fleetFrame } from './testdata';
 
 const trend = toDataFrame({
@@ -39,6 +39,25 @@ describe('prepareFleetData', () => {
     });
     const quiet = { ...fleet.tiles.find((t) => t.model === 'ltv_forecast')!, labelsPending: 3 };
     expect(describeSignal(quiet)).toBe('healthy so far · labels pending (3 windows)');
+  });
+
+  it('leads a held severity with the cause it is held from, then says what the model reads now', () => {
+    const row = {
+      ...FLEET.find((r) => r.model === 'ltv_forecast')!,
+      model: 'credit_risk_eu',
+      severity: 'page',
+      held_cause: 'concept_drift',
+      held_at: Date.UTC(2026, 10, 29),
+    };
+    const [held] = prepareFleetData([fleetFrame([row])]).tiles;
+    expect([held.severity, held.heldCause, held.heldAt]).toEqual(['page', 'concept_drift', 1795910400000]);
+    expect(describeSignal(held)).toBe('concept drift (held from 2026-11-29 00:00 UTC) · now healthy');
+    expect(fleet.tiles.map((t) => [t.heldCause, t.heldAt])).toEqual([
+      ['', null],
+      ['', null],
+      ['', null],
+      ['', null],
+    ]);
   });
 
   it('reads the labels pending and since when', () => {
@@ -102,5 +121,14 @@ describe('sparkline', () => {
     expect(sparkline([1, null, 3, 2, 1], 80, 20)).toBe('0,20 40,0 60,10 80,20');
     expect(sparkline([5, 5], 10, 20)).toBe('0,10 10,10');
     expect(sparkline([null, 1], 10, 20)).toBe('');
+  });
+});
+
+describe('initialFilters', () => {
+  it("opens on the owner of the dashboard variable the fleet alert's link sets, else on everything", () => {
+    const vars = (values: Record<string, string>) => (s: string) => values[s] ?? s;
+    expect(initialFilters(vars({ $owner: 'cx-ml' }))).toEqual({ owner: 'cx-ml', tier: '', verdict: '' });
+    expect(initialFilters(vars({ $owner: '' }))).toEqual({ owner: '', tier: '', verdict: '' });
+    expect(initialFilters(vars({}))).toEqual({ owner: '', tier: '', verdict: '' });
   });
 });

@@ -15,6 +15,8 @@ export const FLEET_COLUMNS = [
   'tier',
   'task',
   'severity',
+  'held_cause',
+  'held_at',
   'verdict',
   'since',
   'labels_pending',
@@ -49,6 +51,9 @@ export interface FleetTile {
   tier: string;
   task: string;
   severity: Severity;
+  /** when the cool-down holds the severity from an earlier window: the cause there and the window's start, epoch ms ('' and null: not held) */
+  heldCause: string;
+  heldAt: number | null;
   verdict: string;
   /** start of the current verdict's run, epoch ms (null: unknown) */
   since: number | null;
@@ -112,9 +117,26 @@ function fmt(x: number | null, digits = 3): string {
 /**
  * The worst signal of a model in words, e.g. "covariate shift: monthly_charges wasserstein 0.61 (threshold 0.1)",
  * "healthy", or "healthy · prediction drift"; while the newest windows' labels are pending, "… · labels pending (N
- * windows)" — concept drift and prior shift are undecided there, so an ok verdict reads "healthy so far".
+ * windows)" — concept drift and prior shift are undecided there, so an ok verdict reads "healthy so far". A
+ * severity the cool-down holds leads with the cause it is held from: "concept drift (held from 2026-11-29 00:00
+ * UTC) · now healthy".
  */
 export function describeSignal(t: FleetTile): string {
+  if (t.heldAt === null) {
+    return describeNow(t, t.severity !== 'ok');
+  }
+  // the tile's severity is the held window's: whether a feature drifts now is the backend's reason to tell
+  const now = describeNow(t, false);
+  const when = new Date(t.heldAt).toISOString().slice(0, 16).replace('T', ' ');
+  const held = t.heldCause ? (CAUSE_WORDS[t.heldCause] ?? t.heldCause) + ' ' : '';
+  return `${held}(held from ${when} UTC) · now ${now}`;
+}
+
+/**
+ * The last window's own signal in words (describeSignal without the hold); signalled: its severity is its own and
+ * above ok, so an ok verdict names what moved (a drifting feature, or else the worst cause).
+ */
+function describeNow(t: FleetTile, signalled: boolean): string {
   const cause = CAUSE_WORDS[t.worstCause] ?? t.worstCause;
   const feature =
     t.worstFeature && t.featureScore !== null
@@ -124,7 +146,7 @@ export function describeSignal(t: FleetTile): string {
     t.labelsPending > 0 ? ` · labels pending (${t.labelsPending} window${t.labelsPending === 1 ? '' : 's'})` : '';
   if (t.verdict === 'ok') {
     const healthy = pending ? 'healthy so far' : 'healthy';
-    if (t.severity === 'ok') {
+    if (!signalled) {
       return healthy + pending;
     }
     return (feature ? `${healthy} · ${feature} drifts` : `${healthy} · ${cause}`) + pending;
@@ -191,6 +213,8 @@ export function prepareFleetData(frames: DataFrame[]): FleetData {
       tier: text('tier'),
       task: text('task'),
       severity: isSeverity(sev) ? sev : 'ok',
+      heldCause: text('held_cause'),
+      heldAt: num('held_at'),
       verdict: text('verdict'),
       since: num('since'),
       labelsPending: num('labels_pending') ?? 0,
@@ -222,6 +246,16 @@ export function prepareFleetData(frames: DataFrame[]): FleetData {
     counts,
     notices,
   };
+}
+
+/**
+ * The filters the panel opens with: the value of the dashboard variable `owner` when it has one (the fleet alert's
+ * fleet_url sets it: /d/mm-fleet?var-owner=…), else none. replace is the panel's replaceVariables, which leaves
+ * "$owner" as it is on a dashboard without that variable.
+ */
+export function initialFilters(replace: (s: string) => string): FleetFilters {
+  const owner = replace('$owner');
+  return owner && owner !== '$owner' ? { ...NO_FILTERS, owner } : NO_FILTERS;
 }
 
 /** The tiles that pass every set filter (an empty filter passes everything). */

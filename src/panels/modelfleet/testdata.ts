@@ -10,7 +10,7 @@ export function fleetFrame(rows: Array<Record<string, unknown>>) {
     fields: FLEET_COLUMNS.map((n) => ({
       name: n,
       type:
-        n === 'since' || n === 'pending_since'
+        n === 'since' || n === 'pending_since' || n === 'held_at'
           ? FieldType.time
           : typeof rows[0]?.[n] === 'number'
             ? FieldType.number
