@@ -119,22 +119,11 @@ func (s *Service) diagnosis(ctx context.Context, req Request) (DiagnosisResult, 
 	// Without any labels the label-free evidence (pipeline breaks, covariate shift, prediction drift) still
 	// stands; concept drift and prior shift are left out with a notice.
 	var lab map[string]modelLabels
-	er, err := s.EstimatedPerformance(ctx, req)
-	if errors.As(err, &store.NoLabelsError{}) {
-		er = EstimatedResult{}
-		res.Notices = append(res.Notices, "no labels ("+err.Error()+"): concept drift and prior shift need labels; "+
-			"the evidence shown is label-free (pipeline breaks, covariate shift, prediction drift)")
-	} else {
-		if err != nil {
-			return res, err
-		}
-		res.SQL, res.Notices = append(res.SQL, er.SQL...), append(res.Notices, er.Notices...)
-		if lab, err = s.diagnosisLabels(ctx, req, p, &res); err != nil {
-			return res, err
-		}
-	}
-	scores, err := s.diagnosisScores(ctx, req, p, &res)
-	if err != nil {
+	var er EstimatedResult
+	var scores scoreHistograms
+	if s.cfg.ScoreColumn == "" {
+		res.Notices = append(res.Notices, noScoresNotice)
+	} else if er, scores, lab, err = s.diagnosisScored(ctx, req, p, &res); err != nil {
 		return res, err
 	}
 
@@ -238,6 +227,33 @@ type modelLabels struct {
 	refN      int64
 	refGap    *float64
 	refSigma  float64
+}
+
+// noScoresNotice is the diagnosis' and the fleet's notice for a log without a score column (scoreColumn ""):
+// CBPE, the realized ROC AUC and the score histograms all read the model's scores.
+const noScoresNotice = "no score column (scoreColumn): concept drift, prior shift and prediction drift need the model's scores; " +
+	"the evidence shown is score-free (pipeline breaks, covariate shift)"
+
+// diagnosisScored reads what the diagnosis needs the scores for: the CBPE estimate, the labels' evidence (left
+// out with a notice when the store has no labels at all) and the score histograms.
+func (s *Service) diagnosisScored(ctx context.Context, req Request, p plan, res *DiagnosisResult) (EstimatedResult, scoreHistograms, map[string]modelLabels, error) {
+	var lab map[string]modelLabels
+	er, err := s.EstimatedPerformance(ctx, req)
+	if errors.As(err, &store.NoLabelsError{}) {
+		er = EstimatedResult{}
+		res.Notices = append(res.Notices, "no labels ("+err.Error()+"): concept drift and prior shift need labels; "+
+			"the evidence shown is label-free (pipeline breaks, covariate shift, prediction drift)")
+	} else {
+		if err != nil {
+			return er, scoreHistograms{}, nil, err
+		}
+		res.SQL, res.Notices = append(res.SQL, er.SQL...), append(res.Notices, er.Notices...)
+		if lab, err = s.diagnosisLabels(ctx, req, p, res); err != nil {
+			return er, scoreHistograms{}, nil, err
+		}
+	}
+	scores, err := s.diagnosisScores(ctx, req, p, res)
+	return er, scores, lab, err
 }
 
 // diagnosisLabels reads the realized ROC AUC, the positive-label rate and the labelled rows per binary model and

@@ -453,3 +453,39 @@ func TestFleetRegistryRowsThatDisagree(t *testing.T) {
 		}
 	}
 }
+
+// A log without a score column (scoreColumn ""): CBPE, the realized ROC AUC and the score histograms cannot be
+// read, but the fleet still stands on its score-free evidence — the same severities as TestFleetHealthFixture,
+// whose verdicts are pipeline breaks and ok — with a notice saying what is left out, and so does the diagnosis.
+func TestFleetHealthWithoutScoreColumn(t *testing.T) {
+	cfg := fleetFixtureStore(t)
+	cfg.ScoreColumn = ""
+	ds := New(cfg, nil)
+	defer ds.Dispose()
+	frames := mustOK(t, run(t, ds, fleetQuery, day1, day1.AddDate(0, 0, 2)))
+	table := frameByName(t, frames, "fleet")
+	for name, want := range map[string][]string{
+		"model":    {"m1", "m3", "m4", "m2"},
+		"severity": {"page", "ticket", "ok", "ok"},
+		"verdict":  {"pipeline_break", "pipeline_break", "ok", "ok"},
+	} {
+		f, i := table.FieldByName(name)
+		if i < 0 {
+			t.Fatalf("no field %s", name)
+		}
+		got := make([]string, f.Len())
+		for j := range got {
+			got[j] = f.At(j).(string)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s = %v, want %v", name, got, want)
+		}
+	}
+	if !hasNotice(frames, "no score column (scoreColumn)") {
+		t.Error("no notice that the score-based evidence is left out")
+	}
+	diag := mustOK(t, run(t, ds, `{"queryType":"diagnosis","window":"1d",`+refDay1+`}`, day1, day1.AddDate(0, 0, 2)))
+	if !hasNotice(diag, "no score column (scoreColumn)") {
+		t.Error("diagnosis: no notice that the score-based evidence is left out")
+	}
+}
