@@ -37,6 +37,15 @@ describe('prepareFleetData', () => {
         'healthy so far · data_usage_gb wasserstein 0.25 (threshold 0.1) drifts · labels pending (2 windows)',
       ltv_forecast: 'healthy',
     });
+    const credit = fleet.tiles.find((t) => t.model === 'credit_risk_na')!;
+    const drifting = {
+      ...credit,
+      worstFeature: 'credit_score',
+      featureMetric: 'ks',
+      featureScore: 0.001,
+      featureThreshold: 0.05,
+    };
+    expect(describeSignal(drifting)).toBe('concept drift · labels pending (1 window)');
     const quiet = { ...fleet.tiles.find((t) => t.model === 'ltv_forecast')!, labelsPending: 3 };
     expect(describeSignal(quiet)).toBe('healthy so far · labels pending (3 windows)');
   });

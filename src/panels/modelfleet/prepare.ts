@@ -151,7 +151,10 @@ function describeNow(t: FleetTile, signalled: boolean): string {
     }
     return (feature ? `${healthy} · ${feature} drifts` : `${healthy} · ${cause}`) + pending;
   }
-  return (feature ? `${cause}: ${feature}` : cause) + pending;
+  // a feature is what a pipeline break or a covariate shift is about; concept drift, prior shift and prediction
+  // drift are not a feature's, whatever feature drifts most beside them
+  const ofFeature = t.worstCause === 'pipeline_break' || t.worstCause === 'covariate_shift';
+  return (feature && ofFeature ? `${cause}: ${feature}` : cause) + pending;
 }
 
 /**
