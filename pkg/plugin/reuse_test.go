@@ -312,7 +312,7 @@ func TestReusedAnswersEqualColdAnswers(t *testing.T) {
 	// plugin (Dispose) and starts a new instance on the same file, which must answer as a fresh data source.
 	warmCfg := g.settings()
 	warmCfg.CacheDir, warmCfg.UID = t.TempDir(), "warm"
-	warm := newWithClock(warmCfg, nil, clock)
+	warm := NewWithClock(warmCfg, nil, clock)
 	defer func() { warm.Dispose() }()
 	var total cache.Stats // over the warm data source's restarts
 	addStats := func() {
@@ -336,7 +336,7 @@ func TestReusedAnswersEqualColdAnswers(t *testing.T) {
 			addStats()
 			warm.Dispose()
 			g.labelLate()
-			warm = newWithClock(warmCfg, nil, clock)
+			warm = NewWithClock(warmCfg, nil, clock)
 			restarts++
 			change = "restart, and late labels meanwhile"
 		case k == 0: // new rows: the log grows by a few hours, the clock with it
@@ -367,7 +367,7 @@ func TestReusedAnswersEqualColdAnswers(t *testing.T) {
 			q, from, to := r.query(end)
 			alert := rng.IntN(3) == 0
 			got := answer(t, warm, q, from, to, alert)
-			fresh := newWithClock(g.settings(), nil, clock)
+			fresh := NewWithClock(g.settings(), nil, clock)
 			want := answer(t, fresh, q, from, to, alert)
 			fresh.Dispose()
 			if diff := answerDiff(got, want); diff != "" {
