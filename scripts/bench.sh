@@ -23,6 +23,7 @@ ALL=(
   BenchmarkFleetDataQuality
   BenchmarkWarmFleet
   BenchmarkWarmHistory
+  BenchmarkAlertHour
 )
 read -r -a LIST <<< "${BENCHMARKS:-${ALL[*]}}"
 for b in "${LIST[@]}"; do

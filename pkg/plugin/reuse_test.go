@@ -312,7 +312,7 @@ func TestReusedAnswersEqualColdAnswers(t *testing.T) {
 	// plugin (Dispose) and starts a new instance on the same file, which must answer as a fresh data source.
 	warmCfg := g.settings()
 	warmCfg.CacheDir, warmCfg.UID = t.TempDir(), "warm"
-	warm := newWithClock(warmCfg, nil, clock)
+	warm := NewWithClock(warmCfg, nil, clock)
 	defer func() { warm.Dispose() }()
 	var total cache.Stats // over the warm data source's restarts
 	addStats := func() {
@@ -336,7 +336,7 @@ func TestReusedAnswersEqualColdAnswers(t *testing.T) {
 			addStats()
 			warm.Dispose()
 			g.labelLate()
-			warm = newWithClock(warmCfg, nil, clock)
+			warm = NewWithClock(warmCfg, nil, clock)
 			restarts++
 			change = "restart, and late labels meanwhile"
 		case k == 0: // new rows: the log grows by a few hours, the clock with it
@@ -367,7 +367,7 @@ func TestReusedAnswersEqualColdAnswers(t *testing.T) {
 			q, from, to := r.query(end)
 			alert := rng.IntN(3) == 0
 			got := answer(t, warm, q, from, to, alert)
-			fresh := newWithClock(g.settings(), nil, clock)
+			fresh := NewWithClock(g.settings(), nil, clock)
 			want := answer(t, fresh, q, from, to, alert)
 			fresh.Dispose()
 			if diff := answerDiff(got, want); diff != "" {
@@ -443,6 +443,52 @@ func TestReuseKeysAndInvalidation(t *testing.T) {
 	warm.Dispose()
 	if st := svc.Store().(*cache.Shared).Stats(); st.Parts != 0 {
 		t.Fatalf("%d parts kept after Dispose", st.Parts)
+	}
+}
+
+// The provisioned alert rules' queries (provisioning/alerting: a model's feature drift, the fleet diagnosis'
+// verdicts, the fleet severity), each evaluated at a time and again a minute later as Grafana's alerting engine
+// sends them (FromAlert; the range [t − 4 days, t) ends inside its last daily window; the clock is t), over a log
+// that did not change: the second evaluation asks the store for no settled window, and for exactly one window per
+// windowed aggregate call — the open one: the drift counts (drift); the drift counts, the quality counts, the score
+// histograms and the performance of the windows (diagnosis, and severity, whose performance query makes the
+// diagnosis' performance call again, answered by its request's cache: no multiclass model, so the same class
+// models). The answers are a fresh data source's.
+func TestAlertNextMinuteAsksOnlyTheOpenWindow(t *testing.T) {
+	g := newGrowingLog(t, 11)
+	day := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for d := 0; d < 12; d++ { // the default reference: the 7 windows before each
+		g.add(day.Add(time.Duration(d)*24*time.Hour), day.Add(time.Duration(d+1)*24*time.Hour), 60, 0.6)
+	}
+	first := day.Add(11*24*time.Hour + 13*time.Hour)
+	var at time.Time // the evaluation time, the clock of both data sources
+	clock := func() time.Time { return at }
+	warm := NewWithClock(g.settings(), nil, clock)
+	defer warm.Dispose()
+	for _, rule := range []struct {
+		name, query string
+		asked       int64
+	}{
+		{"feature drift", `{"queryType":"drift","model":"m1","features":[],"metric":"wasserstein","window":"1d"}`, 1},
+		{"diagnosis", `{"queryType":"diagnosis","diagnosisOutput":"verdicts","model":"","window":"1d","thresholds":{"mode":"static","output":"breach","hysteresis":2}}`, 4},
+		{"severity", `{"queryType":"fleetHealth","model":"","window":"1d","fleet":{"output":"alert","hold":2}}`, 4},
+	} {
+		for minute := 0; minute < 2; minute++ {
+			at = first.Add(time.Duration(minute) * time.Minute)
+			before := sharedOf(t, warm).Stats()
+			got := answer(t, warm, rule.query, at.Add(-4*24*time.Hour), at, true)
+			fresh := NewWithClock(g.settings(), nil, clock)
+			want := answer(t, fresh, rule.query, at.Add(-4*24*time.Hour), at, true)
+			fresh.Dispose()
+			if diff := answerDiff(got, want); diff != "" {
+				t.Fatalf("%s at %s: the warm answer differs from a fresh one: %s", rule.name, at, diff)
+			}
+			after := sharedOf(t, warm).Stats()
+			asked, settled := after.Asked-before.Asked, after.AskedSettled-before.AskedSettled
+			if minute == 1 && (asked != rule.asked || settled != 0) {
+				t.Errorf("%s a minute later: %d windows asked (%d settled), want %d open windows and no settled one", rule.name, asked, settled, rule.asked)
+			}
+		}
 	}
 }
 

@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/aiops/modelmonitor/pkg/demo"
@@ -148,22 +146,7 @@ func warmQuery(b *testing.B, path string, q func() map[string]any, rf, rt, from,
 // reportCache reports what the data source's window cache holds after both queries (the health check's details):
 // its estimated size, and the share of windows it answered without the store.
 func reportCache(b *testing.B, ds *plugin.Datasource) {
-	res, err := ds.CheckHealth(context.Background(), &backend.CheckHealthRequest{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	var details struct {
-		Cache struct {
-			Reused     float64 `json:"reusedWindows"`
-			Asked      float64 `json:"askedWindows"`
-			Relabelled float64 `json:"relabelledWindows"`
-			Bytes      float64 `json:"keptBytes"`
-		} `json:"windowCache"`
-	}
-	if err := json.Unmarshal(res.JSONDetails, &details); err != nil {
-		b.Fatal(err)
-	}
-	c := details.Cache // cumulative over both queries: the share of the second alone is higher
+	c := cacheStats(b, ds) // cumulative over both queries: the share of the second alone is higher
 	b.ReportMetric(c.Bytes/(1<<20), "cache-MB")
 	if n := c.Reused + c.Asked + c.Relabelled; n > 0 {
 		b.ReportMetric(c.Reused/n, "reused-share")

@@ -56,6 +56,28 @@ func newLabelledLog(t *testing.T) *labelledLog {
 // exec closes the store, runs statements on the file and opens the store again.
 func (l *labelledLog) exec(stmts ...string) {
 	l.t.Helper()
+	l.on(func(db *sql.DB) {
+		for _, s := range stmts {
+			if _, err := db.Exec(s); err != nil {
+				l.t.Fatalf("%v\n%s", err, s)
+			}
+		}
+	})
+}
+
+// queryRow closes the store, scans the one row of q read from the file into dest and opens the store again.
+func (l *labelledLog) queryRow(q string, dest ...any) {
+	l.t.Helper()
+	l.on(func(db *sql.DB) {
+		if err := db.QueryRow(q).Scan(dest...); err != nil {
+			l.t.Fatalf("%v\n%s", err, q)
+		}
+	})
+}
+
+// on closes the store, runs f on the file and opens the store again.
+func (l *labelledLog) on(f func(*sql.DB)) {
+	l.t.Helper()
 	if l.Store != nil {
 		_ = l.Store.Close()
 	}
@@ -63,11 +85,7 @@ func (l *labelledLog) exec(stmts ...string) {
 	if err != nil {
 		l.t.Fatal(err)
 	}
-	for _, s := range stmts {
-		if _, err := db.Exec(s); err != nil {
-			l.t.Fatalf("%v\n%s", err, s)
-		}
-	}
+	f(db)
 	if err := db.Close(); err != nil {
 		l.t.Fatal(err)
 	}
@@ -78,10 +96,12 @@ func (l *labelledLog) exec(stmts ...string) {
 
 // Randomized: a label cut-off that mostly moves forward (labels arrive: new ones, and corrections replacing a
 // prediction's earlier label) and sometimes back, labels stamped before a kept cut-off (LabelState changes: the
-// windows are asked again), late rows into settled windows; after each change, performance answers over random
-// scopes, windows, thresholds and class models — and the un-windowed reference scope — through the cache equal the
-// store's cold answers (floating sums within 1e-12 relative: kept − before + after against one sum). Kept parts
-// must have been brought forward by label deltas, reused and asked, or the comparison would prove nothing.
+// windows are asked again), late rows into settled windows, and an alert rule's next minute (the cut-off, the
+// clock and the end of the windowed scopes move by a minute, the last window partial and the windows that ended
+// within the settle time not kept); after each change, performance answers over random scopes, windows, thresholds
+// and class models — and the un-windowed reference scope — through the cache equal the store's cold answers
+// (floating sums within 1e-12 relative: kept − before + after against one sum). Kept parts must have been brought
+// forward by label deltas, reused and asked, or the comparison would prove nothing.
 func TestRelabelledAnswersEqualColdAnswers(t *testing.T) {
 	seed := uint64(time.Now().UnixNano())
 	if s := os.Getenv("MODELMON_RELABEL_SEED"); s != "" {
@@ -90,7 +110,8 @@ func TestRelabelledAnswersEqualColdAnswers(t *testing.T) {
 	t.Logf("seed %d (MODELMON_RELABEL_SEED to replay)", seed)
 	r := rand.New(rand.NewPCG(seed, 3))
 	l := newLabelledLog(t)
-	shared := NewShared(l, Options{MaxBytes: 64 << 20, Settle: time.Hour, Now: func() time.Time { return day0.AddDate(0, 0, 20) }})
+	now := day0.AddDate(0, 0, 20)
+	shared := NewShared(l, Options{MaxBytes: 64 << 20, Settle: time.Hour, Now: func() time.Time { return now }})
 	defer shared.Close()
 	ctx := context.Background()
 	until := day0.AddDate(0, 0, 2)
@@ -106,10 +127,18 @@ func TestRelabelledAnswersEqualColdAnswers(t *testing.T) {
 			l.exec(fmt.Sprintf(`INSERT INTO inference_log VALUES (TIMESTAMP '%s', 'a', 'late%d', 'EU', 1, 1, 0.75)`, at.Format(time.DateTime), added),
 				fmt.Sprintf(`INSERT INTO inference_label VALUES ('late%d', 1, TIMESTAMP '%s')`, added, until.Add(time.Duration(1+r.IntN(30))*time.Hour).Format(time.DateTime)))
 		}
-		if r.IntN(5) == 0 {
+		alert := r.IntN(3) == 0
+		switch {
+		case alert:
+			until = until.Add(time.Minute)
+		case r.IntN(5) == 0:
 			until = until.Add(-time.Duration(1+r.IntN(20)) * time.Hour)
-		} else {
+		default:
 			until = until.Add(time.Duration(1+r.IntN(30)) * time.Hour)
+		}
+		now = day0.AddDate(0, 0, 20)
+		if alert {
+			now = until
 		}
 		for q := 0; q < 4; q++ {
 			scope := store.Scope{Model: []string{"", "a", "m"}[r.IntN(3)]}
@@ -123,6 +152,9 @@ func TestRelabelledAnswersEqualColdAnswers(t *testing.T) {
 				w = store.Windowing{Origin: day0.Add(time.Duration(r.IntN(2)) * 6 * time.Hour), Width: []time.Duration{6, 12, 24}[r.IntN(3)] * time.Hour}
 				scope.From = day0.Add(time.Duration(r.IntN(3)) * 24 * time.Hour)
 				scope.To = scope.From.Add(time.Duration(3+r.IntN(4)) * 24 * time.Hour)
+				if alert && until.After(scope.From) { // the range ends at the evaluation time
+					scope.To = until
+				}
 			}
 			req := store.PerformanceRequest{Threshold: []float64{0.3, 0.5}[r.IntN(2)], LabelsUntil: until}
 			if scope.Model != "a" {
@@ -137,7 +169,7 @@ func TestRelabelledAnswersEqualColdAnswers(t *testing.T) {
 				t.Fatal(err)
 			}
 			if diff := performanceDiff(got, want); diff != "" {
-				t.Fatalf("step %d, %+v %+v %+v: the cached answer differs from the cold one: %s", step, scope, w, req, diff)
+				t.Fatalf("step %d (alert minute %v), %+v %+v %+v: the cached answer differs from the cold one: %s", step, alert, scope, w, req, diff)
 			}
 		}
 	}
@@ -146,6 +178,58 @@ func TestRelabelledAnswersEqualColdAnswers(t *testing.T) {
 		t.Fatalf("%d windows relabelled, %d reused, %d asked: the comparison proved nothing", st.Relabelled, st.Reused, st.Asked)
 	}
 	t.Logf("%d windows relabelled, %d reused, %d asked", st.Relabelled, st.Reused, st.Asked)
+}
+
+// An alert rule's next evaluation, a minute after the last, over a store that did not change: its range and label
+// cut-off end at the evaluation time, inside the last window. The store is asked for that open window only; the
+// five settled windows are reused, those holding a prediction whose label was stamped in that minute (counted here
+// by a join of the two tables) brought forward by a label delta; the answer is the store's.
+func TestAlertMinuteAsksOnlyTheOpenWindow(t *testing.T) {
+	l := newLabelledLog(t)
+	ctx := context.Background()
+	open := day0.AddDate(0, 0, 5) // the last window: [open, open + 1 day)
+	var stamped time.Time         // the first label after noon of the open day for a prediction of a settled window
+	l.queryRow(fmt.Sprintf(`SELECT min(label_ts) FROM inference_label JOIN inference_log USING (prediction_id)
+		WHERE label_ts > TIMESTAMP '%s' AND ts < TIMESTAMP '%s'`, open.Add(12*time.Hour).Format(time.DateTime), open.Format(time.DateTime)), &stamped)
+	at := stamped.Add(-time.Minute) // the first evaluation; the second, a minute later, knows that label
+	var touched int64
+	l.queryRow(fmt.Sprintf(`SELECT count(DISTINCT date_diff('day', TIMESTAMP '%s', ts)) FROM inference_label JOIN inference_log USING (prediction_id)
+		WHERE label_ts > TIMESTAMP '%s' AND label_ts <= TIMESTAMP '%s' AND ts < TIMESTAMP '%s'`, day0.Format(time.DateTime),
+		at.Format(time.DateTime), stamped.Format(time.DateTime), open.Format(time.DateTime)), &touched)
+	if touched < 1 {
+		t.Fatalf("no settled window has a label stamped in (%s, %s]", at, stamped)
+	}
+	now := at
+	shared := NewShared(l, Options{MaxBytes: 64 << 20, Settle: time.Hour, Now: func() time.Time { return now }})
+	defer shared.Close()
+	daily := store.Windowing{Origin: day0, Width: 24 * time.Hour}
+	evaluate := func() Stats {
+		t.Helper()
+		before := shared.Stats()
+		scope := store.Scope{From: day0, To: now}
+		req := store.PerformanceRequest{Threshold: 0.5, LabelsUntil: now, ClassModels: []string{"m"}}
+		got, err := shared.Performance(ctx, scope, daily, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := l.Performance(ctx, scope, daily, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := performanceDiff(got, want); diff != "" {
+			t.Fatalf("evaluation at %s: the cached answer differs from the cold one: %s", now, diff)
+		}
+		after := shared.Stats()
+		return Stats{Reused: after.Reused - before.Reused, Asked: after.Asked - before.Asked,
+			AskedSettled: after.AskedSettled - before.AskedSettled, Relabelled: after.Relabelled - before.Relabelled}
+	}
+	if st := evaluate(); st != (Stats{Asked: 6, AskedSettled: 5}) {
+		t.Fatalf("first evaluation: %+v, want all 6 windows asked (5 settled)", st)
+	}
+	now = stamped
+	if st, want := evaluate(), (Stats{Reused: 5 - touched, Asked: 1, Relabelled: touched}); st != want {
+		t.Fatalf("a minute later: %+v, want %+v (the open window asked, %d windows brought forward by a label delta)", st, want, touched)
+	}
 }
 
 // performanceDiff compares two performance answers regardless of row order, floats within 1e-12 relative (1e-15

@@ -182,11 +182,23 @@ func plan[T any](ctx context.Context, s *Shared, sh shape[T], c aggCall[T], key 
 		brought += len(group)
 	}
 	sortWindows(missing)
-	s.count(len(wins)-len(missing)-brought, len(missing), brought)
+	var lo, hi window // the span asked from the store: from the first to the last missing window
+	inSpan, settledInSpan := 0, 0
+	if len(missing) > 0 {
+		lo, hi = missing[0], missing[len(missing)-1]
+		for _, win := range wins {
+			if win.index >= lo.index && win.index <= hi.index {
+				inSpan++
+				if win.settled {
+					settledInSpan++
+				}
+			}
+		}
+	}
+	s.count(len(wins)-inSpan-brought, inSpan, settledInSpan, brought)
 	var asked T
 	parts := make([]placed[T], 0, len(wins))
 	if len(missing) > 0 {
-		lo, hi := missing[0], missing[len(missing)-1]
 		span := scope
 		if w.Width > 0 {
 			span.From, span.To = latest(scope.From, lo.start), earliest(scope.To, hi.end)

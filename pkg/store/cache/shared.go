@@ -40,8 +40,9 @@ type Shared struct {
 	loaded   sync.Once  // the file is read on the first aggregate call
 	fileRead atomic.Int64
 
-	// windows answered from kept parts, asked from the store, answered from kept parts and a label delta (reuse on)
-	reused, asked, relabelled atomic.Int64
+	// windows answered from kept parts, asked from the store (of them, settled ones), answered from kept parts and a
+	// label delta (reuse on)
+	reused, asked, askedSettled, relabelled atomic.Int64
 
 	flight singleflight.Group // identical aggregate calls under way, answered once (together)
 }
@@ -50,7 +51,14 @@ type Shared struct {
 // (calls that reuse nothing, with reuse off or no change signal, are not counted), and what it keeps.
 type Stats struct {
 	Reused int64 `json:"reusedWindows"`
-	Asked  int64 `json:"askedWindows"`
+	// Asked counts the windows the store computed: every window of the span it is asked for, from the first to the
+	// last window not held, including kept windows inside that span (one statement answers the span).
+	Asked int64 `json:"askedWindows"`
+	// AskedSettled counts the settled windows among Asked: windows with no kept part (a first query, a part dropped
+	// by the bound), a changed signal (late rows, labels stamped before a kept cut-off), or inside the span of
+	// others. Windows still open or within the settle time are asked by design and not counted here; on a store
+	// that did not change, a repeated query adds none.
+	AskedSettled int64 `json:"askedSettledWindows"`
 	// Relabelled counts the windows answered from a kept part brought to the query's label cut-off by a label
 	// delta (the labels that arrived for its predictions since), not in Reused or Asked.
 	Relabelled int64 `json:"relabelledWindows"`
@@ -66,7 +74,7 @@ type Stats struct {
 
 // Stats returns the cache's counters and size.
 func (s *Shared) Stats() Stats {
-	st := Stats{Reused: s.reused.Load(), Asked: s.asked.Load(), Relabelled: s.relabelled.Load(), FileRead: s.fileRead.Load(), Warning: s.diskOff}
+	st := Stats{Reused: s.reused.Load(), Asked: s.asked.Load(), AskedSettled: s.askedSettled.Load(), Relabelled: s.relabelled.Load(), FileRead: s.fileRead.Load(), Warning: s.diskOff}
 	if s.kept != nil {
 		st.Parts, st.Bytes = s.kept.size()
 	}
@@ -85,9 +93,10 @@ func (s *Shared) Stats() Stats {
 	return st
 }
 
-func (s *Shared) count(reused, asked, relabelled int) {
+func (s *Shared) count(reused, asked, askedSettled, relabelled int) {
 	s.reused.Add(int64(reused))
 	s.asked.Add(int64(asked))
+	s.askedSettled.Add(int64(askedSettled))
 	s.relabelled.Add(int64(relabelled))
 }
 
