@@ -155,10 +155,15 @@ func reportCache(b *testing.B, ds *plugin.Datasource) {
 }
 
 // datasourceOn is a data source over the DuckDB file at path, with the default window cache.
+// MODELMON_BENCH_MEMORY_MB, when set, is its memoryLimitMB (the default 4096 is too small for the whole fleet's
+// reference profile at 100 M predictions: the store's out-of-memory error says so).
 func datasourceOn(path string) *plugin.Datasource {
 	cfg := settings.Defaults()
 	cfg.Path = path
 	cfg.QueryTimeoutSecs = 3600
+	if mb, err := strconv.Atoi(os.Getenv("MODELMON_BENCH_MEMORY_MB")); err == nil {
+		cfg.MemoryLimitMB = mb
+	}
 	return plugin.New(cfg, nil)
 }
 
