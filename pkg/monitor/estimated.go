@@ -78,7 +78,7 @@ func estimatedPoint(start time.Time, n int64, why string, ests map[string]cbpe.E
 // query's range or table, or for a trailing reference the N windows before the first one (one calibration for
 // the whole range); its labels are read as the performance query reads them, known by the query's end. A
 // reference with fewer than minSamples labelled rows gives null series with a notice; so does a window with
-// fewer than minSamples predictions. Multiclass models get estimatedMulticlass (accuracy and macro F1 from the
+// fewer than minSamples predictions; a log without a score column gives no series and a notice. Multiclass models get estimatedMulticlass (accuracy and macro F1 from the
 // top-class confidence); models of another task are skipped with a notice.
 func (s *Service) EstimatedPerformance(ctx context.Context, req Request) (EstimatedResult, error) {
 	q := req.Query
@@ -89,6 +89,10 @@ func (s *Service) EstimatedPerformance(ctx context.Context, req Request) (Estima
 	}
 	w, origin, windows := span.width, span.origin, span.count
 	res.Window, res.Notices = w, append(res.Notices, span.notices...)
+	if s.cfg.ScoreColumn == "" {
+		res.Notices = append(res.Notices, "no score column (scoreColumn): CBPE estimates performance from the model's scores")
+		return res, nil
+	}
 
 	all, err := s.queryModels(ctx, q)
 	if err != nil {

@@ -488,4 +488,8 @@ func TestFleetHealthWithoutScoreColumn(t *testing.T) {
 	if !hasNotice(diag, "no score column (scoreColumn)") {
 		t.Error("diagnosis: no notice that the score-based evidence is left out")
 	}
+	est := mustOK(t, run(t, ds, `{"queryType":"estimatedPerformance","window":"1d",`+refDay1+`}`, day1, day1.AddDate(0, 0, 2)))
+	if !hasNotice(est, "no score column (scoreColumn): CBPE estimates performance from the model's scores") {
+		t.Error("estimatedPerformance: no notice that CBPE needs the scores")
+	}
 }
