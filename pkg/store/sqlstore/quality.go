@@ -29,23 +29,15 @@ func (s *Store) Quality(ctx context.Context, scope store.Scope, w store.Windowin
 		}
 	}
 	out.TypeChecked = s.cfg.FeatureMapColumn != ""
-	numeric, categorical := s.numericQuality, s.categoricalQuality
-	if gd, ok := s.d.(GridDialect); ok && s.cfg.FeatureMapColumn == "" {
-		numeric = func(ctx context.Context, scope store.Scope, w store.Windowing, f []store.QualityFeature) ([]store.FeatureQuality, string, error) {
-			return s.gridQuality(ctx, gd, scope, w, f, false)
+	if len(num) > 0 {
+		rows, q, err := s.numericQuality(ctx, scope, w, num)
+		if err != nil {
+			return out, err
 		}
-		categorical = func(ctx context.Context, scope store.Scope, w store.Windowing, f []store.QualityFeature) ([]store.FeatureQuality, string, error) {
-			return s.gridQuality(ctx, gd, scope, w, f, true)
-		}
+		out.Features, out.SQL = append(out.Features, rows...), append(out.SQL, q)
 	}
-	for _, part := range []struct {
-		feats []store.QualityFeature
-		run   func(context.Context, store.Scope, store.Windowing, []store.QualityFeature) ([]store.FeatureQuality, string, error)
-	}{{num, numeric}, {cat, categorical}} {
-		if len(part.feats) == 0 {
-			continue
-		}
-		rows, q, err := part.run(ctx, scope, w, part.feats)
+	if len(cat) > 0 {
+		rows, q, err := s.categoricalQuality(ctx, scope, w, cat)
 		if err != nil {
 			return out, err
 		}
@@ -94,10 +86,14 @@ type boundRow struct {
 	Hi *float64 `json:"hi"`
 }
 
-// numericQuality counts, per (model, window, feature), the NULL values (from mm_nulls) and the values outside
+// numericQuality counts — gridQuality's statement where the dialect is a GridDialect and the features are
+// columns, else this long form — per (model, window, feature), the NULL values (from mm_nulls) and the values outside
 // the reference range: below lo, above hi, or not finite (NaN, ±Inf). A feature without a range (lo/hi NULL)
 // counts only its non-finite values.
 func (s *Store) numericQuality(ctx context.Context, scope store.Scope, w store.Windowing, feats []store.QualityFeature) ([]store.FeatureQuality, string, error) {
+	if gd, ok := s.d.(GridDialect); ok && s.cfg.FeatureMapColumn == "" {
+		return s.gridQuality(ctx, gd, scope, w, feats, false)
+	}
 	rows := make([]boundRow, len(feats))
 	pairs := make([]modelFeature, len(feats))
 	for i, f := range feats {
@@ -164,9 +160,13 @@ LEFT JOIN mm_typeerr t ON t.m = coalesce(o.m, z.m) AND t.w = coalesce(o.w, z.w) 
 	}, nil
 }
 
-// categoricalQuality counts, per (model, window, feature), the NULL values and the values not among the
+// categoricalQuality counts — gridQuality's statement where the dialect is a GridDialect and the features are
+// columns, else this long form — per (model, window, feature), the NULL values and the values not among the
 // feature's reference categories. A feature without reference categories counts no new categories.
 func (s *Store) categoricalQuality(ctx context.Context, scope store.Scope, w store.Windowing, feats []store.QualityFeature) ([]store.FeatureQuality, string, error) {
+	if gd, ok := s.d.(GridDialect); ok && s.cfg.FeatureMapColumn == "" {
+		return s.gridQuality(ctx, gd, scope, w, feats, true)
+	}
 	rows := make([]catFeatRow, len(feats))
 	known := []catRow{}
 	pairs := make([]modelFeature, len(feats))
