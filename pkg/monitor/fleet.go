@@ -146,10 +146,7 @@ func (s *Service) fleetHealth(ctx context.Context, req Request) (FleetResult, er
 	}
 	// A store without any labels has no estimate (CBPE calibrates on labels) and no realized performance: the
 	// fleet goes on without them, as the diagnosis does (its notice says so).
-	var er EstimatedResult
-	if s.cfg.ScoreColumn != "" { // without scores, the diagnosis' notice says what is left out
-		er, err = s.EstimatedPerformance(ctx, req)
-	}
+	er, err := s.EstimatedPerformance(ctx, req) // without scores: no series (the diagnosis' notice says so)
 	if noLabels(err) {
 		er, err = EstimatedResult{}, nil
 	}
