@@ -1,8 +1,10 @@
 package drift
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/aiops/modelmonitor/pkg/engine/binning"
 	"github.com/aiops/modelmonitor/pkg/engine/stats"
@@ -52,6 +54,39 @@ type Result struct {
 // repeat, its counts then add).
 type Values struct {
 	X, N []float64
+}
+
+// Sort puts the values in increasing order (their counts with them). The store returns them in no order; the
+// exact KS test and Wasserstein walk them sorted, and a window's values are scored against the reference once
+// per metric, so sorting them once where they are collected saves a sort per score.
+func (v *Values) Sort() {
+	idx := make([]int, len(v.X))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(v.X[a], v.X[b]) })
+	x, n := make([]float64, len(idx)), make([]float64, len(idx))
+	for i, k := range idx {
+		x[i], n[i] = v.X[k], v.N[k]
+	}
+	v.X, v.N = x, n
+}
+
+// merge returns v's and o's values in one list, merged in order of value (v's first on a tie): sorted when both
+// are, so that a trailing reference summed from sorted windows stays sorted.
+func (v *Values) merge(o *Values) *Values {
+	out := &Values{X: make([]float64, 0, len(v.X)+len(o.X)), N: make([]float64, 0, len(v.N)+len(o.N))}
+	i, j := 0, 0
+	for i < len(v.X) || j < len(o.X) {
+		if j == len(o.X) || (i < len(v.X) && v.X[i] <= o.X[j]) {
+			out.X, out.N = append(out.X, v.X[i]), append(out.N, v.N[i])
+			i++
+		} else {
+			out.X, out.N = append(out.X, o.X[j]), append(out.N, o.N[j])
+			j++
+		}
+	}
+	return out
 }
 
 // Compute scores one window. Display bins (numeric: the coarse quantile bins plus a null bin; categorical: top

@@ -36,7 +36,7 @@ func (h *NumericHist) Add(o NumericHist) {
 	case h.Values == nil || o.Values == nil:
 		h.Values = nil
 	default:
-		h.Values.X, h.Values.N = append(h.Values.X, o.Values.X...), append(h.Values.N, o.Values.N...)
+		h.Values = h.Values.merge(o.Values)
 	}
 	switch {
 	case o.Finite() == 0:
