@@ -1,9 +1,10 @@
 package stats
 
 import (
+	"cmp"
 	"fmt"
 	"math"
-	"sort"
+	"slices"
 )
 
 // KSExactMaxN is the largest sample size for which KSTwoSample computes the exact p-value: SciPy's
@@ -38,7 +39,7 @@ func KSTwoSample(refValues, refCounts, curValues, curCounts []float64) (KSResult
 		n    int64
 		side int
 	}
-	var all []atom
+	all := make([]atom, 0, len(refValues)+len(curValues))
 	var n [2]int64
 	for side, s := range [...]struct {
 		name           string
@@ -61,7 +62,7 @@ func KSTwoSample(refValues, refCounts, curValues, curCounts []float64) (KSResult
 			n[side] += int64(c)
 		}
 	}
-	sort.Slice(all, func(i, j int) bool { return all[i].x < all[j].x })
+	slices.SortFunc(all, func(a, b atom) int { return cmp.Compare(a.x, b.x) }) // ties: any order (counted together below)
 	n1, n2 := n[0], n[1]
 	exact := max(n1, n2) <= KSExactMaxN
 	// With both sizes at most 10000 the cross products below stay far inside int64; above, fractions suffice.
