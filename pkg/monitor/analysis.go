@@ -175,19 +175,20 @@ func (s *Service) input(q query.Model, series Series, ref *reference, k key) dri
 func trailingReference(ref *reference, k key, num map[int64]map[key]drift.NumericHist, cat map[int64]map[key]drift.CategoricalHist, idx int64, n int) (drift.NumericHist, drift.CategoricalHist) {
 	var rn drift.NumericHist
 	var rc drift.CategoricalHist
-	if b, ok := ref.num[k]; ok {
-		rn = drift.NewNumericHist(b)
-	}
 	if b, ok := ref.cat[k]; ok {
 		rc = drift.NewCategoricalHist(b)
 	}
+	var windows []drift.NumericHist
 	for j := idx - int64(n); j < idx; j++ {
 		if h, ok := num[j][k]; ok {
-			rn.Add(h)
+			windows = append(windows, h)
 		}
 		if h, ok := cat[j][k]; ok {
 			rc.Add(h)
 		}
+	}
+	if b, ok := ref.num[k]; ok {
+		rn = drift.SumNumeric(b, windows...)
 	}
 	return rn, rc
 }

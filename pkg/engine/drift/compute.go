@@ -72,23 +72,6 @@ func (v *Values) Sort() {
 	v.X, v.N = x, n
 }
 
-// merge returns v's and o's values in one list, merged in order of value (v's first on a tie): sorted when both
-// are, so that a trailing reference summed from sorted windows stays sorted.
-func (v *Values) merge(o *Values) *Values {
-	out := &Values{X: make([]float64, 0, len(v.X)+len(o.X)), N: make([]float64, 0, len(v.N)+len(o.N))}
-	i, j := 0, 0
-	for i < len(v.X) || j < len(o.X) {
-		if j == len(o.X) || (i < len(v.X) && v.X[i] <= o.X[j]) {
-			out.X, out.N = append(out.X, v.X[i]), append(out.N, v.N[i])
-			i++
-		} else {
-			out.X, out.N = append(out.X, o.X[j]), append(out.N, o.N[j])
-			j++
-		}
-	}
-	return out
-}
-
 // Compute scores one window. Display bins (numeric: the coarse quantile bins plus a null bin; categorical: top
 // categories plus other/unseen/null) carry PSI, KL, JS, Hellinger, L∞ and chi-square; KS and Wasserstein use
 // the fine bins' finite values; the z-test compares the share of the first reference category.

@@ -26,9 +26,22 @@ func NewNumericHist(b binning.Numeric) NumericHist {
 	return NumericHist{Counts: make([]float64, n), Sums: make([]float64, n)}
 }
 
-// Add accumulates another histogram on the same bins (trailing references sum their windows). The extremes and
-// the values stay known only when both sides know them (an empty side counts as knowing them).
-func (h *NumericHist) Add(o NumericHist) {
+// SumNumeric is the histogram of the samples hs together, on the bins of b (a trailing reference sums its
+// windows). The extremes and the distinct values stay known only when every non-empty sample knows them; the
+// values come out sorted (Values.Sort), whatever the order of each sample's.
+func SumNumeric(b binning.Numeric, hs ...NumericHist) NumericHist {
+	h := NewNumericHist(b)
+	for _, o := range hs {
+		h.add(o)
+	}
+	if h.Values != nil {
+		h.Values.Sort()
+	}
+	return h
+}
+
+// add accumulates another histogram on the same bins; its values are appended (SumNumeric sorts them once).
+func (h *NumericHist) add(o NumericHist) {
 	switch {
 	case o.Finite() == 0:
 	case h.Finite() == 0 && o.Values != nil:
@@ -36,7 +49,7 @@ func (h *NumericHist) Add(o NumericHist) {
 	case h.Values == nil || o.Values == nil:
 		h.Values = nil
 	default:
-		h.Values = h.Values.merge(o.Values)
+		h.Values.X, h.Values.N = append(h.Values.X, o.Values.X...), append(h.Values.N, o.Values.N...)
 	}
 	switch {
 	case o.Finite() == 0:
