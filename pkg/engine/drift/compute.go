@@ -72,6 +72,32 @@ func (v *Values) Sort() {
 	v.X, v.N = x, n
 }
 
+// merge returns the values of v and o with their counts, in order of value when both are sorted, a value in both
+// once with its counts added (exact: counts are integers). KS and Wasserstein count tied values together, so the
+// scores are those of the two lists concatenated; a trailing reference summed from a week of windows stays as
+// short as its distinct values.
+func (v *Values) merge(o *Values) *Values {
+	out := &Values{X: make([]float64, 0, len(v.X)+len(o.X)), N: make([]float64, 0, len(v.N)+len(o.N))}
+	push := func(x, n float64) {
+		if k := len(out.X) - 1; k >= 0 && out.X[k] == x {
+			out.N[k] += n
+			return
+		}
+		out.X, out.N = append(out.X, x), append(out.N, n)
+	}
+	i, j := 0, 0
+	for i < len(v.X) || j < len(o.X) {
+		if j == len(o.X) || (i < len(v.X) && v.X[i] <= o.X[j]) {
+			push(v.X[i], v.N[i])
+			i++
+		} else {
+			push(o.X[j], o.N[j])
+			j++
+		}
+	}
+	return out
+}
+
 // Compute scores one window. Display bins (numeric: the coarse quantile bins plus a null bin; categorical: top
 // categories plus other/unseen/null) carry PSI, KL, JS, Hellinger, L∞ and chi-square; KS and Wasserstein use
 // the fine bins' finite values; the z-test compares the share of the first reference category.

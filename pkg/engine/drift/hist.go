@@ -28,19 +28,16 @@ func NewNumericHist(b binning.Numeric) NumericHist {
 
 // SumNumeric is the histogram of the samples hs together, on the bins of b (a trailing reference sums its
 // windows). The extremes and the distinct values stay known only when every non-empty sample knows them; the
-// values come out sorted (Values.Sort), whatever the order of each sample's.
+// samples' values (each sorted: Values.Sort) are merged in order, the counts of a value in several samples added.
 func SumNumeric(b binning.Numeric, hs ...NumericHist) NumericHist {
 	h := NewNumericHist(b)
 	for _, o := range hs {
 		h.add(o)
 	}
-	if h.Values != nil {
-		h.Values.Sort()
-	}
 	return h
 }
 
-// add accumulates another histogram on the same bins; its values are appended (SumNumeric sorts them once).
+// add accumulates another histogram on the same bins.
 func (h *NumericHist) add(o NumericHist) {
 	switch {
 	case o.Finite() == 0:
@@ -49,7 +46,7 @@ func (h *NumericHist) add(o NumericHist) {
 	case h.Values == nil || o.Values == nil:
 		h.Values = nil
 	default:
-		h.Values.X, h.Values.N = append(h.Values.X, o.Values.X...), append(h.Values.N, o.Values.N...)
+		h.Values = h.Values.merge(o.Values)
 	}
 	switch {
 	case o.Finite() == 0:
