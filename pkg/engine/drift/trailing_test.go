@@ -2,6 +2,7 @@ package drift
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/aiops/modelmonitor/pkg/engine/binning"
@@ -10,8 +11,9 @@ import (
 
 // A trailing reference summed from windows (SumNumeric) scores as the whole sample does: the SciPy case of
 // TestKSUsesExactPValueOnSmallSamples with its reference dealt round-robin into three windows, each window's
-// values reversed and then sorted where collected (Values.Sort), and every value of the first window repeated in
-// the second — so the merge meets ties across windows and adds their counts.
+// values reversed and then sorted where collected (Values.Sort); then with the first window's values also in a
+// fourth window, so that the merge meets every one of them twice and adds their counts, against the two samples
+// concatenated.
 func TestTrailingReferenceSumScoresAsTheWholeSample(t *testing.T) {
 	for _, c := range loadEdge(t).KS {
 		if c.Name != "ten-day sample (300 vs 240)" {
@@ -27,15 +29,7 @@ func TestTrailingReferenceSumScoresAsTheWholeSample(t *testing.T) {
 		parts := make([]Values, 3)
 		for i := len(c.RefValues) - 1; i >= 0; i-- { // reversed: each window's values arrive out of order
 			w := i % 3
-			n := c.RefCounts[i]
-			if w == 0 { // half of the first window's count moves to the second window, same value
-				half := math.Floor(n / 2)
-				if half > 0 {
-					parts[1].X, parts[1].N = append(parts[1].X, c.RefValues[i]), append(parts[1].N, half)
-					n -= half
-				}
-			}
-			parts[w].X, parts[w].N = append(parts[w].X, c.RefValues[i]), append(parts[w].N, n)
+			parts[w].X, parts[w].N = append(parts[w].X, c.RefValues[i]), append(parts[w].N, c.RefCounts[i])
 		}
 		for w := range windows {
 			windows[w] = hist(b, parts[w].X, parts[w].N)
@@ -43,11 +37,7 @@ func TestTrailingReferenceSumScoresAsTheWholeSample(t *testing.T) {
 			windows[w].Values = &parts[w]
 		}
 		ref := SumNumeric(b, windows...)
-		for i := 1; i < len(ref.Values.X); i++ {
-			if !(ref.Values.X[i-1] < ref.Values.X[i]) {
-				t.Fatalf("summed values not strictly increasing at %d: %v, %v", i, ref.Values.X[i-1], ref.Values.X[i])
-			}
-		}
+		strictlyIncreasing(t, ref.Values.X)
 		whole := hist(b, c.RefValues, c.RefCounts)
 		for j := range whole.Counts {
 			if ref.Counts[j] != whole.Counts[j] {
@@ -66,7 +56,31 @@ func TestTrailingReferenceSumScoresAsTheWholeSample(t *testing.T) {
 		if math.Abs(w1-w2) > 1e-15*math.Max(1, w2) {
 			t.Fatalf("Wasserstein on the summed reference %v, on the whole sample %v", w1, w2)
 		}
+
+		// ties across windows: the first window twice
+		twice := SumNumeric(b, append(windows, windows[0])...)
+		strictlyIncreasing(t, twice.Values.X)
+		if len(twice.Values.X) != len(ref.Values.X) {
+			t.Fatalf("%d distinct values with the first window twice, %d without", len(twice.Values.X), len(ref.Values.X))
+		}
+		concat := hist(b, append(slices.Clone(c.RefValues), parts[0].X...), append(slices.Clone(c.RefCounts), parts[0].N...))
+		concat.Values = &Values{X: append(slices.Clone(c.RefValues), parts[0].X...), N: append(slices.Clone(c.RefCounts), parts[0].N...)}
+		for _, metric := range []string{query.MetricKS, query.MetricWasserstein} {
+			got, want := Compute(numericInput(metric, b, twice, cur, 1)), Compute(numericInput(metric, b, concat, cur, 1))
+			if g, w := value(t, got), value(t, want); math.Abs(g-w) > 1e-12*math.Max(1, w) || got.Method != "exact" {
+				t.Fatalf("%s with the first window twice: %v (%s), on the concatenated samples %v", metric, g, got.Method, w)
+			}
+		}
 		return
 	}
 	t.Fatal("fixture case missing")
+}
+
+func strictlyIncreasing(t *testing.T, xs []float64) {
+	t.Helper()
+	for i := 1; i < len(xs); i++ {
+		if !(xs[i-1] < xs[i]) {
+			t.Fatalf("values not strictly increasing at %d: %v, %v", i, xs[i-1], xs[i])
+		}
+	}
 }
