@@ -83,27 +83,30 @@ func (s *Service) loadReference(ctx context.Context, scope store.Scope, features
 
 // histograms folds store counts into per-window histograms on this reference's bins.
 func (r *reference) histograms(c store.Counts) (map[int64]map[key]drift.NumericHist, map[int64]map[key]drift.CategoricalHist) {
-	// A fleet's counts are millions of rows, which come grouped by (model, window) (the store's and the cache's
-	// order), the features of one model interleaved: the histograms of the current (model, window) are kept at
-	// hand by feature, so that a row costs one look-up of its feature's name (hashing (model, feature) pairs
-	// three times a row was a tenth of a warm fleet query).
+	// A fleet's counts are millions of rows in no useful order (kept windows and the store's hash aggregates):
+	// one look-up per row, of (model, feature, window) together, skipped when the row continues the previous
+	// row's histogram (three look-ups of hashed string pairs per row were a tenth of a warm fleet query).
+	type histKey struct {
+		model, feature string
+		window         int64
+	}
 	hists := map[int64]map[key]*drift.NumericHist{}
+	open := map[histKey]*drift.NumericHist{} // nil: not a binned feature
 	var (
-		byFeature map[string]*drift.NumericHist // of the current (model, window); nil: not a binned feature
-		model     string
-		window    int64
+		h    *drift.NumericHist
+		last histKey
 	)
 	for i, nc := range c.Numeric {
-		if i == 0 || nc.Model != model || nc.Window != window {
-			model, window, byFeature = nc.Model, nc.Window, map[string]*drift.NumericHist{}
-		}
-		h, seen := byFeature[nc.Feature]
-		if !seen {
-			k := key{nc.Model, nc.Feature}
-			if b, ok := r.num[k]; ok {
-				h = openHist(hists, nc.Window, k, b)
+		if i == 0 || nc.Window != last.window || nc.Feature != last.feature || nc.Model != last.model {
+			last = histKey{nc.Model, nc.Feature, nc.Window}
+			var seen bool
+			if h, seen = open[last]; !seen {
+				k := key{nc.Model, nc.Feature}
+				if b, ok := r.num[k]; ok {
+					h = openHist(hists, nc.Window, k, b)
+				}
+				open[last] = h
 			}
-			byFeature[nc.Feature] = h
 		}
 		if h == nil {
 			continue

@@ -77,24 +77,25 @@ func (v *Values) Sort() {
 // scores are those of the two lists concatenated; a trailing reference summed from a week of windows stays as
 // short as its distinct values.
 func (v *Values) merge(o *Values) *Values {
-	out := &Values{X: make([]float64, 0, len(v.X)+len(o.X)), N: make([]float64, 0, len(v.N)+len(o.N))}
-	push := func(x, n float64) {
-		if k := len(out.X) - 1; k >= 0 && out.X[k] == x {
-			out.N[k] += n
-			return
-		}
-		out.X, out.N = append(out.X, x), append(out.N, n)
-	}
-	i, j := 0, 0
+	x, n := make([]float64, len(v.X)+len(o.X)), make([]float64, len(v.X)+len(o.X))
+	k, i, j := -1, 0, 0
 	for i < len(v.X) || j < len(o.X) {
+		var vx, vn float64
 		if j == len(o.X) || (i < len(v.X) && v.X[i] <= o.X[j]) {
-			push(v.X[i], v.N[i])
+			vx, vn = v.X[i], v.N[i]
 			i++
 		} else {
-			push(o.X[j], o.N[j])
+			vx, vn = o.X[j], o.N[j]
 			j++
 		}
+		if k >= 0 && x[k] == vx {
+			n[k] += vn
+			continue
+		}
+		k++
+		x[k], n[k] = vx, vn
 	}
+	out := &Values{X: x[:k+1], N: n[:k+1]}
 	return out
 }
 
