@@ -1,9 +1,12 @@
 package duckdb
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+
+	duckdbdriver "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/aiops/modelmonitor/pkg/store"
 	"github.com/aiops/modelmonitor/pkg/store/sqlstore"
@@ -25,6 +28,7 @@ var (
 	_ sqlstore.MapDialect            = Dialect{} // and so a sqlstore.Dialect
 	_ sqlstore.GridDialect           = Dialect{}
 	_ sqlstore.SortedDistinctDialect = Dialect{}
+	_ sqlstore.OutOfMemoryDialect    = Dialect{}
 )
 
 // Name is "DuckDB".
@@ -219,4 +223,10 @@ func (Dialect) MapEntries(from string, keepCols []string, mapCol, keyCol, valueC
 	keep := strings.Join(keepCols, ", ")
 	return fmt.Sprintf("SELECT %s, e.key AS %s, e.value AS %s FROM (SELECT %s, unnest(map_entries(%s)) AS e FROM %s)",
 		keep, keyCol, valueCol, keep, mapCol, from)
+}
+
+// OutOfMemory says err is DuckDB's out-of-memory error (its memory_limit, memoryLimitMB, reached).
+func (Dialect) OutOfMemory(err error) bool {
+	var e *duckdbdriver.Error
+	return errors.As(err, &e) && e.Type == duckdbdriver.ErrorTypeOutOfMemory
 }

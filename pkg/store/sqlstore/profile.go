@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -19,11 +20,11 @@ func (s *Store) Profile(ctx context.Context, scope store.Scope, features []store
 	var p store.Profile
 	num, cat := splitFeatures(features)
 	if len(num) > 0 {
-		rows, q, err := s.numericProfile(ctx, scope, num, probs)
+		rows, qs, err := s.numericProfileByModels(ctx, scope, num, probs)
 		if err != nil {
 			return p, err
 		}
-		p.Numeric, p.SQL = rows, append(p.SQL, q)
+		p.Numeric, p.SQL = rows, append(p.SQL, qs...)
 	}
 	if len(cat) > 0 {
 		rows, q, err := s.categoricalProfile(ctx, scope, cat, categoryCap)
@@ -33,6 +34,49 @@ func (s *Store) Profile(ctx context.Context, scope store.Scope, features []store
 		p.Categorical, p.SQL = rows, append(p.SQL, q)
 	}
 	return p, nil
+}
+
+// OutOfMemoryDialect is implemented by dialects whose engine reports running out of memory as an error the
+// statement can be retried after (DuckDB: its memory_limit, memoryLimitMB). The numeric profile's exact quantiles
+// sort each (model, feature)'s reference values in a list aggregate, which DuckDB 1.5.6 holds in memory (it cannot
+// spill it): the whole fleet's reference outgrows the limit long before one model's does (100 M predictions: the
+// reference week's ~19 M rows at the default 4096 MB).
+type OutOfMemoryDialect interface {
+	Dialect
+	// OutOfMemory says err is the engine's out-of-memory error.
+	OutOfMemory(err error) bool
+}
+
+// numericProfileByModels is numericProfile, split by model where the engine runs out of memory: the models of
+// feats (in byte order) in two halves, each profiled alike (so again split if it too runs out), down to one
+// model, whose error stands. The groups are independent, so the rows are the ones one statement gives (in its
+// order: by model, then feature); the statements are those that answered, in that order. Only the first,
+// failed attempt is extra work (the engine fails it once the lists outgrow the limit).
+func (s *Store) numericProfileByModels(ctx context.Context, scope store.Scope, feats []modelFeature, probs []float64) ([]store.NumericProfile, []string, error) {
+	rows, q, err := s.numericProfile(ctx, scope, feats, probs)
+	if err == nil {
+		return rows, []string{q}, nil
+	}
+	od, ok := s.d.(OutOfMemoryDialect)
+	models, per := byModel(feats, func(f modelFeature) string { return f.M })
+	if !ok || !od.OutOfMemory(err) || len(models) < 2 || ctx.Err() != nil {
+		return nil, nil, err
+	}
+	slices.Sort(models)
+	var out []store.NumericProfile
+	var sqls []string
+	for _, half := range [][]string{models[:len(models)/2], models[len(models)/2:]} {
+		var part []modelFeature
+		for _, m := range half {
+			part = append(part, per[m]...)
+		}
+		r, qs, err := s.numericProfileByModels(ctx, scope, part, probs)
+		if err != nil {
+			return nil, nil, err
+		}
+		out, sqls = append(out, r...), append(sqls, qs...)
+	}
+	return out, sqls, nil
 }
 
 func splitFeatures(features []store.Feature) (num, cat []modelFeature) {
