@@ -25,9 +25,7 @@ package cache
 
 import (
 	"context"
-	"encoding/json"
 	"slices"
-	"sync"
 
 	"github.com/aiops/modelmonitor/pkg/store"
 )
@@ -36,37 +34,22 @@ import (
 // by method).
 // It is safe for concurrent use; two concurrent first calls with the same arguments may both reach the store.
 type Store struct {
-	next store.Store
-	mu   sync.Mutex
-	kept map[string]any
+	next    store.Store
+	answers *memo
+	signals *memo // the change signals read during the request (by Shared, given it through ctx)
 }
 
 var _ store.Store = (*Store)(nil)
 
 // Request returns a wrapper of next whose answers live as long as the wrapper: make one per request.
-func Request(next store.Store) *Store { return &Store{next: next, kept: map[string]any{}} }
+func Request(next store.Store) *Store {
+	return &Store{next: next, answers: newMemo(), signals: newMemo()}
+}
 
 // keep returns the kept answer of the call identified by its method and arguments, or runs call and keeps its
 // answer when it succeeds.
 func keep[T any](c *Store, call func() (T, error), method string, args ...any) (T, error) {
-	raw, err := json.Marshal(append([]any{method}, args...))
-	if err != nil {
-		return call()
-	}
-	key := string(raw)
-	c.mu.Lock()
-	hit, ok := c.kept[key]
-	c.mu.Unlock()
-	if ok {
-		return hit.(T), nil
-	}
-	v, err := call()
-	if err == nil {
-		c.mu.Lock()
-		c.kept[key] = v
-		c.mu.Unlock()
-	}
-	return v, err
+	return remember(c.answers, call, method, args...)
 }
 
 // Health is passed through: never kept.
@@ -97,41 +80,45 @@ func (c *Store) SegmentValues(ctx context.Context, scope store.Scope, column str
 
 // Profile is kept per (scope, features, probabilities, category cap).
 func (c *Store) Profile(ctx context.Context, scope store.Scope, features []store.Feature, probs []float64, categoryCap int) (store.Profile, error) {
+	ctx = withSignalMemo(ctx, c.signals)
 	return keep(c, func() (store.Profile, error) { return c.next.Profile(ctx, scope, features, probs, categoryCap) },
 		"Profile", scope, features, probs, categoryCap)
 }
 
 // Counts is kept per (scope, windowing, numeric bins, categorical bins).
 func (c *Store) Counts(ctx context.Context, scope store.Scope, w store.Windowing, num []store.NumericBins, cat []store.CategoricalBins) (store.Counts, error) {
+	ctx = withSignalMemo(ctx, c.signals)
 	return keep(c, func() (store.Counts, error) { return c.next.Counts(ctx, scope, w, num, cat) }, "Counts", scope, w, num, cat)
 }
 
 // Quality is kept per (scope, windowing, features).
 func (c *Store) Quality(ctx context.Context, scope store.Scope, w store.Windowing, features []store.QualityFeature) (store.Quality, error) {
+	ctx = withSignalMemo(ctx, c.signals)
 	return keep(c, func() (store.Quality, error) { return c.next.Quality(ctx, scope, w, features) }, "Quality", scope, w, features)
 }
 
 // Performance is kept per (scope, windowing, request: threshold, label cut-off, class models).
 func (c *Store) Performance(ctx context.Context, scope store.Scope, w store.Windowing, req store.PerformanceRequest) (store.Performance, error) {
+	ctx = withSignalMemo(ctx, c.signals)
 	return keep(c, func() (store.Performance, error) { return c.next.Performance(ctx, scope, w, req) }, "Performance", scope, w, req)
 }
 
 // ScoreHistogram is kept per (scope, windowing, threshold).
 func (c *Store) ScoreHistogram(ctx context.Context, scope store.Scope, w store.Windowing, threshold float64) (store.ScoreHistogram, error) {
+	ctx = withSignalMemo(ctx, c.signals)
 	return keep(c, func() (store.ScoreHistogram, error) { return c.next.ScoreHistogram(ctx, scope, w, threshold) },
 		"ScoreHistogram", scope, w, threshold)
 }
 
 // MulticlassHistograms is kept per request (reference and current scopes, windowing, label cut-off).
 func (c *Store) MulticlassHistograms(ctx context.Context, req store.MulticlassRequest) (store.MulticlassHistograms, error) {
+	ctx = withSignalMemo(ctx, c.signals)
 	return keep(c, func() (store.MulticlassHistograms, error) { return c.next.MulticlassHistograms(ctx, req) },
 		"MulticlassHistograms", req)
 }
 
 // Close drops the kept answers. The wrapped store stays open: the wrapper does not own it.
 func (c *Store) Close() error {
-	c.mu.Lock()
-	c.kept = map[string]any{}
-	c.mu.Unlock()
+	c.answers.reset()
 	return nil
 }

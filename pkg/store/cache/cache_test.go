@@ -312,14 +312,14 @@ func TestErrorsNotKeptAndCloseKeepsTheStoreOpen(t *testing.T) {
 	if _, err := c.ScoreHistogram(context.Background(), bad, store.Windowing{}, 0.5); err == nil {
 		t.Fatal("a missing table must fail")
 	}
-	if len(c.kept) != 0 {
-		t.Errorf("%d answers kept after an error", len(c.kept))
+	if len(c.answers.kept) != 0 {
+		t.Errorf("%d answers kept after an error", len(c.answers.kept))
 	}
-	if _, err := c.Models(context.Background()); err != nil || len(c.kept) != 1 {
-		t.Fatalf("models: %v, %d kept", err, len(c.kept))
+	if _, err := c.Models(context.Background()); err != nil || len(c.answers.kept) != 1 {
+		t.Fatalf("models: %v, %d kept", err, len(c.answers.kept))
 	}
-	if err := c.Close(); err != nil || len(c.kept) != 0 {
-		t.Fatalf("close: %v, %d kept", err, len(c.kept))
+	if err := c.Close(); err != nil || len(c.answers.kept) != 0 {
+		t.Fatalf("close: %v, %d kept", err, len(c.answers.kept))
 	}
 	if err := st.Health(context.Background()); err != nil {
 		t.Errorf("the wrapped store was closed with the cache: %v", err)

@@ -130,13 +130,14 @@ func plan[T any](ctx context.Context, s *Shared, sh shape[T], c aggCall[T], key 
 	if !ok {
 		return c.ask(scope, w)
 	}
-	sigs, ok := signals(ctx, s, wins, scope, w)
+	sig := memoSignal(ctx, s.sig)
+	sigs, ok := signals(ctx, sig, wins, scope, w)
 	if !ok {
 		return c.ask(scope, w)
 	}
-	labels := labelView{ctx: ctx, s: s, scope: scope, w: w, cutoffs: map[int64]*labelDelta{}}
+	labels := labelView{ctx: ctx, s: s, sig: sig, scope: scope, w: w, cutoffs: map[int64]*labelDelta{}}
 	if c.labels {
-		if labels.known, err = s.sig.LabelState(ctx, c.until); err != nil {
+		if labels.known, err = sig.LabelState(ctx, c.until); err != nil {
 			return c.ask(scope, w)
 		}
 		labels.until = c.until
@@ -241,8 +242,8 @@ func plan[T any](ctx context.Context, s *Shared, sh shape[T], c aggCall[T], key 
 
 // signals reads the change signal of every window of a call (store.ChangeSignal.WindowRows over the whole
 // scope; a window with no row has the zero signal). ok is false when it cannot be read.
-func signals(ctx context.Context, s *Shared, wins []window, scope store.Scope, w store.Windowing) (map[int64]signal, bool) {
-	rows, err := s.sig.WindowRows(ctx, scope, w)
+func signals(ctx context.Context, sig store.ChangeSignal, wins []window, scope store.Scope, w store.Windowing) (map[int64]signal, bool) {
+	rows, err := sig.WindowRows(ctx, scope, w)
 	if err != nil {
 		return nil, false
 	}
@@ -264,6 +265,7 @@ func signals(ctx context.Context, s *Shared, wins []window, scope store.Scope, w
 type labelView struct {
 	ctx     context.Context
 	s       *Shared
+	sig     store.ChangeSignal // s.sig, through the request's memo
 	scope   store.Scope
 	w       store.Windowing
 	until   time.Time        // the call's cut-off (zero: not a label reader)
@@ -302,9 +304,9 @@ func (v *labelView) answers(until int64, known store.LabelState, window int64) l
 		d = &labelDelta{}
 		v.cutoffs[until] = d
 		kept := time.UnixMicro(until).UTC()
-		if st, err := v.s.sig.LabelState(v.ctx, kept); err == nil && st == known {
+		if st, err := v.sig.LabelState(v.ctx, kept); err == nil && st == known {
 			after, before := earliest(kept, v.until), latest(kept, v.until)
-			if wins, err := v.s.sig.LabelledWindows(v.ctx, v.scope, v.w, after, before); err == nil {
+			if wins, err := v.sig.LabelledWindows(v.ctx, v.scope, v.w, after, before); err == nil {
 				d.same, d.touched = true, map[int64]bool{}
 				for _, w := range wins {
 					d.touched[w] = true
