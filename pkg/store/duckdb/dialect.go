@@ -29,6 +29,7 @@ var (
 	_ sqlstore.GridDialect           = Dialect{}
 	_ sqlstore.SortedDistinctDialect = Dialect{}
 	_ sqlstore.OutOfMemoryDialect    = Dialect{}
+	_ sqlstore.MaterializedDialect   = Dialect{}
 )
 
 // Name is "DuckDB".
@@ -230,3 +231,6 @@ func (Dialect) OutOfMemory(err error) bool {
 	var e *duckdbdriver.Error
 	return errors.As(err, &e) && e.Type == duckdbdriver.ErrorTypeOutOfMemory
 }
+
+// Materialized renders DuckDB's keyword for a CTE computed once: "MATERIALIZED ".
+func (Dialect) Materialized() string { return "MATERIALIZED " }

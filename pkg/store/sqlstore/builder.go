@@ -21,6 +21,9 @@ type builder struct {
 	s    *Store
 	d    Dialect
 	args []any
+	// materialized is put between `mm_lab AS` and its body: MaterializedDialect's keyword where one statement
+	// reads the labelled relation twice, else "".
+	materialized string
 }
 
 func (s *Store) newBuilder() *builder { return &builder{s: s, d: s.d} }

@@ -120,6 +120,17 @@ type MapDialect interface {
 	MapEntries(from string, keepCols []string, mapCol, keyCol, valueCol string) string
 }
 
+// MaterializedDialect is implemented by dialects that can compute a CTE once for a statement that reads it twice
+// (`name AS MATERIALIZED (…)`: DuckDB). Performance then reads its labelled relation — the scoped rows joined to
+// the latest label of each prediction, a scan of the whole labels table — once for the per-window counts and the
+// score buckets together (one statement, the buckets' rows told apart by a kind column), instead of once per
+// statement. Other dialects run the two statements.
+type MaterializedDialect interface {
+	Dialect
+	// Materialized is the keyword, with a trailing space: "MATERIALIZED ".
+	Materialized() string
+}
+
 // ApproxQuantileDialect is implemented by dialects that take a large group's reference quantiles from a
 // streaming sketch instead of sorting every value of the group (Spark, where SortedValues holds a group's values
 // in one task). Profile then sorts only the groups with at most ExactQuantileLimit finite values and sketches

@@ -17,7 +17,8 @@ import (
 // and labelled rows, the confusion counts at the bound decision threshold and the exact log-loss sum; per
 // (model, window, label) the score histogram in 1/1000 buckets with the score sum of each bucket; per (model,
 // window, lag bucket) the label lag histogram the lag quantiles are read from. Two GROUP BY statements over the
-// same labelled relation (three with class models); aggregates only, identifiers quoted, values bound.
+// same labelled relation, or one reading it materialized once (MaterializedDialect), and one more with class
+// models; aggregates only, identifiers quoted, values bound.
 func (s *Store) Performance(ctx context.Context, scope store.Scope, w store.Windowing, req store.PerformanceRequest) (store.Performance, error) {
 	zoned, err := s.checkPerformanceColumns(ctx)
 	if err != nil {
@@ -68,11 +69,10 @@ func (s *Store) performance(ctx context.Context, scope store.Scope, w store.Wind
 		return side, err
 	}
 	d := s.d
-	b := s.newBuilder()
-	src := b.labelledSource(scope, w, req, zoned, delta)
 	labelled := "y IS NOT NULL AND p IS NOT NULL"
-	q := fmt.Sprintf(`WITH %s
-SELECT %s, %s AS lagk, count(*) AS served,
+	// The per-(keys, lag bucket) counts and sums; the score buckets below have their counts in the same columns
+	// (label in lagk, bucket in served, n in labelled, score sum in ll) so that one statement can give both.
+	perWindow := fmt.Sprintf(`SELECT %s, %s AS lagk, count(*) AS served,
   %s AS labelled,
   %s AS tp,
   %s AS fp,
@@ -85,9 +85,9 @@ SELECT %s, %s AS lagk, count(*) AS served,
   coalesce(sum(abs(yn - pn)), 0) AS abs_sum,
   coalesce(sum((yn - pn) * (yn - pn)), 0) AS sq_sum,
   coalesce(sum(abs(yn - pn) / greatest(abs(yn), 2.220446049250313e-16)), 0) AS ape_sum,
-  %s AS unreadable
+  %s AS unreadable%%s
 FROM mm_lab
-%s`, src, keys, lagBucketSQL,
+%s`, keys, lagBucketSQL,
 		d.Filtered("count(*)", labelled),
 		d.Filtered("count(*)", "y = 1 AND yhat"), d.Filtered("count(*)", "y = 0 AND yhat"),
 		d.Filtered("count(*)", "y = 0 AND NOT yhat"), d.Filtered("count(*)", "y = 1 AND NOT yhat"),
@@ -95,24 +95,37 @@ FROM mm_lab
 		d.Filtered("count(*)", "yc IS NOT NULL AND pc IS NOT NULL"), d.Filtered("count(*)", "yc = pc"),
 		d.Filtered("count(*)", "yn IS NOT NULL AND pn IS NOT NULL"),
 		d.Filtered("count(*)", "yr AND y IS NULL"), d.GroupBy(nk+1))
+	buckets := fmt.Sprintf(`SELECT %s, CAST(y AS INTEGER) AS y, %s AS bucket, count(*) AS n, sum(p) AS ps
+FROM mm_lab
+WHERE y IS NOT NULL AND p IS NOT NULL
+%s`, keys, scoreBucketSQL, d.GroupBy(nk+2))
 	groups := make([][]lagGroup, len(out))
-	err := s.collect(ctx, q, b.args, func(r Rows) error {
+	windowRow := func(r Rows, kind *int) error {
 		var g lagGroup
 		row := &g.row
-		side, err := scan(r, &row.Model, &row.Window, &g.bucket, &row.Served, &row.Labelled, &row.TP, &row.FP, &row.TN, &row.FN, &row.LogLossSum,
-			&row.ClassLabelled, &row.Correct, &row.RegLabelled, &row.AbsErrSum, &row.SqErrSum, &row.APESum, &row.Unreadable)
+		dest := []any{&row.Model, &row.Window, &g.bucket, &row.Served, &row.Labelled, &row.TP, &row.FP, &row.TN, &row.FN, &row.LogLossSum,
+			&row.ClassLabelled, &row.Correct, &row.RegLabelled, &row.AbsErrSum, &row.SqErrSum, &row.APESum, &row.Unreadable}
+		if kind != nil {
+			dest = append(dest, kind)
+		}
+		side, err := scan(r, dest...)
+		if err != nil {
+			return err
+		}
+		if kind != nil && *kind == 1 { // a score bucket in the per-window columns
+			out[side].Buckets = append(out[side].Buckets, store.ScoreBucket{Model: row.Model, Window: row.Window,
+				Label: int(g.bucket.Int64), Bucket: int(row.Served), Count: row.Labelled, ScoreSum: row.LogLossSum})
+			return nil
+		}
 		groups[side] = append(groups[side], g)
-		return err
-	})
-	sqls := []string{q}
-	if err != nil {
-		return out, err
+		return nil
 	}
-	for i := range out {
-		out[i].Windows, out[i].Lags = foldLagGroups(groups[i])
-	}
-
-	if len(req.ClassModels) > 0 {
+	var sqls []string
+	// classes runs the class counts' statement (class models only), after the per-window statement.
+	classes := func() error {
+		if len(req.ClassModels) == 0 {
+			return nil
+		}
 		q, err := s.classCounts(ctx, scope, w, req, zoned, delta, keys, nk, func(r Rows) error {
 			var row store.ClassCount
 			side, err := scan(r, &row.Model, &row.Window, &row.Class, &row.TP, &row.FP, &row.FN)
@@ -120,29 +133,60 @@ FROM mm_lab
 			return err
 		})
 		sqls = append(sqls, q)
+		return err
+	}
+	if md, ok := d.(MaterializedDialect); ok {
+		// One statement: the labelled relation materialized once, both groupings read from it (the labels
+		// table is scanned once instead of twice).
+		b := s.newBuilder()
+		b.materialized = md.Materialized()
+		src := b.labelledSource(scope, w, req, zoned, delta)
+		q := fmt.Sprintf("WITH %s\n%s\nUNION ALL\n%s", src, fmt.Sprintf(perWindow, ",\n  0 AS kind"),
+			fmt.Sprintf(`SELECT %s, CAST(y AS INTEGER), %s, count(*), 0, 0, 0, 0, sum(p), 0, 0, 0,
+  CAST(0 AS DOUBLE), CAST(0 AS DOUBLE), CAST(0 AS DOUBLE), 0, 1
+FROM mm_lab
+WHERE y IS NOT NULL AND p IS NOT NULL
+%s`, keys, scoreBucketSQL, d.GroupBy(nk+2)))
+		sqls = append(sqls, q)
+		err := s.collect(ctx, q, b.args, func(r Rows) error {
+			var kind int
+			return windowRow(r, &kind)
+		})
+		if err == nil {
+			err = classes()
+		}
+		if err != nil {
+			return out, err
+		}
+	} else {
+		b := s.newBuilder()
+		q := fmt.Sprintf("WITH %s\n%s", b.labelledSource(scope, w, req, zoned, delta), fmt.Sprintf(perWindow, ""))
+		sqls = append(sqls, q)
+		err := s.collect(ctx, q, b.args, func(r Rows) error { return windowRow(r, nil) })
+		if err == nil {
+			err = classes()
+		}
+		if err != nil {
+			return out, err
+		}
+		b = s.newBuilder()
+		q = fmt.Sprintf("WITH %s\n%s", b.labelledSource(scope, w, req, zoned, delta), buckets)
+		sqls = append(sqls, q)
+		err = s.collect(ctx, q, b.args, func(r Rows) error {
+			var row store.ScoreBucket
+			side, err := scan(r, &row.Model, &row.Window, &row.Label, &row.Bucket, &row.Count, &row.ScoreSum)
+			out[side].Buckets = append(out[side].Buckets, row)
+			return err
+		})
 		if err != nil {
 			return out, err
 		}
 	}
-
-	b = s.newBuilder()
-	src = b.labelledSource(scope, w, req, zoned, delta)
-	q = fmt.Sprintf(`WITH %s
-SELECT %s, CAST(y AS INTEGER) AS y, %s AS bucket, count(*) AS n, sum(p) AS ps
-FROM mm_lab
-WHERE y IS NOT NULL AND p IS NOT NULL
-%s`, src, keys, scoreBucketSQL, d.GroupBy(nk+2))
-	sqls = append(sqls, q)
 	for i := range out {
+		out[i].Windows, out[i].Lags = foldLagGroups(groups[i])
 		out[i].SQL = sqls
 	}
-	err = s.collect(ctx, q, b.args, func(r Rows) error {
-		var row store.ScoreBucket
-		side, err := scan(r, &row.Model, &row.Window, &row.Label, &row.Bucket, &row.Count, &row.ScoreSum)
-		out[side].Buckets = append(out[side].Buckets, row)
-		return err
-	})
-	return out, err
+	return out, nil
 }
 
 // classCounts runs the statement of the per-(keys, class) one-vs-rest confusion counts of the multiclass models
@@ -322,9 +366,9 @@ mm_labels AS (
   FROM mm_scoped s%s`, sideCol, y, label, threshold, yc, pc, d.TryDouble(label), d.TryDouble("s.pred"), lag, joinSQL))
 	}
 	return fmt.Sprintf(`%s%s%s,
-mm_lab AS (
+mm_lab AS %s(
 %s
-)`, scoped, labelsCTE, classCTE, strings.Join(selects, "\n  UNION ALL\n"))
+)`, scoped, labelsCTE, classCTE, b.materialized, strings.Join(selects, "\n  UNION ALL\n"))
 }
 
 // binaryLabel renders a label as the binary class, 1 or 0, NULL where it is neither, by the settings'
