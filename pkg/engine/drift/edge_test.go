@@ -12,17 +12,38 @@ import (
 	"github.com/aiops/modelmonitor/pkg/store"
 )
 
+// ksCase is a two-sample KS case with SciPy's D and p.
+type ksCase struct {
+	Name      string    `json:"name"`
+	RefValues []float64 `json:"ref_values"`
+	RefCounts []float64 `json:"ref_counts"`
+	CurValues []float64 `json:"cur_values"`
+	CurCounts []float64 `json:"cur_counts"`
+	D         float64   `json:"d"`
+	P         float64   `json:"p"`
+}
+
+// tenDaySample is the KS case "ten-day sample (300 vs 240)" and a continuous binning of its range (any will do
+// for the binned side).
+func tenDaySample(t *testing.T) (ksCase, binning.Numeric) {
+	t.Helper()
+	for _, c := range loadEdge(t).KS {
+		if c.Name == "ten-day sample (300 vs 240)" {
+			probs := binning.Probs(10)
+			quantiles := make([]float64, len(probs))
+			for i, p := range probs {
+				quantiles[i] = -2 + 4*p
+			}
+			return c, binning.NewNumeric(probs, quantiles, 10)
+		}
+	}
+	t.Fatal("fixture case missing")
+	return ksCase{}, binning.Numeric{}
+}
+
 // edgeFixture holds the SciPy/NumPy values of test/fixtures/edge (gen_edge_fixtures.py).
 type edgeFixture struct {
-	KS []struct {
-		Name      string    `json:"name"`
-		RefValues []float64 `json:"ref_values"`
-		RefCounts []float64 `json:"ref_counts"`
-		CurValues []float64 `json:"cur_values"`
-		CurCounts []float64 `json:"cur_counts"`
-		D         float64   `json:"d"`
-		P         float64   `json:"p"`
-	} `json:"ks"`
+	KS      []ksCase `json:"ks"`
 	Float32 struct {
 		RefValues []float64 `json:"ref_values"`
 		CurValues []float64 `json:"cur_values"`
@@ -152,32 +173,20 @@ func TestBinaryIntegerFeatureGetsTheZTestLikeABoolean(t *testing.T) {
 // Issue 9 item 3: with the samples' distinct values, KS is scipy's ks_2samp(method="auto") — the exact p on the
 // ten-day sample (0.0356, drift) — where the fine bins give only the asymptotic p on a binned D, with its bound.
 func TestKSUsesExactPValueOnSmallSamples(t *testing.T) {
-	for _, c := range loadEdge(t).KS {
-		if c.Name != "ten-day sample (300 vs 240)" {
-			continue
-		}
-		probs := binning.Probs(10)
-		quantiles := make([]float64, len(probs))
-		for i, p := range probs { // any continuous binning will do for the binned comparison
-			quantiles[i] = -2 + 4*p
-		}
-		b := binning.NewNumeric(probs, quantiles, 10)
-		in := numericInput(query.MetricKS, b, hist(b, c.RefValues, c.RefCounts), hist(b, c.CurValues, c.CurCounts), 1)
-		binned := Compute(in)
-		in.RefNum.Values, in.CurNum.Values = &Values{X: c.RefValues, N: c.RefCounts}, &Values{X: c.CurValues, N: c.CurCounts}
-		exact := Compute(in)
-		if got := value(t, exact); math.Abs(got-c.P) > 1e-9*c.P || *exact.Statistic != c.D || exact.Method != "exact" || !*exact.Drift {
-			t.Fatalf("exact KS p %v D %v method %q, want p %v D %v exact", got, *exact.Statistic, exact.Method, c.P, c.D)
-		}
-		if binned.Method != "binned" || binned.BinningBound == nil {
-			t.Fatalf("binned KS method %q bound %v", binned.Method, binned.BinningBound)
-		}
-		if d := *binned.Statistic; d > c.D || c.D > d+*binned.BinningBound {
-			t.Fatalf("binned D %v with bound %v does not bracket the exact D %v", d, *binned.BinningBound, c.D)
-		}
-		return
+	c, b := tenDaySample(t)
+	in := numericInput(query.MetricKS, b, hist(b, c.RefValues, c.RefCounts), hist(b, c.CurValues, c.CurCounts), 1)
+	binned := Compute(in)
+	in.RefNum.Values, in.CurNum.Values = &Values{X: c.RefValues, N: c.RefCounts}, &Values{X: c.CurValues, N: c.CurCounts}
+	exact := Compute(in)
+	if got := value(t, exact); math.Abs(got-c.P) > 1e-9*c.P || *exact.Statistic != c.D || exact.Method != "exact" || !*exact.Drift {
+		t.Fatalf("exact KS p %v D %v method %q, want p %v D %v exact", got, *exact.Statistic, exact.Method, c.P, c.D)
 	}
-	t.Fatal("fixture case missing")
+	if binned.Method != "binned" || binned.BinningBound == nil {
+		t.Fatalf("binned KS method %q bound %v", binned.Method, binned.BinningBound)
+	}
+	if d := *binned.Statistic; d > c.D || c.D > d+*binned.BinningBound {
+		t.Fatalf("binned D %v with bound %v does not bracket the exact D %v", d, *binned.BinningBound, c.D)
+	}
 }
 
 // Issue 9 item 8: `auto` decides on the reference rows with a usable value; the boundary is inclusive.
