@@ -90,7 +90,6 @@ func (r *reference) histograms(c store.Counts) (map[int64]map[key]drift.NumericH
 		model, feature string
 		window         int64
 	}
-	hists := map[int64]map[key]*drift.NumericHist{}
 	open := map[histKey]*drift.NumericHist{} // nil: not a binned feature
 	var (
 		h    *drift.NumericHist
@@ -101,9 +100,10 @@ func (r *reference) histograms(c store.Counts) (map[int64]map[key]drift.NumericH
 			last = histKey{nc.Model, nc.Feature, nc.Window}
 			var seen bool
 			if h, seen = open[last]; !seen {
-				k := key{nc.Model, nc.Feature}
-				if b, ok := r.num[k]; ok {
-					h = openHist(hists, nc.Window, k, b)
+				if b, ok := r.num[key{nc.Model, nc.Feature}]; ok {
+					nh := drift.NewNumericHist(b)
+					nh.Min, nh.Max = make([]float64, len(nh.Counts)), make([]float64, len(nh.Counts))
+					h = &nh
 				}
 				open[last] = h
 			}
@@ -131,15 +131,18 @@ func (r *reference) histograms(c store.Counts) (map[int64]map[key]drift.NumericH
 			h.Sums[nc.Bin] += nc.Sum
 		}
 	}
-	num := make(map[int64]map[key]drift.NumericHist, len(hists))
-	for w, m := range hists {
-		num[w] = make(map[key]drift.NumericHist, len(m))
-		for k, h := range m {
-			if h.Values != nil {
-				h.Values.Sort()
-			}
-			num[w][k] = *h
+	num := map[int64]map[key]drift.NumericHist{}
+	for hk, h := range open {
+		if h == nil {
+			continue
 		}
+		if h.Values != nil {
+			h.Values.Sort()
+		}
+		if num[hk.window] == nil {
+			num[hk.window] = map[key]drift.NumericHist{}
+		}
+		num[hk.window][key{hk.model, hk.feature}] = *h
 	}
 	cat := map[int64]map[key]drift.CategoricalHist{}
 	for _, cc := range c.Categorical {
@@ -173,21 +176,4 @@ func (r *reference) histograms(c store.Counts) (map[int64]map[key]drift.NumericH
 		cat[cc.Window][k] = h
 	}
 	return num, cat
-}
-
-// openHist returns the histogram of (window, k) in hists, adding an empty one on b's bins (with extremes) first.
-func openHist(hists map[int64]map[key]*drift.NumericHist, window int64, k key, b binning.Numeric) *drift.NumericHist {
-	m := hists[window]
-	if m == nil {
-		m = map[key]*drift.NumericHist{}
-		hists[window] = m
-	}
-	h := m[k]
-	if h == nil {
-		nh := drift.NewNumericHist(b)
-		nh.Min, nh.Max = make([]float64, len(nh.Counts)), make([]float64, len(nh.Counts))
-		h = &nh
-		m[k] = h
-	}
-	return h
 }

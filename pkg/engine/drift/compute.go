@@ -95,8 +95,7 @@ func (v *Values) merge(o *Values) *Values {
 		k++
 		x[k], n[k] = vx, vn
 	}
-	out := &Values{X: x[:k+1], N: n[:k+1]}
-	return out
+	return &Values{X: x[:k+1], N: n[:k+1]}
 }
 
 // Compute scores one window. Display bins (numeric: the coarse quantile bins plus a null bin; categorical: top

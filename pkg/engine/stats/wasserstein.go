@@ -160,8 +160,7 @@ func wasserstein1(u, uw, v, vw []float64) float64 {
 	}
 	var cum [2]float64
 	dist := 0.0
-	i, j := 0, 0
-	prev, started := 0.0, false
+	i, j, prev := 0, 0, 0.0
 	for i < len(a) || j < len(b) {
 		var next *atom
 		side := 0
@@ -170,10 +169,8 @@ func wasserstein1(u, uw, v, vw []float64) float64 {
 		} else {
 			next, side = &b[j], 1
 		}
-		if started {
-			if gap := next.x - prev; gap > 0 {
-				dist += math.Abs(cum[0]/tot[0]-cum[1]/tot[1]) * gap
-			}
+		if gap := next.x - prev; i+j > 0 && gap > 0 { // from the previous atom to this one
+			dist += math.Abs(cum[0]/tot[0]-cum[1]/tot[1]) * gap
 		}
 		cum[side] += next.w
 		if side == 0 {
@@ -181,7 +178,7 @@ func wasserstein1(u, uw, v, vw []float64) float64 {
 		} else {
 			j++
 		}
-		prev, started = next.x, true
+		prev = next.x
 	}
 	return dist
 }

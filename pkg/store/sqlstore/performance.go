@@ -95,10 +95,13 @@ FROM mm_lab
 		d.Filtered("count(*)", "yc IS NOT NULL AND pc IS NOT NULL"), d.Filtered("count(*)", "yc = pc"),
 		d.Filtered("count(*)", "yn IS NOT NULL AND pn IS NOT NULL"),
 		d.Filtered("count(*)", "yr AND y IS NULL"), d.GroupBy(nk+1))
-	buckets := fmt.Sprintf(`SELECT %s, CAST(y AS INTEGER) AS y, %s AS bucket, count(*) AS n, sum(p) AS ps
+	// buckets renders the score buckets' statement with the given columns after the keys.
+	buckets := func(cols string) string {
+		return fmt.Sprintf(`SELECT %s, %s
 FROM mm_lab
 WHERE y IS NOT NULL AND p IS NOT NULL
-%s`, keys, scoreBucketSQL, d.GroupBy(nk+2))
+%s`, keys, cols, d.GroupBy(nk+2))
+	}
 	groups := make([][]lagGroup, len(out))
 	windowRow := func(r Rows, kind *int) error {
 		var g lagGroup
@@ -121,56 +124,41 @@ WHERE y IS NOT NULL AND p IS NOT NULL
 		return nil
 	}
 	var sqls []string
-	// classes runs the class counts' statement (class models only), after the per-window statement.
-	classes := func() error {
-		if len(req.ClassModels) == 0 {
-			return nil
+	// With a MaterializedDialect one statement reads the labelled relation materialized once for both groupings
+	// (the labels table is scanned once instead of twice), the buckets padded to the per-window columns.
+	md, together := d.(MaterializedDialect)
+	b := s.newBuilder()
+	kindCol := ""
+	if together {
+		b.materialized, kindCol = md.Materialized(), ",\n  0 AS kind"
+	}
+	q := fmt.Sprintf("WITH %s\n%s", b.labelledSource(scope, w, req, zoned, delta), fmt.Sprintf(perWindow, kindCol))
+	if together {
+		q += "\nUNION ALL\n" + buckets(fmt.Sprintf(`CAST(y AS INTEGER), %s, count(*), 0, 0, 0, 0, sum(p), 0, 0, 0,
+  CAST(0 AS DOUBLE), CAST(0 AS DOUBLE), CAST(0 AS DOUBLE), 0, 1`, scoreBucketSQL))
+	}
+	sqls = append(sqls, q)
+	err := s.collect(ctx, q, b.args, func(r Rows) error {
+		if !together {
+			return windowRow(r, nil)
 		}
-		q, err := s.classCounts(ctx, scope, w, req, zoned, delta, keys, nk, func(r Rows) error {
+		var kind int
+		return windowRow(r, &kind)
+	})
+	if err == nil && len(req.ClassModels) > 0 { // the class counts' statement, after the per-window one
+		var cq string
+		cq, err = s.classCounts(ctx, scope, w, req, zoned, delta, keys, nk, func(r Rows) error {
 			var row store.ClassCount
 			side, err := scan(r, &row.Model, &row.Window, &row.Class, &row.TP, &row.FP, &row.FN)
 			out[side].Classes = append(out[side].Classes, row)
 			return err
 		})
-		sqls = append(sqls, q)
-		return err
+		sqls = append(sqls, cq)
 	}
-	if md, ok := d.(MaterializedDialect); ok {
-		// One statement: the labelled relation materialized once, both groupings read from it (the labels
-		// table is scanned once instead of twice).
-		b := s.newBuilder()
-		b.materialized = md.Materialized()
-		src := b.labelledSource(scope, w, req, zoned, delta)
-		q := fmt.Sprintf("WITH %s\n%s\nUNION ALL\n%s", src, fmt.Sprintf(perWindow, ",\n  0 AS kind"),
-			fmt.Sprintf(`SELECT %s, CAST(y AS INTEGER), %s, count(*), 0, 0, 0, 0, sum(p), 0, 0, 0,
-  CAST(0 AS DOUBLE), CAST(0 AS DOUBLE), CAST(0 AS DOUBLE), 0, 1
-FROM mm_lab
-WHERE y IS NOT NULL AND p IS NOT NULL
-%s`, keys, scoreBucketSQL, d.GroupBy(nk+2)))
-		sqls = append(sqls, q)
-		err := s.collect(ctx, q, b.args, func(r Rows) error {
-			var kind int
-			return windowRow(r, &kind)
-		})
-		if err == nil {
-			err = classes()
-		}
-		if err != nil {
-			return out, err
-		}
-	} else {
-		b := s.newBuilder()
-		q := fmt.Sprintf("WITH %s\n%s", b.labelledSource(scope, w, req, zoned, delta), fmt.Sprintf(perWindow, ""))
-		sqls = append(sqls, q)
-		err := s.collect(ctx, q, b.args, func(r Rows) error { return windowRow(r, nil) })
-		if err == nil {
-			err = classes()
-		}
-		if err != nil {
-			return out, err
-		}
+	if err == nil && !together {
 		b = s.newBuilder()
-		q = fmt.Sprintf("WITH %s\n%s", b.labelledSource(scope, w, req, zoned, delta), buckets)
+		q = fmt.Sprintf("WITH %s\n%s", b.labelledSource(scope, w, req, zoned, delta),
+			buckets(fmt.Sprintf("CAST(y AS INTEGER) AS y, %s AS bucket, count(*) AS n, sum(p) AS ps", scoreBucketSQL)))
 		sqls = append(sqls, q)
 		err = s.collect(ctx, q, b.args, func(r Rows) error {
 			var row store.ScoreBucket
@@ -178,9 +166,9 @@ WHERE y IS NOT NULL AND p IS NOT NULL
 			out[side].Buckets = append(out[side].Buckets, row)
 			return err
 		})
-		if err != nil {
-			return out, err
-		}
+	}
+	if err != nil {
+		return out, err
 	}
 	for i := range out {
 		out[i].Windows, out[i].Lags = foldLagGroups(groups[i])

@@ -50,8 +50,8 @@ type OutOfMemoryDialect interface {
 // numericProfileByModels is numericProfile, split by model where the engine runs out of memory: the models of
 // feats (in byte order) in two halves, each profiled alike (so again split if it too runs out), down to one
 // model, whose error stands. The groups are independent, so the rows are the ones one statement gives (in its
-// order: by model, then feature); the statements are those that answered, in that order. Only the first,
-// failed attempt is extra work (the engine fails it once the lists outgrow the limit).
+// order: by model, then feature); the statements are those that answered, in that order. The extra work is each
+// failed attempt (the engine fails it once the lists outgrow the limit) and each half's own scan of the reference.
 func (s *Store) numericProfileByModels(ctx context.Context, scope store.Scope, feats []modelFeature, probs []float64) ([]store.NumericProfile, []string, error) {
 	rows, q, err := s.numericProfile(ctx, scope, feats, probs)
 	if err == nil {
