@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -34,19 +36,20 @@ import (
 // the windows ended less than the settle time ago; label changes of kept windows brought by label deltas; each
 // rule's first evaluation is cold), and settled-asked, the settled windows asked over the warm evaluations (0 when
 // every warm evaluation asked only what it must). Each evaluation is also printed on stderr as it ends.
+//
+// MODELMON_BENCH_ALERT_MINUTES (default 60) shortens the simulated time; MODELMON_BENCH_ALERT_RULES, a
+// comma-separated list of rule uids, evaluates only those rules (e.g. mm-fleet-diagnosis): a few warm minutes of
+// one rule measure its warm evaluation without an hour of the others.
 func BenchmarkAlertHour(b *testing.B) {
 	path := benchStore(b)
-	var rules []alerting.Rule
-	files, err := filepath.Glob("../../provisioning/alerting/*-rules.yaml")
-	if err != nil || len(files) == 0 {
-		b.Fatalf("no provisioned rules (%v)", err)
-	}
-	for _, f := range files {
-		rs, err := alerting.LoadRules(f)
-		if err != nil {
-			b.Fatal(err)
+	rules := provisionedRules(b, os.Getenv("MODELMON_BENCH_ALERT_RULES"))
+	minutes := 60
+	if v := os.Getenv("MODELMON_BENCH_ALERT_MINUTES"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 2 {
+			b.Fatalf("MODELMON_BENCH_ALERT_MINUTES=%q: want a whole number of minutes ≥ 2 (one cold, one warm)", v)
 		}
-		rules = append(rules, rs...)
+		minutes = n
 	}
 	start := curTo.AddDate(0, 0, -1).Add(12 * time.Hour)
 	for i := 0; i < b.N; i++ {
@@ -60,8 +63,9 @@ func BenchmarkAlertHour(b *testing.B) {
 		var walls []float64
 		var total, totalCPU, openOnly, settledAsked float64
 		first := map[string]float64{}
-		warm := map[string][]float64{} // per rule, its evaluations after the first
-		for minute := 0; minute < 60; minute++ {
+		warm := map[string][]float64{}    // per rule, its evaluations after the first (wall)
+		warmCPU := map[string][]float64{} // the same, CPU
+		for minute := 0; minute < minutes; minute++ {
 			mu.Lock()
 			now = start.Add(time.Duration(minute) * time.Minute)
 			mu.Unlock()
@@ -71,8 +75,8 @@ func BenchmarkAlertHour(b *testing.B) {
 				b.StartTimer()
 				evaluate(b, ds, r, clock())
 				b.StopTimer()
-				wall := time.Since(t0).Seconds()
-				total, totalCPU = total+wall, totalCPU+processCPU()-cpu0
+				wall, cpu := time.Since(t0).Seconds(), processCPU()-cpu0
+				total, totalCPU = total+wall, totalCPU+cpu
 				walls = append(walls, wall)
 				after := cacheStats(b, ds)
 				asked := after.AskedSettled - before.AskedSettled
@@ -81,13 +85,14 @@ func BenchmarkAlertHour(b *testing.B) {
 				} else {
 					settledAsked += asked
 					warm[r.UID] = append(warm[r.UID], wall)
+					warmCPU[r.UID] = append(warmCPU[r.UID], cpu)
 				}
 				if asked == 0 {
 					openOnly++
 				}
 				// progress as it goes (an hour of evaluations takes most of an hour on the 10 M store)
 				fmt.Fprintf(os.Stderr, "minute %d %s: %.2f s wall, %.2f s CPU, windows asked %v (settled %v), reused %v, relabelled %v\n",
-					minute, r.UID, wall, processCPU()-cpu0, after.Asked-before.Asked, asked, after.Reused-before.Reused, after.Relabelled-before.Relabelled)
+					minute, r.UID, wall, cpu, after.Asked-before.Asked, asked, after.Reused-before.Reused, after.Relabelled-before.Relabelled)
 			}
 		}
 		ds.Dispose()
@@ -104,9 +109,41 @@ func BenchmarkAlertHour(b *testing.B) {
 			b.ReportMetric(first[uid], uid+"-first-s")
 			b.ReportMetric(ws[len(ws)/2], uid+"-warm-p50-s")
 			b.ReportMetric(ws[len(ws)-1], uid+"-warm-max-s")
+			cs := warmCPU[uid]
+			slices.Sort(cs)
+			b.ReportMetric(cs[len(cs)/2], uid+"-warm-cpu-p50-s")
 		}
 		b.StartTimer()
 	}
+}
+
+// provisionedRules loads the provisioned alert rules (provisioning/alerting/*-rules.yaml); only, when not empty,
+// is a comma-separated list of the uids to keep, each of which must exist.
+func provisionedRules(b *testing.B, only string) []alerting.Rule {
+	files, err := filepath.Glob("../../provisioning/alerting/*-rules.yaml")
+	if err != nil || len(files) == 0 {
+		b.Fatalf("no provisioned rules (%v)", err)
+	}
+	var rules []alerting.Rule
+	for _, f := range files {
+		rs, err := alerting.LoadRules(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rules = append(rules, rs...)
+	}
+	if only == "" {
+		return rules
+	}
+	var kept []alerting.Rule
+	for _, uid := range strings.Split(only, ",") {
+		i := slices.IndexFunc(rules, func(r alerting.Rule) bool { return r.UID == strings.TrimSpace(uid) })
+		if i < 0 {
+			b.Fatalf("MODELMON_BENCH_ALERT_RULES: no provisioned rule %q", uid)
+		}
+		kept = append(kept, rules[i])
+	}
+	return kept
 }
 
 // evaluate sends a rule's data source queries as Grafana's alerting engine does at time at (the FromAlert header,
