@@ -1,7 +1,9 @@
 package cbpe
 
 import (
+	"cmp"
 	"math"
+	"slices"
 	"sort"
 )
 
@@ -35,11 +37,11 @@ func Expect(cal Calibration, buckets []PredictedBucket) Expected {
 	var e Expected
 	// Sum in a fixed order (the store returns groups in any order), so results are reproducible to the last bit.
 	buckets = append([]PredictedBucket(nil), buckets...)
-	sort.Slice(buckets, func(i, j int) bool {
-		if buckets[i].Bucket != buckets[j].Bucket {
-			return buckets[i].Bucket < buckets[j].Bucket
+	slices.SortFunc(buckets, func(a, b PredictedBucket) int {
+		if a.Bucket != b.Bucket {
+			return cmp.Compare(a.Bucket, b.Bucket)
 		}
-		return !buckets[i].Positive && buckets[j].Positive
+		return cmp.Compare(positive(a.Positive), positive(b.Positive))
 	})
 	pos, neg := map[int]float64{}, map[int]float64{}
 	var keys []int
@@ -134,7 +136,7 @@ func ReferenceComponents(tp, fp, tn, fn int64, buckets []CalibrationBucket) map[
 		out[F1] = SamplingComponents{Std: cf * math.Sqrt(q*(1-q)), Fraction: float64(m) / n}
 	}
 	bs := append([]CalibrationBucket(nil), buckets...)
-	sort.Slice(bs, func(i, j int) bool { return bs[i].Bucket < bs[j].Bucket })
+	slices.SortFunc(bs, byBucket)
 	var P, N float64
 	for _, b := range bs {
 		P += float64(b.Positives)
@@ -226,4 +228,12 @@ func InSampleAUC(buckets []CalibrationBucket) float64 {
 		fit = append(fit, *cb)
 	}
 	return Expect(FitIsotonic(fit), pred).AUC
+}
+
+// positive orders negatives (0) before positives (1).
+func positive(p bool) int {
+	if p {
+		return 1
+	}
+	return 0
 }

@@ -8,7 +8,9 @@
 package cbpe
 
 import (
+	"cmp"
 	"math"
+	"slices"
 	"sort"
 )
 
@@ -51,11 +53,14 @@ type Calibration struct {
 	X, Y []float64 // fitted bucket centres (ascending) and their isotonic values
 }
 
+// byBucket orders calibration buckets by score bucket.
+func byBucket(a, b CalibrationBucket) int { return cmp.Compare(a.Bucket, b.Bucket) }
+
 // FitIsotonic fits a non-decreasing step function to the positive rate of each non-empty bucket, weighted by its
 // count, by pool-adjacent-violators: adjacent blocks whose means decrease are merged into their weighted mean.
 func FitIsotonic(buckets []CalibrationBucket) Calibration {
 	bs := append([]CalibrationBucket(nil), buckets...)
-	sort.Slice(bs, func(i, j int) bool { return bs[i].Bucket < bs[j].Bucket })
+	slices.SortFunc(bs, byBucket)
 	type block struct {
 		w, sum float64
 		n      int // buckets pooled

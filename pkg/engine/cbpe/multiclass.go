@@ -1,10 +1,11 @@
 package cbpe
 
 import (
+	"cmp"
 	"maps"
 	"math"
 	"slices"
-	"sort"
+	"strings"
 )
 
 // MulticlassMethod describes multiclass CBPE (reported in every multiclass series' meta as "method").
@@ -210,11 +211,8 @@ func (mc MulticlassCalibration) Expect(buckets []ClassScoreBucket) MulticlassExp
 	e := MulticlassExpected{Predicted: map[string]int64{}, TP: map[string]float64{}, FP: map[string]float64{}, FN: map[string]float64{}}
 	// Sum in a fixed order (the store returns groups in any order), so results are reproducible to the last bit.
 	buckets = append([]ClassScoreBucket(nil), buckets...)
-	sort.Slice(buckets, func(i, j int) bool {
-		if buckets[i].Class != buckets[j].Class {
-			return buckets[i].Class < buckets[j].Class
-		}
-		return buckets[i].Bucket < buckets[j].Bucket
+	slices.SortFunc(buckets, func(a, b ClassScoreBucket) int {
+		return cmp.Or(strings.Compare(a.Class, b.Class), cmp.Compare(a.Bucket, b.Bucket))
 	})
 	wrong := map[string]float64{}
 	for _, b := range buckets {

@@ -4,8 +4,9 @@
 package realized
 
 import (
+	"cmp"
 	"math"
-	"sort"
+	"slices"
 
 	"github.com/aiops/modelmonitor/pkg/engine/cbpe"
 )
@@ -73,7 +74,12 @@ func BinaryMetrics(c Counts, buckets []Bucket) Binary {
 
 	// ROC AUC (Mann–Whitney) over the buckets in ascending order.
 	buckets = append([]Bucket(nil), buckets...)
-	sort.Slice(buckets, func(i, j int) bool { return buckets[i].Bucket < buckets[j].Bucket })
+	slices.SortFunc(buckets, func(a, b Bucket) int { // a total order: the sums below do not depend on the input's
+		if a.Bucket != b.Bucket {
+			return cmp.Compare(a.Bucket, b.Bucket)
+		}
+		return cmp.Compare(positive(a.Positive), positive(b.Positive))
+	})
 	pos, neg := map[int]int64{}, map[int]int64{}
 	var keys []int
 	var P, N int64
@@ -151,3 +157,11 @@ func Regression(n int64, absErrSum, sqErrSum, apeSum float64) (mae, rmse, mape f
 }
 
 func v(x float64) *float64 { return &x }
+
+// positive orders negatives (0) before positives (1).
+func positive(p bool) int {
+	if p {
+		return 1
+	}
+	return 0
+}
