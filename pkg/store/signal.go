@@ -72,10 +72,6 @@ type LabelDelta interface {
 // 1e-13 relative): when the terms taken out and put in are several hundred times the result, as when a label of
 // 0 with a mean absolute percentage error of |e|/ε ≈ 4.5e15 is corrected. The caller then asks the store.
 func ApplyLabelDelta(kept, before, after Performance) (out Performance, exact bool) {
-	type wk struct {
-		m string
-		w int64
-	}
 	out = Performance{SQL: kept.SQL}
 	exact = true
 	sums := func(r *WindowPerformance) [4]*float64 {
@@ -120,30 +116,33 @@ func ApplyLabelDelta(kept, before, after Performance) (out Performance, exact bo
 		}
 	}
 
+	// The keyed rows are matched by their (model, window) interned to a number (rows come grouped by it) and
+	// their own key: a fleet's windows hold ~10⁵ score buckets, and hashing the model's text for each of them was
+	// most of a warm fleet evaluation's time in this function.
+	groups := groupIDs{ids: map[wk]int32{}}
 	type bk struct {
-		m             string
-		w             int64
+		g             int32
 		label, bucket int
 	}
+	bkey := func(b ScoreBucket) bk { return bk{groups.id(b.Model, b.Window), b.Label, b.Bucket} }
 	bucketMags := map[bk]float64{}
 	for _, rows := range [][]ScoreBucket{before.Buckets, after.Buckets} {
 		for _, b := range rows {
-			bucketMags[bk{b.Model, b.Window, b.Label, b.Bucket}] += math.Abs(b.ScoreSum)
+			bucketMags[bkey(b)] += math.Abs(b.ScoreSum)
 		}
 	}
 	for _, b := range kept.Buckets {
-		if k := (bk{b.Model, b.Window, b.Label, b.Bucket}); bucketMags[k] > 0 {
+		if k := bkey(b); bucketMags[k] > 0 {
 			bucketMags[k] += math.Abs(b.ScoreSum)
 		}
 	}
-	out.Buckets = addRows(kept.Buckets, before.Buckets, after.Buckets,
-		func(b ScoreBucket) bk { return bk{b.Model, b.Window, b.Label, b.Bucket} },
+	out.Buckets = addRows(kept.Buckets, before.Buckets, after.Buckets, bkey,
 		func(dst *ScoreBucket, src ScoreBucket, sign int64) {
 			dst.Count += sign * src.Count
 			dst.ScoreSum += float64(sign) * src.ScoreSum
 		}, func(b ScoreBucket) bool { return b.Count == 0 })
 	for _, b := range out.Buckets {
-		exact = exact && !cancelled(b.ScoreSum, bucketMags[bk{b.Model, b.Window, b.Label, b.Bucket}])
+		exact = exact && !cancelled(b.ScoreSum, bucketMags[bkey(b)])
 	}
 	type ck struct {
 		m     string
@@ -158,12 +157,11 @@ func ApplyLabelDelta(kept, before, after Performance) (out Performance, exact bo
 			dst.FN += sign * src.FN
 		}, func(c ClassCount) bool { return c.TP == 0 && c.FP == 0 && c.FN == 0 })
 	type lk struct {
-		m      string
-		w      int64
+		g      int32
 		bucket int
 	}
 	out.Lags = addRows(kept.Lags, before.Lags, after.Lags,
-		func(l LagBucket) lk { return lk{l.Model, l.Window, l.Bucket} },
+		func(l LagBucket) lk { return lk{groups.id(l.Model, l.Window), l.Bucket} },
 		func(dst *LagBucket, src LagBucket, sign int64) { dst.Count += sign * src.Count },
 		func(l LagBucket) bool { return l.Count == 0 })
 
@@ -194,6 +192,35 @@ func ApplyLabelDelta(kept, before, after Performance) (out Performance, exact bo
 	return out, exact
 }
 
+// wk is a (model, window).
+type wk struct {
+	m string
+	w int64
+}
+
+// groupIDs numbers (model, window) pairs in the order first seen, remembering the last one asked: rows grouped by
+// their (model, window) cost one comparison each instead of a hash of the model's text.
+type groupIDs struct {
+	ids    map[wk]int32
+	last   wk
+	lastID int32
+	seen   bool
+}
+
+func (g *groupIDs) id(m string, w int64) int32 {
+	if g.seen && w == g.last.w && m == g.last.m {
+		return g.lastID
+	}
+	k := wk{m, w}
+	id, ok := g.ids[k]
+	if !ok {
+		id = int32(len(g.ids))
+		g.ids[k] = id
+	}
+	g.last, g.lastID, g.seen = k, id, true
+	return id
+}
+
 // cancelled reports whether a floating sum r of terms whose magnitudes add up to mag may be off by more than
 // 1e-13 of r: each of its additions rounds by at most ε = 2⁻⁵³ of the running magnitude, a few of them here
 // (the store's sums of kept, before and after, and the two of the delta), so the error is within 4ε·mag.
@@ -203,37 +230,69 @@ func cancelled(r, mag float64) bool {
 
 // addRows returns kept − before + after for rows matched by key (add adds sign times a row into another), kept's
 // rows first in their order, then new keys in the order they come; rows that zero reports are left out. nil when
-// no row is left, as a store answers without rows.
+// no row is left, as a store answers without rows. Only the delta's rows are indexed (a store answer has one row
+// per key on each side): kept's rows, many more, are looked up in that small index, not indexed themselves. Each
+// row is summed in the same order whether kept or new: itself (zero for a new key), − before, + after.
 func addRows[R any, K comparable](kept, before, after []R, key func(R) K, add func(*R, R, int64), zero func(R) bool) []R {
 	if len(before) == 0 && len(after) == 0 {
 		return kept
 	}
-	rows := append([]R(nil), kept...)
-	at := make(map[K]int, len(rows))
-	for i, r := range rows {
-		at[key(r)] = i
+	type sides struct{ before, after int } // indexes into before and after, −1 where the key has no row there
+	delta := make(map[K]sides, len(before)+len(after))
+	var fresh []K // keys of the delta in the order they come
+	for i, r := range before {
+		k := key(r)
+		delta[k] = sides{i, -1}
+		fresh = append(fresh, k)
 	}
-	for _, d := range []struct {
-		sign int64
-		rows []R
-	}{{-1, before}, {1, after}} {
-		for _, r := range d.rows {
-			k := key(r)
-			i, ok := at[k]
-			if !ok {
-				i = len(rows)
-				at[k] = i
-				rows = append(rows, r) // a new key: r's keys with zero counts (r minus itself)
-				add(&rows[i], r, -1)
-			}
-			add(&rows[i], r, d.sign)
+	for i, r := range after {
+		k := key(r)
+		d, ok := delta[k]
+		if !ok {
+			d.before = -1
+			fresh = append(fresh, k)
+		}
+		d.after = i
+		delta[k] = d
+	}
+	apply := func(r *R, d sides) {
+		if d.before >= 0 {
+			add(r, before[d.before], -1)
+		}
+		if d.after >= 0 {
+			add(r, after[d.after], 1)
 		}
 	}
-	var out []R
-	for _, r := range rows {
+	out := make([]R, 0, len(kept)+len(fresh))
+	for _, r := range kept {
+		k := key(r)
+		if d, ok := delta[k]; ok {
+			apply(&r, d)
+			delete(delta, k) // matched: not a new key
+		}
 		if !zero(r) {
 			out = append(out, r)
 		}
+	}
+	for _, k := range fresh {
+		d, ok := delta[k]
+		if !ok {
+			continue
+		}
+		var r R
+		if d.before >= 0 {
+			r = before[d.before]
+		} else {
+			r = after[d.after]
+		}
+		add(&r, r, -1) // the key's row with zero counts
+		apply(&r, d)
+		if !zero(r) {
+			out = append(out, r)
+		}
+	}
+	if len(out) == 0 {
+		return nil
 	}
 	return out
 }
