@@ -278,7 +278,9 @@ func (s *Service) diagnosisLabels(ctx context.Context, req Request, p plan, res 
 	}
 	preq := store.PerformanceRequest{Threshold: decisionThreshold(req.Query), LabelsUntil: req.To}
 	scope := store.Scope{Model: req.Query.Model, Segment: req.Query.Segment, From: p.origin, To: req.To}
-	cur, err := s.store.Performance(ctx, scope, store.Windowing{Origin: p.origin, Width: p.window}, preq)
+	creq := preq // the performance analysis's call (classModels): the class counts are not read here
+	creq.ClassModels = classModels(all)
+	cur, err := s.store.Performance(ctx, scope, store.Windowing{Origin: p.origin, Width: p.window}, creq)
 	if err != nil {
 		return nil, err
 	}

@@ -102,8 +102,8 @@ const DefaultFleetHold = 1
 // (drift, data quality, CBPE and realized performance, score histograms) with the performance and estimated
 // performance analyses over one request-scoped memo of the store, so that every aggregate the diagnosis reads —
 // reference profile and counts, the windows' binned counts, quality counts, score histograms, the label
-// aggregates — is read from the store once and reused by the others; only a fleet with multiclass models reads
-// one more aggregate (the realized performance query counts their classes, which the diagnosis does not). The
+// aggregates — is read from the store once and reused by the others (the diagnosis asks its windows' label
+// aggregates with the multiclass models' class counts, as the performance analysis does: classModels). The
 // statistics themselves are recomputed from the memoised aggregates (milliseconds).
 func (s *Service) FleetHealth(ctx context.Context, req Request) (FleetResult, error) {
 	cached := *s

@@ -122,15 +122,11 @@ func (s *Service) Performance(ctx context.Context, req Request) (PerformanceResu
 	}
 	var models []string
 	task := map[string]string{}
-	var classes []string
 	for _, m := range all {
 		t := m.Task
 		if t != TaskBinary && t != TaskMulticlass && t != TaskRegression {
 			res.Notices = append(res.Notices, fmt.Sprintf("model %s has task %q: performance knows binary, multiclass and regression", m.ID, m.Task))
 			continue
-		}
-		if t == TaskMulticlass {
-			classes = append(classes, m.ID)
 		}
 		task[m.ID] = t
 		models = append(models, m.ID)
@@ -141,7 +137,7 @@ func (s *Service) Performance(ctx context.Context, req Request) (PerformanceResu
 
 	scope := store.Scope{Model: q.Model, Segment: q.Segment, From: origin, To: req.To}
 	agg, err := s.store.Performance(ctx, scope, store.Windowing{Origin: origin, Width: w},
-		store.PerformanceRequest{Threshold: res.Threshold, LabelsUntil: req.To, ClassModels: classes})
+		store.PerformanceRequest{Threshold: res.Threshold, LabelsUntil: req.To, ClassModels: classModels(all)})
 	if err != nil {
 		return res, err
 	}
@@ -304,4 +300,19 @@ func binaryMetrics(r store.WindowPerformance, buckets []store.ScoreBucket, minSa
 		}
 	}
 	return vals, notices, m.AUCBound
+}
+
+// classModels lists the multiclass models of all (in its order): the models whose labels and predictions a
+// windowed performance call compares as classes (store.PerformanceRequest.ClassModels). The performance analysis
+// and the diagnosis ask with the same list, so that their windowed calls are one call: one statement within a
+// request, and parts the window cache keeps (and brings forward by label deltas) once for both — an alert rule on
+// the diagnosis and one on fleetHealth or performance share them.
+func classModels(all []store.Model) []string {
+	var out []string
+	for _, m := range all {
+		if m.Task == TaskMulticlass {
+			out = append(out, m.ID)
+		}
+	}
+	return out
 }

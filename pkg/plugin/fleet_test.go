@@ -297,31 +297,38 @@ func (c *countingStore) ScoreHistogram(ctx context.Context, s store.Scope, w sto
 }
 
 // fleetHealth reuses the diagnosis' aggregates: on a fresh service each, it sends the store exactly the
-// aggregate statements the diagnosis sends (the fixture has no multiclass model, whose class counts would be one
-// more), although it also runs the drift, quality, CBPE and performance analyses on its own.
+// aggregate statements the diagnosis sends, although it also runs the drift, quality, CBPE and performance
+// analyses on its own — also on a fleet with a multiclass model (the performance fixture's p2), whose class
+// counts the performance analysis reads: the diagnosis asks its windows' label aggregates with them (classModels),
+// so that the two are one call, within a request and in the window cache.
 func TestFleetHealthReadsWhatTheDiagnosisReads(t *testing.T) {
-	cfg := fleetFixtureStore(t)
-	q, err := query.Parse(json.RawMessage(`{"queryType":"fleetHealth","window":"1d",`+refDay1+`}`), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	req := monitor.Request{Query: q, From: day1, To: day1.AddDate(0, 0, 2), Interval: time.Minute, MaxDataPoints: 1000}
-	count := func(run func(*monitor.Service) error) map[string]int {
-		st, err := duckdb.Open(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer st.Close()
-		c := &countingStore{Store: st, calls: map[string]int{}}
-		if err := run(monitor.New(c, cfg)); err != nil {
-			t.Fatal(err)
-		}
-		return c.calls
-	}
-	diag := count(func(s *monitor.Service) error { _, err := s.Diagnosis(context.Background(), req); return err })
-	fleet := count(func(s *monitor.Service) error { _, err := s.FleetHealth(context.Background(), req); return err })
-	if !reflect.DeepEqual(diag, fleet) || diag["Counts"] == 0 {
-		t.Errorf("aggregate statements: fleetHealth %v, diagnosis %v", fleet, diag)
+	perf := func(t *testing.T) settings.Settings { cfg, _ := performanceFixtureStore(t); return cfg }
+	for name, store := range map[string]func(*testing.T) settings.Settings{"fleet": fleetFixtureStore, "multiclass": perf} {
+		t.Run(name, func(t *testing.T) {
+			cfg := store(t)
+			q, err := query.Parse(json.RawMessage(`{"queryType":"fleetHealth","window":"1d",`+refDay1+`}`), "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			req := monitor.Request{Query: q, From: day1, To: day1.AddDate(0, 0, 2), Interval: time.Minute, MaxDataPoints: 1000}
+			count := func(run func(*monitor.Service) error) map[string]int {
+				st, err := duckdb.Open(cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer st.Close()
+				c := &countingStore{Store: st, calls: map[string]int{}}
+				if err := run(monitor.New(c, cfg)); err != nil {
+					t.Fatal(err)
+				}
+				return c.calls
+			}
+			diag := count(func(s *monitor.Service) error { _, err := s.Diagnosis(context.Background(), req); return err })
+			fleet := count(func(s *monitor.Service) error { _, err := s.FleetHealth(context.Background(), req); return err })
+			if !reflect.DeepEqual(diag, fleet) || diag["Counts"] == 0 || diag["Performance"] == 0 {
+				t.Errorf("aggregate statements: fleetHealth %v, diagnosis %v", fleet, diag)
+			}
+		})
 	}
 }
 
