@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"math"
 	"slices"
-	"sort"
 )
 
 // BandSigmas is the half-width of the sampling-error band in standard errors.
@@ -43,31 +42,27 @@ func Expect(cal Calibration, buckets []PredictedBucket) Expected {
 		}
 		return cmp.Compare(positive(a.Positive), positive(b.Positive))
 	})
-	pos, neg := map[int]float64{}, map[int]float64{}
-	var keys []int
-	for _, b := range buckets {
-		c := cal.At(b.Bucket)
-		n := float64(b.Count)
-		e.N += b.Count
-		if b.Positive {
-			e.TP += n * c
-			e.FP += n * (1 - c)
-		} else {
-			e.FN += n * c
-			e.TN += n * (1 - c)
-		}
-		if _, ok := pos[b.Bucket]; !ok {
-			keys = append(keys, b.Bucket)
-		}
-		pos[b.Bucket] += n * c
-		neg[b.Bucket] += n * (1 - c)
-	}
-	sort.Ints(keys)
 	var P, N, num, negBelow float64
-	for _, k := range keys {
-		num += pos[k]*negBelow + 0.5*pos[k]*neg[k]
-		negBelow += neg[k]
-		P += pos[k]
+	for i := 0; i < len(buckets); { // one score bucket at a time, in ascending order
+		var pos, neg float64
+		for j := i; i < len(buckets) && buckets[i].Bucket == buckets[j].Bucket; i++ {
+			b := buckets[i]
+			c := cal.At(b.Bucket)
+			n := float64(b.Count)
+			e.N += b.Count
+			if b.Positive {
+				e.TP += n * c
+				e.FP += n * (1 - c)
+			} else {
+				e.FN += n * c
+				e.TN += n * (1 - c)
+			}
+			pos += n * c
+			neg += n * (1 - c)
+		}
+		num += pos*negBelow + 0.5*pos*neg
+		negBelow += neg
+		P += pos
 	}
 	N = negBelow
 	e.AUC = math.NaN()

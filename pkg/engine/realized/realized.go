@@ -80,23 +80,22 @@ func BinaryMetrics(c Counts, buckets []Bucket) Binary {
 		}
 		return cmp.Compare(positive(a.Positive), positive(b.Positive))
 	})
-	pos, neg := map[int]int64{}, map[int]int64{}
-	var keys []int
+	type group struct{ pos, neg int64 } // one score bucket's labelled rows, in ascending bucket order
+	var groups []group
 	var P, N int64
 	var binN [ECEBins]int64
 	var binPos [ECEBins]int64
 	var binSum [ECEBins]float64
-	for _, b := range buckets {
-		if _, ok := pos[b.Bucket]; !ok {
-			if _, ok := neg[b.Bucket]; !ok {
-				keys = append(keys, b.Bucket)
-			}
+	for i, b := range buckets {
+		if i == 0 || b.Bucket != buckets[i-1].Bucket {
+			groups = append(groups, group{})
 		}
+		g := &groups[len(groups)-1]
 		if b.Positive {
-			pos[b.Bucket] += b.Count
+			g.pos += b.Count
 			P += b.Count
 		} else {
-			neg[b.Bucket] += b.Count
+			g.neg += b.Count
 			N += b.Count
 		}
 		j := b.Bucket * ECEBins / cbpe.ScoreBuckets
@@ -111,10 +110,10 @@ func BinaryMetrics(c Counts, buckets []Bucket) Binary {
 	} else {
 		var negBelow int64
 		var num, ties float64
-		for _, k := range keys {
-			num += float64(pos[k])*float64(negBelow) + 0.5*float64(pos[k])*float64(neg[k])
-			ties += float64(pos[k]) * float64(neg[k])
-			negBelow += neg[k]
+		for _, g := range groups {
+			num += float64(g.pos)*float64(negBelow) + 0.5*float64(g.pos)*float64(g.neg)
+			ties += float64(g.pos) * float64(g.neg)
+			negBelow += g.neg
 		}
 		m.ROCAUC.Value = v(num / (float64(P) * float64(N)))
 		m.AUCBound = ties / (2 * float64(P) * float64(N))
