@@ -230,43 +230,42 @@ func cancelled(r, mag float64) bool {
 
 // addRows returns kept − before + after for rows matched by key (add adds sign times a row into another), kept's
 // rows first in their order, then new keys in the order they come; rows that zero reports are left out. nil when
-// no row is left, as a store answers without rows. Only the delta's rows are indexed (a store answer has one row
-// per key on each side): kept's rows, many more, are looked up in that small index, not indexed themselves. Each
-// row is summed in the same order whether kept or new: itself (zero for a new key), − before, + after.
+// no row is left, as a store answers without rows. Only the delta's rows are indexed: kept's rows, many more, are
+// looked up in that small index, not indexed themselves. Each row is summed in the same order whether kept or
+// new: itself (zero for a new key), − before's rows of its key, + after's, each side in its order (a store answer
+// has one row per key; several are summed). Kept, a store answer, has one row per key.
 func addRows[R any, K comparable](kept, before, after []R, key func(R) K, add func(*R, R, int64), zero func(R) bool) []R {
 	if len(before) == 0 && len(after) == 0 {
 		return kept
 	}
-	type sides struct{ before, after int } // indexes into before and after, −1 where the key has no row there
-	delta := make(map[K]sides, len(before)+len(after))
+	sides := [2][]R{before, after}
+	signs := [2]int64{-1, 1}
+	type rowsOf [2][]int // a key's rows in before and in after
+	delta := make(map[K]*rowsOf, len(before)+len(after))
 	var fresh []K // keys of the delta in the order they come
-	for i, r := range before {
-		k := key(r)
-		delta[k] = sides{i, -1}
-		fresh = append(fresh, k)
-	}
-	for i, r := range after {
-		k := key(r)
-		d, ok := delta[k]
-		if !ok {
-			d.before = -1
-			fresh = append(fresh, k)
+	for side, rows := range sides {
+		for i, r := range rows {
+			k := key(r)
+			d := delta[k]
+			if d == nil {
+				d = &rowsOf{}
+				delta[k] = d
+				fresh = append(fresh, k)
+			}
+			d[side] = append(d[side], i)
 		}
-		d.after = i
-		delta[k] = d
 	}
-	apply := func(r *R, d sides) {
-		if d.before >= 0 {
-			add(r, before[d.before], -1)
-		}
-		if d.after >= 0 {
-			add(r, after[d.after], 1)
+	apply := func(r *R, d *rowsOf) {
+		for side, at := range d {
+			for _, i := range at {
+				add(r, sides[side][i], signs[side])
+			}
 		}
 	}
 	out := make([]R, 0, len(kept)+len(fresh))
 	for _, r := range kept {
 		k := key(r)
-		if d, ok := delta[k]; ok {
+		if d := delta[k]; d != nil {
 			apply(&r, d)
 			delete(delta, k) // matched: not a new key
 		}
@@ -275,15 +274,15 @@ func addRows[R any, K comparable](kept, before, after []R, key func(R) K, add fu
 		}
 	}
 	for _, k := range fresh {
-		d, ok := delta[k]
-		if !ok {
+		d := delta[k]
+		if d == nil {
 			continue
 		}
 		var r R
-		if d.before >= 0 {
-			r = before[d.before]
+		if len(d[0]) > 0 {
+			r = before[d[0][0]]
 		} else {
-			r = after[d.after]
+			r = after[d[1][0]]
 		}
 		add(&r, r, -1) // the key's row with zero counts
 		apply(&r, d)

@@ -117,8 +117,8 @@ func BenchmarkAlertHour(b *testing.B) {
 	}
 }
 
-// provisionedRules loads the provisioned alert rules (provisioning/alerting/*-rules.yaml); only, when not empty,
-// is a comma-separated list of the uids to keep, each of which must exist.
+// provisionedRules loads the provisioned alert rules (provisioning/alerting/*-rules.yaml, in the files' order);
+// only, when not empty, is a comma-separated list of the uids to keep (in that order), each existing and named once.
 func provisionedRules(b *testing.B, only string) []alerting.Rule {
 	files, err := filepath.Glob("../../provisioning/alerting/*-rules.yaml")
 	if err != nil || len(files) == 0 {
@@ -137,9 +137,13 @@ func provisionedRules(b *testing.B, only string) []alerting.Rule {
 	}
 	var kept []alerting.Rule
 	for _, uid := range strings.Split(only, ",") {
-		i := slices.IndexFunc(rules, func(r alerting.Rule) bool { return r.UID == strings.TrimSpace(uid) })
+		uid = strings.TrimSpace(uid)
+		i := slices.IndexFunc(rules, func(r alerting.Rule) bool { return r.UID == uid })
 		if i < 0 {
 			b.Fatalf("MODELMON_BENCH_ALERT_RULES: no provisioned rule %q", uid)
+		}
+		if slices.ContainsFunc(kept, func(r alerting.Rule) bool { return r.UID == uid }) {
+			b.Fatalf("MODELMON_BENCH_ALERT_RULES: rule %q named twice (its evaluations would be counted together)", uid)
 		}
 		kept = append(kept, rules[i])
 	}

@@ -74,7 +74,7 @@ func BinaryMetrics(c Counts, buckets []Bucket) Binary {
 
 	// ROC AUC (Mann–Whitney) over the buckets in ascending order.
 	buckets = append([]Bucket(nil), buckets...)
-	slices.SortFunc(buckets, func(a, b Bucket) int { // a total order: the sums below do not depend on the input's
+	slices.SortFunc(buckets, func(a, b Bucket) int { // by (bucket, label): the sums below do not depend on the input's order
 		if a.Bucket != b.Bucket {
 			return cmp.Compare(a.Bucket, b.Bucket)
 		}
