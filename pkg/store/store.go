@@ -339,7 +339,8 @@ type Store interface {
 	// name, typed by the registry (or the column type where the registry's type is neither numeric nor
 	// categorical), with its importance. Elsewhere: every feature column (or map key that is an identifier), by
 	// name, typed from the column (map values) type, Importance nil. Errors: an unknown model; a registry feature
-	// the log lacks; a registry numeric feature whose column is not a number.
+	// the log lacks; a registry numeric feature whose column is not a number. Where ctx carries the request's
+	// model list (WithModels), it stands for Models' answer.
 	Features(ctx context.Context, model string) ([]Feature, error)
 	// SegmentValues lists the non-NULL values (as text) of a configured segment column in a scope (zero scope: the
 	// whole log) with their row counts, most rows first, ties by value, at most limit of them. A column that is not

@@ -17,7 +17,8 @@
 //   - Health: passed through, never kept (a health check must reach the store).
 //   - ValidateTable: passed through, never kept (a catalogue look-up whose only answer is an error, never kept).
 //   - Models, Features: kept (catalogue look-ups read the log's distinct models and the registry; an analysis
-//     asks for them several times per request); each call gets its own copy of the slice.
+//     asks for them several times per request); each call gets its own copy of the slice. Features hands the
+//     store the kept model list (store.WithModels), which the store's Features would otherwise read again.
 //   - SegmentValues, Profile, Counts, Quality, Performance, ScoreHistogram, MulticlassHistograms: kept (the
 //     aggregates). Callers share the kept value and must not modify it.
 //   - Close: drops what is kept; it does not close the wrapped store, which the wrapper does not own.
@@ -66,9 +67,16 @@ func (c *Store) Models(ctx context.Context) ([]store.Model, error) {
 	return slices.Clone(ms), err
 }
 
-// Features is kept per model; every call returns its own copy of the list.
+// Features is kept per model; every call returns its own copy of the list. The store is handed the request's
+// model list (store.WithModels: the kept Models answer), so that it does not read the catalogue again.
 func (c *Store) Features(ctx context.Context, model string) ([]store.Feature, error) {
-	fs, err := keep(c, func() ([]store.Feature, error) { return c.next.Features(ctx, model) }, "Features", model)
+	fs, err := keep(c, func() ([]store.Feature, error) {
+		models, err := c.Models(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return c.next.Features(store.WithModels(ctx, models), model)
+	}, "Features", model)
 	return slices.Clone(fs), err
 }
 

@@ -2,6 +2,7 @@ package cache
 
 import (
 	"context"
+	"reflect"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -65,5 +66,52 @@ func TestRequestReadsEachSignalOnce(t *testing.T) {
 	ask(Request(shared))
 	if n := counter.rows.Swap(0); n != 1 {
 		t.Fatalf("a second request read the rows signal %d times, want 1 (its own reading)", n)
+	}
+}
+
+// catalogueCounter is a store that counts its Models calls and the Features calls handed a model list.
+type catalogueCounter struct {
+	store.Store
+	models, handed atomic.Int64
+}
+
+func (s *catalogueCounter) Models(ctx context.Context) ([]store.Model, error) {
+	s.models.Add(1)
+	return s.Store.Models(ctx)
+}
+
+func (s *catalogueCounter) Features(ctx context.Context, model string) ([]store.Feature, error) {
+	if _, ok := store.ModelsIn(ctx); ok {
+		s.handed.Add(1)
+	}
+	return s.Store.Features(ctx, model)
+}
+
+// A request reads the model catalogue once: its Features calls hand the store the request's kept model list
+// (store.WithModels), so the store's Features does not read it again; the features are the same as without.
+func TestRequestReadsTheCatalogueOnce(t *testing.T) {
+	st := openStore(t)
+	defer st.Close()
+	counter := &catalogueCounter{Store: st}
+	req := Request(counter)
+	ctx := context.Background()
+	if _, err := req.Models(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, model := range []string{"", "a", ""} {
+		got, err := req.Features(ctx, model)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := st.Features(ctx, model)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("Features(%q) in a request = %v, want %v", model, got, want)
+		}
+	}
+	if m, h := counter.models.Load(), counter.handed.Load(); m != 1 || h != 2 {
+		t.Fatalf("a request read Models %d times (want 1) and handed the list to %d Features calls (want 2: one per model kept)", m, h)
 	}
 }

@@ -131,9 +131,11 @@ func (s *Store) Features(ctx context.Context, model string) ([]store.Feature, er
 			return nil, err
 		}
 	}
-	models, err := s.Models(ctx)
-	if err != nil {
-		return nil, err
+	models, ok := store.ModelsIn(ctx)
+	if !ok {
+		if models, err = s.Models(ctx); err != nil {
+			return nil, err
+		}
 	}
 	known := false
 	for _, m := range models {

@@ -99,6 +99,20 @@ func checkFeatures(t *testing.T, st store.Store) {
 	if _, err := st.Features(ctx, "zzz"); err == nil || !strings.Contains(err.Error(), `unknown model "zzz"`) {
 		t.Errorf("unknown model: %v", err)
 	}
+	// The request's model list in ctx (store.WithModels) stands for Models' answer: with a list naming only b,
+	// Features lists b's features alone and a is unknown.
+	withList := store.WithModels(ctx, []store.Model{{ID: "b", Versions: []string{"v1"}}})
+	got, err = st.Features(withList, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	expect(t, "features of the context's models", got, []store.Feature{
+		{Model: "b", Name: "c", Type: store.Categorical},
+		{Model: "b", Name: "x", Type: store.Numeric},
+	})
+	if _, err := st.Features(withList, "a"); err == nil || !strings.Contains(err.Error(), `unknown model "a"`) {
+		t.Errorf("a model not in the context's list: %v", err)
+	}
 }
 
 // EU holds rows a1 a2 a5 a6 b1 b2 b3 (7), US a3 a4 a6 a8 (4); within model a it is 4 and 4, ties by value; a
