@@ -3,6 +3,7 @@ package cache
 import (
 	"context"
 	"encoding/json"
+	"reflect"
 	"sync"
 	"time"
 
@@ -14,13 +15,21 @@ import (
 type memo struct {
 	mu   sync.Mutex
 	kept map[string]any
+	rows []keptRows // the WindowRows answers kept, for narrower calls (memoized.WindowRows)
+}
+
+// keptRows is one WindowRows answer and its call.
+type keptRows struct {
+	scope store.Scope
+	w     store.Windowing
+	rows  []store.WindowRows
 }
 
 func newMemo() *memo { return &memo{kept: map[string]any{}} }
 
 func (m *memo) reset() {
 	m.mu.Lock()
-	m.kept = map[string]any{}
+	m.kept, m.rows = map[string]any{}, nil
 	m.mu.Unlock()
 }
 
@@ -49,8 +58,49 @@ type memoized struct {
 	m   *memo
 }
 
+// WindowRows is kept per (scope, windowing), and a call whose windows are some of a kept answer's is answered from
+// it: the analyses of a diagnosis ask the rows of the reference and current windows, then of the current ones.
 func (s memoized) WindowRows(ctx context.Context, scope store.Scope, w store.Windowing) ([]store.WindowRows, error) {
-	return remember(s.m, func() ([]store.WindowRows, error) { return s.sig.WindowRows(ctx, scope, w) }, "WindowRows", scope, w)
+	if rows, ok := s.m.narrower(scope, w); ok {
+		return rows, nil
+	}
+	rows, err := remember(s.m, func() ([]store.WindowRows, error) { return s.sig.WindowRows(ctx, scope, w) }, "WindowRows", scope, w)
+	if err == nil && w.Width > 0 {
+		s.m.mu.Lock()
+		s.m.rows = append(s.m.rows, keptRows{scope, w, rows})
+		s.m.mu.Unlock()
+	}
+	return rows, err
+}
+
+// narrower answers WindowRows(scope, w) from a kept answer over a wider scope whose windows are the call's and
+// more: the same table, model and segment, the same end, an earlier or equal start, the same width, origins a
+// whole number of widths apart, and the call's start on a window boundary. Each of the call's windows is then one
+// of the kept windows, whole (its rows are those of [scope.From, scope.To) in both); the kept windows that start
+// before scope.From are left out and the others renumbered from w.Origin.
+func (m *memo) narrower(scope store.Scope, w store.Windowing) ([]store.WindowRows, bool) {
+	if w.Width <= 0 || scope.From.IsZero() {
+		return nil, false
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, k := range m.rows {
+		if k.w.Width != w.Width || k.scope.Table != scope.Table || k.scope.Model != scope.Model ||
+			!reflect.DeepEqual(k.scope.Segment, scope.Segment) || !k.scope.To.Equal(scope.To) ||
+			scope.From.Before(k.scope.From) || w.Origin.Sub(k.w.Origin)%w.Width != 0 || scope.From.Sub(w.Origin)%w.Width != 0 {
+			continue
+		}
+		first := int64(scope.From.Sub(w.Origin) / w.Width) // the call's first window, in its numbering
+		shift := int64(w.Origin.Sub(k.w.Origin) / w.Width) // kept index − call index
+		var out []store.WindowRows
+		for _, r := range k.rows {
+			if r.Window-shift >= first {
+				out = append(out, store.WindowRows{Window: r.Window - shift, Rows: r.Rows, Labelled: r.Labelled})
+			}
+		}
+		return out, true
+	}
+	return nil, false
 }
 
 func (s memoized) LabelState(ctx context.Context, until time.Time) (store.LabelState, error) {

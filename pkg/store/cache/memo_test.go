@@ -1,12 +1,17 @@
 package cache
 
 import (
+	"cmp"
 	"context"
+	"fmt"
+	"math/rand/v2"
 	"reflect"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/aiops/modelmonitor/pkg/query"
 	"github.com/aiops/modelmonitor/pkg/store"
 )
 
@@ -113,5 +118,77 @@ func TestRequestReadsTheCatalogueOnce(t *testing.T) {
 	}
 	if m, h := counter.models.Load(), counter.handed.Load(); m != 1 || h != 2 {
 		t.Fatalf("a request read Models %d times (want 1) and handed the list to %d Features calls (want 2: one per model kept)", m, h)
+	}
+}
+
+// Within a request, a rows signal whose windows are some of a kept answer's (the same end, a later start on a
+// window boundary, origins whole widths apart) is answered from that answer, and equals the store's own answer;
+// any other call (a start inside a window, another end) asks the store. Randomized over widths, origins, starts,
+// ends, models and segments.
+func TestRequestNarrowerRowsSignalFromAWiderOne(t *testing.T) {
+	st := openStore(t)
+	defer st.Close()
+	sig := st.(store.ChangeSignal)
+	counter := &signalCounter{Store: st, sig: sig}
+	seed := uint64(time.Now().UnixNano())
+	t.Logf("seed %d", seed)
+	rng := rand.New(rand.NewPCG(seed, 2))
+	day := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	eu := &query.Segment{Column: "region", Value: "EU"}
+	for trial := 0; trial < 40; trial++ {
+		width := []time.Duration{time.Hour, 6 * time.Hour, 24 * time.Hour}[rng.IntN(3)]
+		origin := day.Add(time.Duration(rng.IntN(5)-2) * width)
+		wide := store.Scope{From: origin.Add(time.Duration(rng.IntN(3)) * width), To: day.Add(time.Duration(1+rng.IntN(6*24*60)) * time.Minute)}
+		if rng.IntN(2) == 0 {
+			wide.Model = "a"
+		}
+		if rng.IntN(3) == 0 {
+			wide.Segment = eu
+		}
+		m := memoized{sig: counter, m: newMemo()}
+		ctx := context.Background()
+		if _, err := m.WindowRows(ctx, wide, store.Windowing{Origin: origin, Width: width}); err != nil {
+			t.Fatal(err)
+		}
+		counter.rows.Store(0)
+		asked := map[string]bool{} // the unaligned calls made so far: asked again, the memo answers
+		for call := 0; call < 5; call++ {
+			narrow := wide
+			narrow.From = wide.From.Add(time.Duration(rng.IntN(4)) * width)
+			w := store.Windowing{Origin: origin.Add(time.Duration(rng.IntN(7)-3) * width), Width: width}
+			aligned := rng.IntN(4) > 0
+			if !aligned { // a start inside a window: the store is asked
+				narrow.From = narrow.From.Add(width / 2)
+			}
+			if rng.IntN(4) == 0 { // another end: the store is asked
+				narrow.To = narrow.To.Add(-time.Duration(1+rng.IntN(90)) * time.Minute)
+				aligned = false
+			}
+			if !narrow.From.Before(narrow.To) {
+				continue
+			}
+			got, err := m.WindowRows(ctx, narrow, w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := sig.WindowRows(ctx, narrow, w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			byWindow := func(a, b store.WindowRows) int { return cmp.Compare(a.Window, b.Window) } // the store's order is any
+			slices.SortFunc(got, byWindow)
+			slices.SortFunc(want, byWindow)
+			if len(got) != len(want) || len(got) > 0 && !reflect.DeepEqual(got, want) {
+				t.Fatalf("trial %d: WindowRows(%+v, %+v) = %v from the memo, the store says %v", trial, narrow, w, got, want)
+			}
+			key := fmt.Sprint(narrow, w)
+			want1 := int64(0)
+			if !aligned && !asked[key] {
+				want1, asked[key] = 1, true
+			}
+			if n := counter.rows.Swap(0); n != want1 {
+				t.Fatalf("trial %d: a call (narrower of the kept one: %v) asked the store %d times, want %d", trial, aligned, n, want1)
+			}
+		}
 	}
 }
