@@ -2,10 +2,8 @@ package plugin
 
 import (
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,6 +12,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/aiops/modelmonitor/pkg/settings"
+	"github.com/aiops/modelmonitor/test/fixtures/edge"
 )
 
 // edgeStore writes a DuckDB log for the edge-data cases of issue 9, from the SciPy fixture
@@ -23,28 +22,15 @@ import (
 //   - f DOUBLE: 0.3 ×400, 0.7 ×350, 0.9 ×250 on day 1, the same values through FLOAT (float32) on day 2.
 func edgeStore(t *testing.T) settings.Settings {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join("..", "..", "test", "fixtures", "edge", "edge_cases.json"))
+	fx, err := edge.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var fx struct {
-		KS []struct {
-			Name      string    `json:"name"`
-			RefValues []float64 `json:"ref_values"`
-			RefCounts []float64 `json:"ref_counts"`
-			CurValues []float64 `json:"cur_values"`
-			CurCounts []float64 `json:"cur_counts"`
-		} `json:"ks"`
-	}
-	if err := json.Unmarshal(raw, &fx); err != nil {
+	c, err := fx.Case("ten-day sample (300 vs 240)")
+	if err != nil {
 		t.Fatal(err)
 	}
-	var ref, cur []string
-	for _, c := range fx.KS {
-		if c.Name == "ten-day sample (300 vs 240)" {
-			ref, cur = expand(c.RefValues, c.RefCounts), expand(c.CurValues, c.CurCounts)
-		}
-	}
+	ref, cur := expand(c.RefValues, c.RefCounts), expand(c.CurValues, c.CurCounts)
 	stmts := []string{
 		`CREATE TABLE xs (d INT, i INT, x DOUBLE)`,
 		`INSERT INTO xs VALUES ` + rowsOf(1, ref) + `, ` + rowsOf(2, cur),

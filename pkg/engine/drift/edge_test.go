@@ -1,74 +1,35 @@
 package drift
 
 import (
-	"encoding/json"
 	"math"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/aiops/modelmonitor/pkg/engine/binning"
 	"github.com/aiops/modelmonitor/pkg/query"
 	"github.com/aiops/modelmonitor/pkg/store"
+	"github.com/aiops/modelmonitor/test/fixtures/edge"
 )
-
-// ksCase is a two-sample KS case with SciPy's D and p.
-type ksCase struct {
-	Name      string    `json:"name"`
-	RefValues []float64 `json:"ref_values"`
-	RefCounts []float64 `json:"ref_counts"`
-	CurValues []float64 `json:"cur_values"`
-	CurCounts []float64 `json:"cur_counts"`
-	D         float64   `json:"d"`
-	P         float64   `json:"p"`
-}
 
 // tenDaySample is the KS case "ten-day sample (300 vs 240)" and a continuous binning of its range (any will do
 // for the binned side).
-func tenDaySample(t *testing.T) (ksCase, binning.Numeric) {
+func tenDaySample(t *testing.T) (edge.KSCase, binning.Numeric) {
 	t.Helper()
-	for _, c := range loadEdge(t).KS {
-		if c.Name == "ten-day sample (300 vs 240)" {
-			probs := binning.Probs(10)
-			quantiles := make([]float64, len(probs))
-			for i, p := range probs {
-				quantiles[i] = -2 + 4*p
-			}
-			return c, binning.NewNumeric(probs, quantiles, 10)
-		}
-	}
-	t.Fatal("fixture case missing")
-	return ksCase{}, binning.Numeric{}
-}
-
-// edgeFixture holds the SciPy/NumPy values of test/fixtures/edge (gen_edge_fixtures.py).
-type edgeFixture struct {
-	KS      []ksCase `json:"ks"`
-	Float32 struct {
-		RefValues []float64 `json:"ref_values"`
-		CurValues []float64 `json:"cur_values"`
-		Counts    []float64 `json:"counts"`
-		RefStd    float64   `json:"ref_std"`
-		W1OverStd float64   `json:"w1_over_std"`
-	} `json:"float32_roundtrip"`
-	Binary struct {
-		RefOnes float64 `json:"ref_ones"`
-		RefN    float64 `json:"ref_n"`
-		CurOnes float64 `json:"cur_ones"`
-		CurN    float64 `json:"cur_n"`
-		Z       float64 `json:"z"`
-		P       float64 `json:"p"`
-	} `json:"binary_ztest"`
-}
-
-func loadEdge(t *testing.T) edgeFixture {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "..", "test", "fixtures", "edge", "edge_cases.json"))
+	c, err := loadEdge(t).Case("ten-day sample (300 vs 240)")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var f edgeFixture
-	if err := json.Unmarshal(b, &f); err != nil {
+	probs := binning.Probs(10)
+	quantiles := make([]float64, len(probs))
+	for i, p := range probs {
+		quantiles[i] = -2 + 4*p
+	}
+	return c, binning.NewNumeric(probs, quantiles, 10)
+}
+
+func loadEdge(t *testing.T) edge.Fixture {
+	t.Helper()
+	f, err := edge.Load()
+	if err != nil {
 		t.Fatal(err)
 	}
 	return f

@@ -1,40 +1,17 @@
 package stats
 
 import (
-	"encoding/json"
 	"errors"
 	"math"
-	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/aiops/modelmonitor/test/fixtures/edge"
 )
 
-var edgeFixturePath = filepath.Join("..", "..", "..", "test", "fixtures", "edge", "edge_cases.json")
-
-type ksCase struct {
-	Name      string    `json:"name"`
-	RefValues []float64 `json:"ref_values"`
-	RefCounts []float64 `json:"ref_counts"`
-	CurValues []float64 `json:"cur_values"`
-	CurCounts []float64 `json:"cur_counts"`
-	D         float64   `json:"d"`
-	P         float64   `json:"p"`
-	Exact     bool      `json:"exact"`
-}
-
-type edgeFixture struct {
-	MaxAutoN int      `json:"max_auto_n"`
-	KS       []ksCase `json:"ks"`
-}
-
-func loadEdgeFixture(t *testing.T) edgeFixture {
+func loadEdgeFixture(t *testing.T) edge.Fixture {
 	t.Helper()
-	b, err := os.ReadFile(edgeFixturePath)
+	f, err := edge.Load()
 	if err != nil {
-		t.Fatal(err)
-	}
-	var f edgeFixture
-	if err := json.Unmarshal(b, &f); err != nil {
 		t.Fatal(err)
 	}
 	return f
